@@ -1,0 +1,1 @@
+"""Zhibiao serving side: the HTTP API and the command line."""

@@ -1,0 +1,109 @@
+"""The target grammar on every form the domain primer lists."""
+
+import pytest
+
+from training.targets import parse_target
+
+
+@pytest.mark.parametrize(
+    ("raw", "operator", "value", "unit"),
+    [
+        ("≥95%", "≥", 95, "%"),
+        ("=100%", "=", 100, "%"),
+        ("≥120000人", "≥", 120000, "人"),
+        ("≤90万元", "≤", 90, "万元"),
+        ("≥2个/家", "≥", 2, "个/家"),
+        ("17元/人.每天", None, 17, "元/人.每天"),
+        ("=600人/次", "=", 600, "人/次"),
+        ("≧300人", "≥", 300, "人"),
+        (">=95%", "≥", 95, "%"),
+        ("大于等于1次", "≥", 1, "次"),
+        ("不低于90%", "≥", 90, "%"),
+        ("95%以上", "≥", 95, "%"),
+        ("≦1000元/人", "≤", 1000, "元/人"),
+        ("<=6962人", "≤", 6962, "人"),
+        ("不超过30万元", "≤", 30, "万元"),
+        ("小于等于12万元", "≤", 12, "万元"),
+        ("＝100%", "=", 100, "%"),
+        ("═100%", "=", 100, "%"),
+        ("等于100%", "=", 100, "%"),
+        ("≥98百分比", "≥", 98, "%"),
+        ("≥0.97比例", "≥", 97, "%"),
+        ("±3%以内", "±", 3, "%"),
+        ("≤7工作日", "≤", 7, "工作日"),
+        ("<24小时", "<", 24, "小时"),
+        ("≥1万人次", "≥", 1, "万人次"),
+        ("780元/生/年", None, 780, "元/生/年"),
+        ("2,022.00", None, 2022, None),
+    ],
+)
+def test_quantities(raw, operator, value, unit):
+    target = parse_target(raw)
+    assert target.kind == "quantitative"
+    assert (target.operator, target.value, target.unit) == (operator, value, unit)
+    assert target.measurable
+
+
+def test_note_in_brackets_is_kept_apart():
+    target = parse_target("≥90%(优秀等级项目数量的优良率)")
+    assert (target.operator, target.value, target.unit, target.text) == ("≥", 90, "%", "≥90%")
+    assert target.note == "优秀等级项目数量的优良率"
+    nested = parse_target("≥10种（开展科普宣传形式的多样性品种或数量（次）")
+    assert nested.text == "≥10种" and nested.note.startswith("开展科普宣传")
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("12月底前", "12月底前"),
+        ("2023年12月31日前", "2023年12月31日前"),
+        ("2025年10月底前", "2025年10月底前"),
+        ("2023年年底前", "2023年年底前"),
+        ("11月底之前", "11月底之前"),
+        ("2020.1.1-2020.12.31", "2020.1.1-2020.12.31"),
+        ("2021年1月-12月", "2021年1月-12月"),
+        ("按月", "按月"),
+    ],
+)
+def test_deadlines(raw, text):
+    target = parse_target(raw)
+    assert target.kind == "deadline"
+    assert target.text == text
+    assert target.measurable
+
+
+def test_deadline_with_trailing_quantity_keeps_it_as_note():
+    target = parse_target("12月底前100%到位")
+    assert (target.kind, target.text, target.note) == ("deadline", "12月底前", "100%到位")
+
+
+@pytest.mark.parametrize(
+    ("raw", "vague"),
+    [("及时", False), ("合理", False), ("有效", False), ("健全", False), ("合规", False), ("达标", False),
+     ("是", False), ("否", False), ("提升", True), ("长期", True), ("有效提高", True)],
+)
+def test_qualitative_words(raw, vague):
+    target = parse_target(raw)
+    assert target.kind == "qualitative"
+    assert target.vague is vague
+    assert not target.measurable
+
+
+def test_coded_target_resolves_through_its_explanation():
+    target = parse_target("1", "1=及时；2=不及时")
+    assert (target.kind, target.value, target.text) == ("coded", 1, "及时")
+    other = parse_target("2", "1=达标；2=不达标；")
+    assert other.text == "不达标"
+
+
+def test_bare_number_takes_operator_and_unit_from_explanation():
+    assert parse_target("95", "≥95%").text == "≥95%"
+    assert parse_target("90%", "大于等于90%").text == "≥90%"
+    # A different number in the explanation is not borrowed.
+    assert parse_target("95", "≥90%").text == "95"
+
+
+def test_empty_and_unreadable_targets():
+    assert parse_target(None).kind == "empty"
+    assert parse_target("　").kind == "empty"
+    assert parse_target("%").kind == "unparsed"

@@ -1,0 +1,57 @@
+"""Cell text clean-up shared by all readers."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_TAGS = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def clean_cell(value: object) -> str:
+    """Cell text without HTML, padding or line breaks inside Chinese text.
+
+    Cells wrap at arbitrary points in exported tables (``项目资金\\n（万元）``),
+    so line breaks are removed rather than turned into spaces.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
+    joined = ""
+    for line in lines:
+        if not line:
+            continue
+        if joined and re.match(r"[A-Za-z0-9]", joined[-1]) and re.match(r"[A-Za-z0-9]", line[0]):
+            joined += " "
+        joined += line
+    return joined.strip()
+
+
+YEAR_IN_TITLE = re.compile(r"[（(]\s*(20\d{2})\s*年度?\s*[)）]|(20\d{2})\s*年度?")
+
+
+def find_year(text: str | None) -> int | None:
+    """First budget year written as 2020年 / （2020年度） in a title or heading."""
+    if not text:
+        return None
+    for bracketed, plain in YEAR_IN_TITLE.findall(text):
+        return int(bracketed or plain)
+    return None
+
+
+def dominant_year(text: str) -> int | None:
+    """Most frequent year outside document numbers such as 冀财教【2024】130号."""
+    stripped = re.sub(r"[【\[〔(（]\s*20\d{2}\s*[】\]〕)）]", "", text)
+    counts: dict[int, int] = {}
+    for match in re.finditer(r"(20\d{2})\s*年", stripped):
+        year = int(match.group(1))
+        counts[year] = counts.get(year, 0) + 1
+    if not counts:
+        return None
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]

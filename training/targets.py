@@ -1,0 +1,262 @@
+"""Grammar of indicator targets (指标值).
+
+A published target is one of: a quantity with an operator and a unit
+(``≥95%``), a deadline (``12月底前``), a qualitative word (``及时``), or a code
+whose meaning sits in the explanation column (``1`` with ``1=及时；2=不及时``).
+Parsing turns all spellings into one structure so that targets can be compared,
+counted and suggested.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+# Longest spellings first: the alternation is tried left to right.
+_OPERATOR_SPELLINGS: list[tuple[str, str]] = [
+    ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"),
+    ("至少", "≥"), (">=", "≥"), ("≥", "≥"), ("≧", "≥"), ("⩾", "≥"),
+    ("小于或等于", "≤"), ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"), ("不大于", "≤"),
+    ("不多于", "≤"), ("控制在", "≤"), ("<=", "≤"), ("≤", "≤"), ("≦", "≤"), ("⩽", "≤"),
+    ("大于", ">"), ("高于", ">"), ("超过", ">"), (">", ">"),
+    ("小于", "<"), ("低于", "<"), ("<", "<"),
+    ("等于", "="), ("==", "="), ("=", "="), ("═", "="), ("达到", "≥"), ("达", "≥"),
+    ("±", "±"), ("+-", "±"),
+]
+_SUFFIX_OPERATORS: list[tuple[str, str]] = [
+    ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
+]
+
+# Units, longest first so that 万人次 wins over 万 and 人次 over 人.
+_UNITS = sorted(
+    {
+        "%", "‰", "百分比", "百分点", "比例", "人次", "万人次", "人", "万人", "名", "人天", "人日", "户", "万户",
+        "次", "场", "场次", "批", "批次", "期", "版", "条", "张", "份", "万份", "部", "册", "本", "篇", "项",
+        "个", "家", "所", "种", "类", "组", "台", "套", "辆", "艘", "只", "头", "羽", "株", "棵", "万株",
+        "亩", "万亩", "公顷", "平方米", "万平方米", "平方公里", "立方米", "万立方米", "米", "延米", "公里",
+        "千米", "km", "吨", "万吨", "公斤", "千克", "元", "万元", "亿元", "万", "亿", "天", "日", "工作日",
+        "小时", "分钟", "月", "个月", "年", "周", "季度", "村", "镇", "乡", "县", "单", "起", "件", "门",
+        "课时", "学时", "班", "处", "座", "间", "栋", "块", "倍", "分", "千瓦", "kw", "kva", "度", "所学校",
+        "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t",
+    },
+    key=len,
+    reverse=True,
+)
+_UNIT_JOINERS = "/／.、·每"
+
+_QUALITATIVE_MEASURABLE = [
+    "及时", "按时", "按期", "准时", "合规", "规范", "达标", "合格", "健全", "完善", "完备", "完整", "齐全",
+    "完成", "建立", "到位", "可控", "准确", "安全", "无", "有", "是", "否", "能", "不能", "符合", "满意",
+    "优良", "优秀", "良好", "完好", "正常", "通过", "全覆盖", "应改尽改", "应发尽发", "清晰", "明确",
+    "合理", "有效", "实现", "保障", "落实", "不超预算", "覆盖", "紧密",
+]
+_QUALITATIVE_VAGUE = [
+    "提升", "提高", "增强", "加强", "改善", "促进", "增加", "减少", "降低", "扩大", "弥补", "明显",
+    "显著", "较好", "较高", "较大", "高", "优异", "长期", "长远", "持续", "可持续", "稳定", "积极",
+    "巩固", "支撑", "反响", "影响", "带动", "推动", "优化", "逐步", "进一步", "程度", "正面", "有力",
+    "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照",
+]
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_OP_ALTERNATION = "|".join(re.escape(s) for s, _ in _OPERATOR_SPELLINGS)
+_UNIT_ALTERNATION = "|".join(re.escape(u) for u in _UNITS)
+_SUFFIX_ALTERNATION = "|".join(re.escape(s) for s, _ in _SUFFIX_OPERATORS)
+_QUANTITY = re.compile(
+    rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<num>{_NUMBER})\s*"
+    rf"(?P<unit>(?:{_UNIT_ALTERNATION})(?:\s*[{_UNIT_JOINERS}]\s*(?:{_UNIT_ALTERNATION}|每天|每年|每人|每次))*)?"
+    rf"\s*(?P<suffix>{_SUFFIX_ALTERNATION})?(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_CODE_MEANING = re.compile(r"(\d+)\s*[=＝═:：]\s*([^；;，,。\s\d=]+)")
+_DEADLINE = re.compile(
+    r"^(?P<when>(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号])?|年)?\s*"
+    r"(?:底|末|中旬|上旬|下旬|初|全年|年底|年末|月底|月末)?)\s*(?P<rel>前|之前|以前|内|止|完成|截止)?(?P<rest>.*)$"
+)
+_DATE = r"\d{4}[.\-/年]\d{1,2}月?(?:[.\-/]?\d{1,2}[日号]?)?"
+_DATE_RANGE = re.compile(rf"^{_DATE}\s*[-—~至到]+\s*(?:\d{{4}}[.\-/年])?\d{{1,2}}月?(?:[.\-/]?\d{{1,2}}[日号]?)?")
+_PERIODIC = re.compile(r"^(按月|按季|按季度|按年|按周|每月|每季度|每年|每周|按日|每日|实时|当天|当日)")
+_BRACKETS = "()（）[]【】"
+
+
+@dataclass
+class Target:
+    """A parsed target. ``text`` is the canonical spelling, ``raw`` what was written."""
+
+    kind: str  # quantitative | qualitative | deadline | coded | empty | unparsed
+    raw: str = ""
+    operator: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    text: str = ""
+    note: str | None = None
+    vague: bool = False
+
+    @property
+    def measurable(self) -> bool:
+        return self.kind == "deadline" or (self.kind == "quantitative" and self.value is not None)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["measurable"] = self.measurable
+        return data
+
+
+def normalize_text(text: str) -> str:
+    """Full-width digits, letters and signs to ASCII; keep Chinese punctuation that carries meaning."""
+    out = []
+    for ch in text:
+        if ch in "＝％＞＜＋－．，０１２３４５６７８９／":
+            ch = unicodedata.normalize("NFKC", ch)
+        out.append(ch)
+    text = "".join(out).replace("\u3000", " ").replace("\xa0", " ")
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text).strip()
+
+
+def _canonical_operator(spelling: str | None) -> str | None:
+    if not spelling:
+        return None
+    for written, canonical in _OPERATOR_SPELLINGS:
+        if spelling == written:
+            return canonical
+    return None
+
+
+def _canonical_unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    unit = re.sub(r"\s+", "", unit)
+    return "%" if unit in ("百分比", "百分点") else unit
+
+
+def _strip_note(rest: str) -> str | None:
+    rest = rest.strip().strip("。;；,，")
+    while len(rest) >= 2 and rest[0] in _BRACKETS and rest[-1] in _BRACKETS:
+        rest = rest[1:-1].strip()
+    if rest and rest[0] in _BRACKETS:
+        rest = rest[1:].strip()
+    return rest or None
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def format_quantity(operator: str | None, value: float, unit: str | None) -> str:
+    return f"{operator or ''}{_format_number(value)}{unit or ''}"
+
+
+def _parse_quantity(text: str) -> Target | None:
+    match = _QUANTITY.match(text)
+    if not match:
+        return None
+    rest = match.group("rest") or ""
+    # A number followed by 月/年/日 date parts is a deadline, not a quantity.
+    if re.match(r"^\s*(月|年\d|日前|号前)", rest) or re.match(r"^\d{4}年", text):
+        return None
+    operator = _canonical_operator(match.group("op"))
+    suffix = match.group("suffix")
+    if suffix and operator is None:
+        operator = dict(_SUFFIX_OPERATORS)[suffix]
+    if operator is None:
+        leading_suffix = re.match(rf"^\s*({_SUFFIX_ALTERNATION})", rest)
+        if leading_suffix:
+            operator = dict(_SUFFIX_OPERATORS)[leading_suffix.group(1)]
+            rest = rest[leading_suffix.end():]
+    value = float(match.group("num"))
+    unit = _canonical_unit(match.group("unit"))
+    if unit == "比例" and value <= 1:
+        value, unit = value * 100, "%"
+    return Target(
+        kind="quantitative",
+        raw=text,
+        operator=operator,
+        value=round(value, 6),
+        unit=unit,
+        text=format_quantity(operator, value, unit),
+        note=_strip_note(rest),
+    )
+
+
+def _parse_deadline(text: str) -> Target | None:
+    compact = re.sub(r"\s+", "", text)
+    if _PERIODIC.match(compact):
+        return Target(kind="deadline", raw=text, text=_PERIODIC.match(compact).group(1), note=_strip_note(compact[len(_PERIODIC.match(compact).group(1)):]))
+    range_match = _DATE_RANGE.match(compact)
+    if range_match:
+        return Target(kind="deadline", raw=text, operator="≤", text=range_match.group(0), note=_strip_note(compact[range_match.end():]))
+    if not re.match(r"^(\d{4}年|\d{1,2}月|年底|年末|\d{4}\.\d{1,2}|\d{4}-\d{1,2})", compact):
+        return None
+    match = _DEADLINE.match(compact)
+    if not match or not match.group("when"):
+        return None
+    when, relation, rest = match.group("when"), match.group("rel"), match.group("rest")
+    if not re.search(r"[月底末旬全年]|\d{4}年", when):
+        return None
+    text_form = when + (relation or "")
+    operator = "≤" if relation in ("前", "之前", "以前", "内", "止", "截止") or when.endswith(("底", "末")) else None
+    return Target(kind="deadline", raw=text, operator=operator, text=text_form, note=_strip_note(rest))
+
+
+def _match_words(text: str, words: list[str]) -> list[str]:
+    return [w for w in words if w in text]
+
+
+def _parse_qualitative(text: str) -> Target | None:
+    compact = re.sub(r"\s+", "", text).strip("。")
+    measurable_words = _match_words(compact, _QUALITATIVE_MEASURABLE)
+    vague_words = _match_words(compact, _QUALITATIVE_VAGUE)
+    if not measurable_words and not vague_words:
+        return None
+    # A binary word alone (及时, 合规, 是) is checkable; comparative words without a number are not.
+    vague = bool(vague_words) or len(compact) > 12
+    return Target(kind="qualitative", raw=text, text=compact, vague=vague)
+
+
+def resolve_code(code: str, explanation: str | None) -> str | None:
+    """The meaning of a code such as ``1`` in ``1=及时；2=不及时``."""
+    if not explanation:
+        return None
+    for number, meaning in _CODE_MEANING.findall(normalize_text(explanation)):
+        if number == code:
+            return meaning
+    return None
+
+
+def parse_target(raw: str | None, explanation: str | None = None) -> Target:
+    """Parse what a table wrote as the target, using the explanation column when it carries the real value.
+
+    Henan's tables write ``95`` with ``≥95%`` in 指标值说明, and ``1`` with
+    ``1=及时；2=不及时``; both are resolved through the explanation.
+    """
+    if raw is None or not str(raw).strip() or str(raw).strip() in ("　", "/", "-", "—", "无"):
+        explained = parse_target(explanation) if explanation and str(explanation).strip() else None
+        if explained and explained.kind in ("quantitative", "deadline"):
+            explained.note = (explained.note or "") + " (from the explanation column)" if explained.note else "from the explanation column"
+            return explained
+        return Target(kind="empty", raw="" if raw is None else str(raw))
+    text = normalize_text(str(raw))
+    original = str(raw).strip()
+
+    if re.fullmatch(r"\d{1,2}", text):
+        meaning = resolve_code(text, explanation)
+        if meaning:
+            inner = _parse_qualitative(meaning)
+            return Target(kind="coded", raw=original, value=float(text), text=meaning,
+                          note=normalize_text(explanation or ""), vague=inner.vague if inner else True)
+
+    for parser in (_parse_deadline, _parse_quantity, _parse_qualitative):
+        target = parser(text)
+        if target is not None:
+            target.raw = original
+            break
+    else:
+        return Target(kind="unparsed", raw=original, text=text)
+
+    if target.kind == "quantitative" and explanation:
+        explained = _parse_quantity(normalize_text(explanation))
+        if explained and explained.value == target.value and target.operator is None and explained.operator:
+            target.operator = explained.operator
+            target.unit = target.unit or explained.unit
+            target.text = format_quantity(target.operator, target.value, target.unit)
+    return target
