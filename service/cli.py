@@ -220,5 +220,31 @@ def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from service.api.main import create_app
+    from service.api.settings import get_settings
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level, access_log=False)
+    return 0
+
+
+def _register_serve(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="start the HTTP API (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
+
+
+EXTRA_COMMANDS.append(_register_serve)
+
+
 if __name__ == "__main__":
     sys.exit(main())

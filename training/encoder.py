@@ -67,7 +67,7 @@ class SentenceEncoder:
         self.identity_ = {
             "path": str(path),
             "name": info.get("model", path.name),
-            "dim": int(self.model_.get_sentence_embedding_dimension()),
+            "dim": int((getattr(self.model_, "get_embedding_dimension", None) or self.model_.get_sentence_embedding_dimension)()),
             "fingerprint": info.get("source_sha256", "")[:12] or _folder_fingerprint(path),
             "fine_tuned": bool(info.get("fine_tuned", False)),
         }

@@ -123,7 +123,7 @@ class IndicatorClassifier:
         if self.use_words:
             self.word_vectorizer_ = TfidfVectorizer(tokenizer=JiebaWords(self.user_terms_), token_pattern=None, lowercase=False,
                                                     sublinear_tf=True).fit(names)
-        self.description_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2).fit(
+        self.description_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=1).fit(
             [i.description or "" for i in items] + ["占位"]
         )
         name_vectors = self._embed(names, "query") if (self.use_embeddings or self.use_knn) else None

@@ -67,10 +67,21 @@ class Predictor:
         return self.taxonomy.view(level2, framework)
 
     def similar(self, vectors: np.ndarray, k: int = 5) -> list[list[tuple[Reference, float]]]:
+        """Nearest historical indicators, one per distinct name and target (tables repeat rows)."""
         sims = vectors @ self.classifier.reference_vectors_.T
-        k = min(k, sims.shape[1])
-        top = np.argsort(-sims, axis=1)[:, :k]
-        return [[(self.references[j], float(sims[i, j])) for j in row] for i, row in enumerate(top)]
+        top = np.argsort(-sims, axis=1)[:, : min(k * 6, sims.shape[1])]
+        found = []
+        for i, row in enumerate(top):
+            seen, picked = set(), []
+            for j in row:
+                key = (self.references[j].name, self.references[j].target_raw)
+                if key not in seen:
+                    seen.add(key)
+                    picked.append((self.references[j], float(sims[i, j])))
+                if len(picked) == k:
+                    break
+            found.append(picked)
+        return found
 
     def classify(self, items: list[Item], published: list[tuple[str | None, str | None]] | None = None,
                  framework: str = "2021", n_similar: int = 5, n_alternatives: int = 3) -> list[dict]:

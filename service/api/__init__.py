@@ -1,0 +1,1 @@
+"""The FastAPI application: routes, schemas, dependencies and settings kept apart."""

@@ -1,0 +1,35 @@
+"""Liveness, readiness, model info and the taxonomy."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from service.api.deps import get_holder, get_model
+from service.api.state import Loaded, ModelHolder
+from training.taxonomy import load_taxonomy
+
+router = APIRouter()
+
+
+@router.get("/healthz", tags=["health"], summary="The process is up")
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", tags=["health"], summary="200 once a model is loaded, 503 before")
+def readyz(holder: ModelHolder = Depends(get_holder)):
+    if holder.current is None:
+        return JSONResponse(status_code=503, content={"status": "loading", "error": holder.last_error})
+    return {"status": "ready", "model_version": holder.current.metadata["version"]}
+
+
+@router.get("/v1/model", tags=["model"], summary="Version, encoder, taxonomy, training data and held-out metrics of the loaded model")
+def model_info(loaded: Loaded = Depends(get_model)) -> dict:
+    keys = ("version", "created", "encoder", "taxonomy_version", "taxonomy_digest", "data_digest", "training_data", "metrics", "model")
+    return {k: loaded.metadata.get(k) for k in keys}
+
+
+@router.get("/v1/taxonomy", tags=["model"], summary="The standard hierarchy with meanings, the 2015 variant and label aliases")
+def taxonomy() -> dict:
+    return load_taxonomy().as_dict()
