@@ -246,5 +246,42 @@ def _register_serve(sub: argparse._SubParsersAction) -> None:
 EXTRA_COMMANDS.append(_register_serve)
 
 
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from training import bundle as bundles
+
+    try:
+        if args.action == "list":
+            for entry in bundles.list_versions():
+                metrics = entry.get("metrics", {})
+                print(f"{'*' if entry['current'] else ' '} {entry['version']}  created {entry.get('created')}  "
+                      f"rows {entry.get('training_data', {}).get('rows')}  level-2 acc {metrics.get('level2_accuracy', 'n/a')}")
+        elif args.action == "promote":
+            if not args.version:
+                raise CliError("models promote needs a VERSION (see `zhibiao models list`)")
+            bundles.promote(args.version)
+            print(f"current -> {args.version}")
+        else:
+            previous = bundles.previous_version()
+            if previous is None:
+                raise CliError("no previous model to roll back to")
+            bundles.promote(previous)
+            print(f"rolled back: current -> {previous}")
+    except bundles.BundleError as error:
+        raise CliError(str(error)) from None
+    return 0
+
+
+def _register_models(sub: argparse._SubParsersAction) -> None:
+    models = sub.add_parser("models", help="list model versions, promote one, or roll back to the previous one")
+    models.add_argument("action", choices=["list", "promote", "rollback"])
+    models.add_argument("version", nargs="?")
+    models.set_defaults(handler=cmd_models)
+
+
+EXTRA_COMMANDS.append(_register_models)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -91,6 +91,11 @@ def current_version(root: Path | None = None) -> str | None:
     return os.readlink(link) if link.is_symlink() else None
 
 
+def previous_version(root: Path | None = None) -> str | None:
+    link = (root or models_dir()) / PREVIOUS
+    return os.readlink(link) if link.is_symlink() else None
+
+
 def current_bundle(root: Path | None = None) -> Path:
     root = root or models_dir()
     version = current_version(root)
