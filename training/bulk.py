@@ -12,6 +12,7 @@ from training.features import Item
 from training.predictor import Predictor
 from training.readers import read_file
 from training.records import IndicatorRow
+from training.targets import Target, target_weakness
 
 OUTPUT_COLUMNS = ["pred_level1", "pred_level2", "confidence", "alternatives", "needs_review", "label_disagrees",
                   "suggested_target", "target_warning", "error"]
@@ -66,15 +67,7 @@ def _suggested_target(row: IndicatorRow) -> str | None:
 
 
 def _warning(row: IndicatorRow) -> str | None:
-    target = row.target or {}
-    kind = target.get("kind")
-    if kind == "coded":
-        return f"coded target: {target.get('text')}"
-    if kind == "qualitative":
-        return "vague target" if target.get("vague") else "qualitative target"
-    if kind in ("empty", "unparsed"):
-        return f"{kind} target"
-    return None
+    return target_weakness(Target.from_dict(row.target)) if row.target else "missing"
 
 
 def classify_file(path: Path, predictor: Predictor, framework: str = "2021", progress: bool = False,

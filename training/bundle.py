@@ -129,15 +129,3 @@ def list_versions(root: Path | None = None) -> list[dict]:
             continue
         entries.append({**metadata, "current": bundle.name == current})
     return entries
-
-
-def prune(root: Path | None = None, keep: int = 5) -> list[str]:
-    """Remove the oldest bundles beyond ``keep``; never the current or previous one."""
-    root = root or models_dir()
-    protected = {current_version(root), os.readlink(root / PREVIOUS) if (root / PREVIOUS).is_symlink() else None}
-    versions = [e["version"] for e in list_versions(root)]
-    removable = [v for v in versions if v not in protected]
-    removed = removable[: max(0, len(versions) - keep)]
-    for version in removed:
-        shutil.rmtree(root / version, ignore_errors=True)
-    return removed

@@ -106,10 +106,9 @@ class IndicatorClassifier:
         k = min(self.k_neighbours, sims.shape[1])
         top = np.argpartition(-sims, kth=k - 1, axis=1)[:, :k]
         votes = np.zeros((len(vectors), len(self.classes_)), dtype=np.float32)
-        for row, columns in enumerate(top):
-            for column in columns:
-                weight = max(sims[row, column], 0.0)
-                votes[row, self.reference_label_index_[column]] += weight
+        rows = np.repeat(np.arange(len(vectors)), k)
+        weights = np.maximum(np.take_along_axis(sims, top, axis=1), 0.0).ravel()
+        np.add.at(votes, (rows, self.reference_label_index_[top].ravel()), weights)
         totals = votes.sum(axis=1, keepdims=True)
         return np.divide(votes, totals, out=np.zeros_like(votes), where=totals > 0)
 
@@ -161,8 +160,7 @@ class IndicatorClassifier:
         for train_index, test_index in GroupKFold(n_splits=min(3, n_groups)).split(items, labels, groups):
             sub = IndicatorClassifier(**{**self.params(), "calibrate": False}).set_encoder(self.encoder)
             sub_items = [items[i] for i in train_index]
-            sub._fit_with_vectors(sub_items, [labels[i] for i in train_index], [groups[i] for i in train_index],
-                                  None if name_vectors is None else name_vectors[train_index])
+            sub.fit(sub_items, [labels[i] for i in train_index], [groups[i] for i in train_index])
             fold_logits = sub.decision_function([items[i] for i in test_index],
                                                 None if name_vectors is None else name_vectors[test_index])
             full = np.full((len(test_index), len(self.classes_)), -30.0)
@@ -180,24 +178,6 @@ class IndicatorClassifier:
 
     def set_encoder(self, encoder: Encoder | None) -> IndicatorClassifier:
         self.encoder = encoder
-        return self
-
-    def _fit_with_vectors(self, items, labels, groups, vectors) -> IndicatorClassifier:
-        class _Given:
-            def __init__(self, base, given_vectors, texts):
-                self.base, self.lookup = base, dict(zip(texts, given_vectors, strict=False)) if given_vectors is not None else {}
-
-            def encode(self, texts, kind="query"):
-                if kind == "query" and all(t in self.lookup for t in texts):
-                    return np.stack([self.lookup[t] for t in texts])
-                return self.base.encode(texts, kind=kind)
-
-        real = self.encoder
-        self.encoder = _Given(real, vectors, [i.name for i in items])
-        try:
-            self.fit(items, labels, groups)
-        finally:
-            self.encoder = real
         return self
 
     # --------------------------------------------------------------- predict

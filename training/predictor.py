@@ -14,7 +14,7 @@ import numpy as np
 
 from training.features import Item
 from training.model import IndicatorClassifier
-from training.targets import Target, format_quantity, parse_target
+from training.targets import format_quantity, parse_target, target_weakness
 from training.taxonomy import Taxonomy
 
 REQUIRED_GROUPS: list[tuple[str, tuple[str, ...]]] = [
@@ -87,7 +87,10 @@ class Predictor:
                  framework: str = "2021", n_similar: int = 5, n_alternatives: int = 3) -> list[dict]:
         if not items:
             return []
-        vectors = self.encoder.encode([i.name for i in items], kind="query")
+        distinct = sorted({i.name for i in items})
+        distinct_vectors = self.encoder.encode(distinct, kind="query")
+        position = {name: k for k, name in enumerate(distinct)}
+        vectors = distinct_vectors[[position[i.name] for i in items]]  # tables repeat names: encode each once
         probabilities = self.classifier.predict_proba(items, vectors)
         neighbours = self.similar(vectors, n_similar) if n_similar else [[] for _ in items]
         classes = self.classifier.classes_
@@ -125,8 +128,8 @@ class Predictor:
 
     # ---------------------------------------------------- target suggestions
     def suggest_targets(self, name: str, level2: str | None = None, k: int = 3, given_target: str | None = None,
-                        explanation: str | None = None) -> dict:
-        vector = self.encoder.encode([name], kind="query")
+                        explanation: str | None = None, vector: np.ndarray | None = None) -> dict:
+        vector = self.encoder.encode([name], kind="query") if vector is None else vector[None, :]
         category = self.taxonomy.category(level2).level2 if level2 in self.taxonomy.by_level2 else None
         if category is None:
             category = self.classifier.classes_[int(self.classifier.predict_proba([Item(name)], vector).argmax())]
@@ -150,11 +153,14 @@ class Predictor:
                                          "source": reference.source, "similarity": round(float(sims[j]), 4)})
         ranked = sorted(forms.values(), key=lambda f: -f["weight"])[:k]
         suggestions = [_suggestion(f) for f in ranked]
-        warnings = _target_warnings(given_target, explanation)
+        weakness = target_weakness(parse_target(given_target, explanation)) if given_target else None
+        warnings = [f"target {given_target!r}: {weakness}"] if weakness else []
         return {"level2": category, "suggestions": suggestions, "warnings": warnings}
 
-    def _first_suggestion(self, reference: Reference) -> str | None:
-        suggestions = self.suggest_targets(reference.name, reference.level2, k=1)["suggestions"]
+    def _first_suggestion(self, index: int) -> str | None:
+        reference = self.references[index]
+        suggestions = self.suggest_targets(reference.name, reference.level2, k=1,
+                                           vector=self.classifier.reference_vectors_[index])["suggestions"]
         return suggestions[0]["text"] if suggestions else None
 
     # ------------------------------------------------- indicator suggestions
@@ -179,7 +185,7 @@ class Predictor:
                 if reference.level2 not in members:
                     continue
                 score = 0.6 * project_sims.get(reference.project, 0.0) + 0.4 * float(name_sims[j])
-                entry = scored.setdefault(reference.name, {"score": score, "count": 0, "reference": reference, "targets": []})
+                entry = scored.setdefault(reference.name, {"score": score, "count": 0, "reference": reference, "index": j, "targets": []})
                 entry["score"] = max(entry["score"], score)
                 entry["count"] += 1
                 if _measurable(reference.target):
@@ -192,7 +198,7 @@ class Predictor:
                         "name": e["reference"].name,
                         "level1": self._category(e["reference"].level2, "2021")[0],
                         "level2": self._category(e["reference"].level2, "2021")[1],
-                        "suggested_target": _most_common_target(e["targets"]) or self._first_suggestion(e["reference"]),
+                        "suggested_target": _most_common_target(e["targets"]) or self._first_suggestion(e["index"]),
                         "support": e["count"],
                         "from_project": e["reference"].project,
                         "source": e["reference"].source,
@@ -230,22 +236,3 @@ def _most_common_target(targets: list[dict]) -> str | None:
     if not targets:
         return None
     return collections.Counter(t["text"] for t in targets).most_common(1)[0][0]
-
-
-def _target_warnings(given: str | None, explanation: str | None) -> list[str]:
-    if not given:
-        return []
-    parsed: Target = parse_target(given, explanation)
-    if parsed.kind == "coded":
-        return [f"target {given!r} is a code meaning {parsed.text!r}; write a measurable value or deadline instead"]
-    if parsed.kind == "qualitative" and parsed.vague:
-        return [f"target {given!r} is vague; prefer a number with an operator and a unit, or a deadline"]
-    if parsed.kind == "qualitative":
-        return [f"target {given!r} is qualitative; a number with an operator and a unit is easier to check"]
-    if parsed.kind == "unparsed":
-        return [f"target {given!r} was not understood"]
-    if parsed.kind == "quantitative" and not parsed.operator:
-        return [f"target {given!r} has no operator (≥, ≤, =)"]
-    if parsed.kind == "quantitative" and not parsed.unit:
-        return [f"target {given!r} has no unit"]
-    return []

@@ -96,6 +96,10 @@ class Target:
     def measurable(self) -> bool:
         return self.kind == "deadline" or (self.kind == "quantitative" and self.value is not None)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Target:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
     def as_dict(self) -> dict:
         data = asdict(self)
         data["measurable"] = self.measurable
@@ -260,3 +264,22 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
             target.unit = target.unit or explained.unit
             target.text = format_quantity(target.operator, target.value, target.unit)
     return target
+
+
+def target_weakness(target: Target) -> str | None:
+    """Why a target falls short of the guideline's measurable form, or None when it does not."""
+    if target.kind == "coded":
+        return f"a code meaning {target.text!r}; write a measurable value or a deadline instead"
+    if target.kind == "qualitative":
+        if target.vague:
+            return "vague; prefer a number with an operator and a unit, or a deadline"
+        return "qualitative; a number with an operator and a unit is easier to check"
+    if target.kind == "unparsed":
+        return "not understood"
+    if target.kind == "empty":
+        return "missing"
+    if target.kind == "quantitative" and not target.operator:
+        return "no operator (≥, ≤, =)"
+    if target.kind == "quantitative" and not target.unit:
+        return "no unit"
+    return None
