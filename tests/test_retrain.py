@@ -1,0 +1,212 @@
+"""Retraining on a new year's tables: ingest, gate, promotion, rollback, and a retrain killed midway.
+
+The slow tests share one workspace (a copy of data/, a models folder with a
+first model, a running server) and run in order, as an operator would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT
+from tests.live_server import running_server
+from tests.new_year_tables import ROAD_PROJECT, TRAINING_PROJECT, shuffled_label_rows, write_csv, write_xlsx
+from training import bundle as bundles
+from training.gate import Comparison, decide
+from training.ingest import ingest_file
+
+
+# ------------------------------------------------------------------ fast: pieces of the retrain
+def test_ingest_is_idempotent_and_keeps_provenance(tmp_path):
+    table = write_csv(tmp_path / "training.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")
+    first = ingest_file(table, year=2026, root=tmp_path / "data")
+    renamed = tmp_path / "same-bytes-other-name.csv"
+    shutil.copy(table, renamed)
+    second = ingest_file(renamed, year=2026, root=tmp_path / "data")
+    assert first.new and not second.new
+    assert list((tmp_path / "data" / "added").iterdir()) == [first.stored]
+    row = first.rows[0]
+    assert row.year == 2026 and row.provenance == {"file": "training.csv", "sha256": first.sha256, "year": 2026}
+    assert row.doc.endswith(first.sha256[:8])
+
+
+def test_gate_decision_uses_tolerance():
+    def comparison(candidate: float, current: float) -> Comparison:
+        metrics = lambda v: {"level2_accuracy": v, "level2_macro_f1": v}  # noqa: E731
+        return Comparison(documents=10, new_documents=[], candidate=metrics(candidate), current=metrics(current))
+
+    assert decide(comparison(0.70, 0.705), tolerance=0.01).promote
+    rejected = decide(comparison(0.60, 0.70), tolerance=0.01)
+    assert not rejected.promote and "below the current model's 0.700" in rejected.reasons[0]
+
+
+def test_prune_keeps_current_and_previous(tmp_path):
+    for k in range(5):
+        bundles.save_bundle({"n": k}, {"created": f"2026-01-0{k + 1}T00:00:00Z"}, tmp_path, version=f"v{k}")
+    bundles.promote("v0", tmp_path)
+    bundles.promote("v1", tmp_path)  # v1 current, v0 previous: the two oldest
+    removed = bundles.prune(2, tmp_path)
+    assert sorted(removed) == ["v2"]
+    assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v0", "v1", "v3", "v4"]
+
+
+# ------------------------------------------------------------------ slow: the operator's year
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    from training.pipeline import train
+
+    root = tmp_path_factory.mktemp("retrain")
+    data = root / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("added", "rejected"))
+    models = root / "models"
+    first = train(data_root=data, models_root=models, evaluate=False, progress=False)
+    with running_server(models) as base:
+        yield {"root": root, "data": data, "models": models, "server": base, "first": first.name}
+
+
+def zhibiao(workspace: dict, *arguments: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ZHIBIAO_DATA_DIR": str(workspace["data"]), "ZHIBIAO_MODELS_DIR": str(workspace["models"])}
+    return subprocess.run([sys.executable, "-m", "service.cli", *arguments], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+class Traffic:
+    """Classify requests in a loop while something else happens; every one must succeed."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.failures, self.count, self.versions = base, [], 0, set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=30) as client:
+            while not self._stop.is_set():
+                try:
+                    response = client.post(self.base + "/v1/classify", json={"items": [{"name": "资金拨付及时率"}]})
+                    if response.status_code != 200:
+                        self.failures.append(response.status_code)
+                    else:
+                        self.versions.add(response.json().get("model_version"))
+                except httpx.HTTPError as error:
+                    self.failures.append(repr(error))
+                self.count += 1
+                time.sleep(0.05)
+
+    def __enter__(self) -> Traffic:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+def wait_for_version(base: str, version: str, seconds: float = 60) -> str:
+    deadline = time.time() + seconds
+    served = None
+    while time.time() < deadline:
+        served = httpx.get(base + "/v1/model").json()["version"]
+        if served == version:
+            break
+        time.sleep(0.5)
+    return served
+
+
+@pytest.mark.slow
+def test_new_year_tables_are_promoted_and_served(workspace):
+    tables = workspace["root"] / "2026"
+    tables.mkdir()
+    xlsx = write_xlsx(tables / "农村公路提升工程.xlsx", ROAD_PROJECT, "2026年农村公路提升工程", 2026)
+    csv_file = write_csv(tables / "农技推广培训.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")
+    with Traffic(workspace["server"]) as traffic:
+        run = zhibiao(workspace, "retrain", str(xlsx), str(csv_file), "--year", "2026", "--folds", "3")
+        assert run.returncode == 0, run.stderr
+        new = bundles.current_version(workspace["models"])
+        assert new != workspace["first"]
+        assert wait_for_version(workspace["server"], new) == new
+    assert traffic.count > 0 and traffic.failures == []
+    assert f"promoted {new}" in run.stdout
+    assert "创新发展指标" in run.stdout  # the unknown label is listed, not dropped
+
+    report = json.loads((workspace["models"] / new / "retrain.json").read_text(encoding="utf-8"))
+    assert report["decision"] == "promoted" and report["year"] == 2026
+    assert len(report["held_out"]["new_documents"]) == 2
+    assert report["held_out"]["per_class"]["时效指标"]["candidate_f1"] is not None
+    assert {f["unknown_labels"].get("效益指标 / 创新发展指标") for f in report["files"]} == {None, 1}
+    assert (workspace["models"] / new / "retrain_per_class.png").stat().st_size > 10_000
+    metadata = bundles.read_metadata(workspace["models"] / new)
+    assert metadata["training_data"]["years"].get("2026") == len(ROAD_PROJECT) + len(TRAINING_PROJECT) - 1
+    corpus_rows = [json.loads(line) for line in (workspace["data"] / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    added = [r for r in corpus_rows if r.get("provenance")]
+    assert len(added) == len(ROAD_PROJECT) + len(TRAINING_PROJECT)
+    assert {r["provenance"]["file"] for r in added} == {xlsx.name, csv_file.name}
+
+    again = zhibiao(workspace, "retrain", str(xlsx), "--year", "2026")
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+    assert bundles.current_version(workspace["models"]) == new
+    listing = zhibiao(workspace, "models", "list")
+    assert new in listing.stdout and "current" in listing.stdout
+
+
+@pytest.mark.slow
+def test_candidate_with_shuffled_labels_is_rejected(workspace):
+    from training.corpus import load_corpus
+
+    before = bundles.current_version(workspace["models"])
+    rows = [(r.level1, r.level2, r.level3, r.target_raw or "") for r in load_corpus(workspace["data"]).labelled][:300]
+    bad = write_csv(workspace["root"] / "shuffled.csv", shuffled_label_rows(rows), "2026年综合项目")
+    digest_before = (workspace["data"] / "corpus.jsonl").read_bytes()
+    run = zhibiao(workspace, "retrain", str(bad), "--year", "2026", "--folds", "3")
+    assert run.returncode == 3, run.stdout + run.stderr
+    assert "rejected" in run.stderr and "below the current model" in run.stdout
+    assert bundles.current_version(workspace["models"]) == before
+    candidates = [e for e in bundles.list_versions(workspace["models"]) if e["retrain_decision"] == "rejected"]
+    assert len(candidates) == 1 and (workspace["models"] / candidates[0]["version"] / "retrain.md").exists()
+    assert (workspace["data"] / "corpus.jsonl").read_bytes() == digest_before  # the bad rows left the corpus
+    assert list((workspace["data"] / "rejected").glob("*.jsonl"))
+    assert httpx.get(workspace["server"] + "/v1/model").json()["version"] == before
+
+
+@pytest.mark.slow
+def test_rollback_restores_the_previous_model(workspace):
+    promoted = bundles.current_version(workspace["models"])
+    run = zhibiao(workspace, "models", "rollback")
+    assert run.returncode == 0, run.stderr
+    assert bundles.current_version(workspace["models"]) == workspace["first"]
+    assert wait_for_version(workspace["server"], workspace["first"]) == workspace["first"]
+    assert zhibiao(workspace, "models", "promote", promoted).returncode == 0
+    assert wait_for_version(workspace["server"], promoted) == promoted
+
+
+@pytest.mark.slow
+def test_killed_retrain_leaves_a_working_service(workspace):
+    current = bundles.current_version(workspace["models"])
+    extra = write_csv(workspace["root"] / "extra.csv", TRAINING_PROJECT[:5] + ROAD_PROJECT[:5], "2026年补充项目")
+    env = {**os.environ, "ZHIBIAO_DATA_DIR": str(workspace["data"]), "ZHIBIAO_MODELS_DIR": str(workspace["models"])}
+    process = subprocess.Popen([sys.executable, "-m", "service.cli", "retrain", str(extra), "--folds", "3"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    for line in process.stdout:  # kill it in the middle of the gate's training
+        if "fold 1 done" in line:
+            break
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert bundles.current_version(workspace["models"]) == current
+    bundles.verify_bundle(workspace["models"] / current)
+    response = httpx.post(workspace["server"] + "/v1/classify", json={"items": [{"name": "群众满意度"}]})
+    assert response.status_code == 200 and response.json()["model_version"] == current
+    listing = zhibiao(workspace, "models", "list")
+    assert listing.returncode == 0 and f"* {current}" in listing.stdout
+
+    rerun = zhibiao(workspace, "retrain", str(extra), "--folds", "3")  # the killed run's rows are already in the corpus
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "already in the corpus" in rerun.stdout and "promoted" in rerun.stdout

@@ -1,0 +1,184 @@
+"""``zhibiao retrain``: add a new year's tables, train a candidate, promote it only through the gate.
+
+Order matters for safety: the new rows are stored and the corpus rewritten
+(each by write-then-rename), the gate compares the recipes, the candidate bundle
+is saved by staging-then-rename, its report is written, and only then does
+``current`` move, by one atomic symlink replace. A kill at any point leaves
+``current`` at a complete bundle; running retrain again picks up where the
+data left off, because the added files are already in the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from training import bundle as bundles
+from training.corpus import Corpus, build_corpus, write_corpus
+from training.gate import Comparison, Decision, compare, decide
+from training.ingest import IngestedFile, ingest_file
+from training.paths import data_dir
+from training.pipeline import MODEL_PARAMS, make_encoder, make_model, train, training_set
+from training.report_retrain import change_report_markdown, plot_class_changes
+from training.taxonomy import load_taxonomy
+
+DEFAULT_TOLERANCE = 0.01
+DEFAULT_KEEP = 5
+REJECTED_DIR = "rejected"
+
+
+@dataclass
+class RetrainResult:
+    ingested: list[IngestedFile]
+    candidate: str | None = None
+    current_before: str | None = None
+    promoted: bool = False
+    decision: Decision | None = None
+    comparison: Comparison | None = None
+    pruned: list[str] = field(default_factory=list)
+    unchanged: bool = False
+    report: dict = field(default_factory=dict)
+
+
+def current_recipe(models_root: Path | None, corpus: Corpus, new_documents: set[str]) -> tuple[str | None, dict, set[str]]:
+    """Version, parameters and training documents of the current model.
+
+    Bundles from before the retrain command did not record their documents;
+    for them the documents are the corpus's minus the ones this run added.
+    """
+    version = bundles.current_version(models_root)
+    if version is None:
+        return None, {}, set()
+    metadata = bundles.verify_bundle((models_root or bundles.models_dir()) / version)
+    params = dict(metadata.get("model", {}).get("params") or MODEL_PARAMS)
+    documents = set(metadata.get("training_data", {}).get("document_ids") or {r.doc for r in corpus.labelled} - new_documents)
+    return version, params, documents
+
+
+def retrain(files: list[str | Path], year: int | None = None, data_root: Path | None = None, models_root: Path | None = None,
+            tolerance: float = DEFAULT_TOLERANCE, keep: int = DEFAULT_KEEP, n_splits: int = 5, force: bool = False,
+            encoder_path: str | None = None, log: Callable[[str], None] = print) -> RetrainResult:
+    taxonomy = load_taxonomy()
+    ingested = []
+    for path in files:  # read every file before training anything: an unreadable file stops the run early
+        item = ingest_file(path, year=year, root=data_root, taxonomy=taxonomy)
+        ingested.append(item)
+        state = "added" if item.new else "already in the corpus, unchanged"
+        log(f"{Path(path).name}: {len(item.rows)} rows, {len(item.documents)} documents ({state})")
+    corpus = build_corpus(data_root, taxonomy)
+    write_corpus(corpus, data_root)
+    result = RetrainResult(ingested=ingested)
+
+    new_documents = {doc for item in ingested for doc in item.documents}
+    current, current_params, current_documents = current_recipe(models_root, corpus, new_documents)
+    result.current_before = current
+    if current and not force:
+        current_digest = bundles.read_metadata((models_root or bundles.models_dir()) / current).get("data_digest")
+        if current_digest == corpus.digest():
+            result.unchanged = True
+            log(f"the corpus is what {current} was trained on; nothing to do (use --force to retrain anyway)")
+            return result
+
+    items, labels, groups, _ = training_set(corpus)
+    encoder = make_encoder(encoder_path)
+    log(f"embedding {len(items)} indicators")
+    encoder.encode([i.name for i in items], kind="query")
+    candidate_params = make_model(None).params()
+    comparison = None
+    if current:
+        log(f"gate: candidate vs current ({current}) on the same held-out documents, {n_splits} folds")
+        comparison = compare(items, labels, groups, encoder, taxonomy, candidate_params, current_params,
+                             current_documents, {g for g in groups if g in new_documents}, n_splits=n_splits,
+                             progress=lambda stage: log(f"  {stage} done"))
+    log("training the candidate on the whole corpus")
+    metrics = _stored_metrics(comparison)
+    path = train(data_root, models_root, encoder_path, evaluate=comparison is None, promote=False, progress=False,
+                 corpus=corpus, metrics=metrics)
+    result.candidate = path.name
+    result.comparison = comparison
+    result.decision = decide(comparison, tolerance) if comparison else Decision(True, ["no current model: the candidate becomes the first one"])
+    result.report = build_report(result, tolerance, year)
+    write_report(path, result.report)
+    plot_class_changes(result.report, path / "retrain_per_class.png")
+    if result.decision.promote:
+        bundles.promote(path.name, models_root)
+        result.promoted = True
+        result.pruned = bundles.prune(keep, models_root)
+    else:
+        set_aside(ingested, current_documents, data_root)
+        write_corpus(build_corpus(data_root, taxonomy), data_root)
+        log(f"the new rows were moved to {REJECTED_DIR}/: the corpus is again what the current model was trained on")
+    return result
+
+
+def set_aside(ingested: list[IngestedFile], current_documents: set[str], data_root: Path | None) -> None:
+    """Take a rejected run's new rows out of the corpus, so the next retrain does not inherit them.
+
+    They stay in ``data/rejected/`` for inspection; retraining the same file
+    again adds them again and meets the same gate.
+    """
+    folder = (data_root or data_dir()) / REJECTED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in ingested:
+        if item.stored.exists() and not item.documents & current_documents:  # also files left by a killed run
+            item.stored.replace(folder / item.stored.name)
+
+
+def _stored_metrics(comparison: Comparison | None) -> dict | None:
+    if comparison is None:
+        return None
+    return {k: v for k, v in comparison.candidate.items() if k != "confusion"}
+
+
+def build_report(result: RetrainResult, tolerance: float, year: int | None) -> dict:
+    comparison = result.comparison
+    per_class = {}
+    if comparison:
+        for name in sorted(set(comparison.candidate["per_class"]) | set(comparison.current["per_class"])):
+            before = comparison.current["per_class"].get(name, {})
+            after = comparison.candidate["per_class"].get(name, {})
+            per_class[name] = {"current_f1": before.get("f1"), "candidate_f1": after.get("f1"), "support": after.get("support", before.get("support"))}
+    overall = {}
+    if comparison:
+        for key in ("level2_accuracy", "level2_macro_f1", "level1_accuracy", "level1_macro_f1"):
+            overall[key] = {"current": comparison.current[key], "candidate": comparison.candidate[key]}
+    return {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "candidate": result.candidate,
+        "current_before": result.current_before,
+        "year": year,
+        "decision": "promoted" if result.decision.promote else "rejected",
+        "reasons": result.decision.reasons,
+        "tolerance": tolerance,
+        "files": [
+            {"file": Path(item.path).name, "sha256": item.sha256, "new": item.new, "rows": len(item.rows),
+             "documents": sorted(item.documents), "rows_per_category": item.per_category(), "unknown_labels": item.unknown_labels()}
+            for item in result.ingested
+        ],
+        "held_out": {
+            "documents": comparison.documents if comparison else None,
+            "new_documents": comparison.new_documents if comparison else [],
+            "overall": overall,
+            "per_class": per_class,
+            "new_documents_only": {
+                "current": _headline(comparison.current_on_new) if comparison and comparison.current_on_new else None,
+                "candidate": _headline(comparison.candidate_on_new) if comparison and comparison.candidate_on_new else None,
+            },
+        },
+    }
+
+
+def _headline(metrics: dict) -> dict:
+    return {k: metrics[k] for k in ("n", "level2_accuracy", "level2_macro_f1", "level1_accuracy")}
+
+
+def write_report(bundle: Path, report: dict) -> None:
+    """The report sits beside the bundle, so a rejected candidate keeps its reasons."""
+    for name, text in ((bundles.RETRAIN_REPORT, json.dumps(report, ensure_ascii=False, indent=2)),
+                       ("retrain.md", change_report_markdown(report))):
+        tmp = bundle / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(bundle / name)
