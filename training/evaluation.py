@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from training.features import Item
+from training.features import KEYWORD_RULES, Item
 from training.taxonomy import Taxonomy
 
 
@@ -103,16 +103,6 @@ class MajorityBaseline:
         return probabilities
 
 
-KEYWORD_RULES: list[tuple[str, str]] = [
-    (r"满意", "服务对象满意度指标"),
-    (r"及时|时效|时限|按时|按期|进度|期限|完成时间|工期", "时效指标"),
-    (r"成本|费用|费|单价|标准|预算控制|支出|投资", "经济成本指标"),
-    (r"生态|环境|绿色|环保|节能|减排|污染|绿化", "生态效益指标"),
-    (r"经济|收入|增收|产值|效益提升|创收", "经济效益指标"),
-    (r"持续|长效|长期|机制|制度", "可持续影响指标"),
-    (r"合格|达标|质量|完好|准确|规范|合规|优良|通过|覆盖率|完成率", "质量指标"),
-    (r"数量|人数|人次|次数|个数|场次|面积|数|期|场|次", "数量指标"),
-]
 
 
 class KeywordBaseline:

@@ -81,6 +81,26 @@ def target_matrix(items: list[Item]) -> sparse.csr_matrix:
 _JIEBA_READY: set[str] = set()
 
 
+# The cues a reviewer reads a name by, one pattern per category. The keyword baseline
+# applies them in order; as features they all fire, and the model weighs them.
+KEYWORD_RULES: list[tuple[str, str]] = [
+    (r"满意", "服务对象满意度指标"),
+    (r"及时|时效|时限|按时|按期|进度|期限|完成时间|工期", "时效指标"),
+    (r"成本|费用|费|单价|标准|预算控制|支出|投资", "经济成本指标"),
+    (r"生态|环境|绿色|环保|节能|减排|污染|绿化", "生态效益指标"),
+    (r"经济|收入|增收|产值|效益提升|创收", "经济效益指标"),
+    (r"持续|长效|长期|机制|制度", "可持续影响指标"),
+    (r"合格|达标|质量|完好|准确|规范|合规|优良|通过|覆盖率|完成率", "质量指标"),
+    (r"数量|人数|人次|次数|个数|场次|面积|数|期|场|次", "数量指标"),
+]
+_KEYWORD_PATTERNS = [re.compile(pattern) for pattern, _ in KEYWORD_RULES]
+
+
+def keyword_matrix(items: list[Item]) -> sparse.csr_matrix:
+    rows = [[float(bool(p.search(i.name or ""))) for p in _KEYWORD_PATTERNS] for i in items]
+    return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(items), len(_KEYWORD_PATTERNS)))
+
+
 def domain_terms(names: list[str], min_count: int = 3) -> list[str]:
     """Recurring 2–6 character endings and stems of indicator names (率, 满意度, 及时性 ...).
 

@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from training.features import Item, JiebaWords, domain_terms, target_matrix
+from training.features import Item, JiebaWords, domain_terms, keyword_matrix, target_matrix
 
 
 class Encoder(Protocol):
@@ -45,6 +45,8 @@ class IndicatorClassifier:
         use_words: bool = True,
         use_target: bool = True,
         use_knn: bool = True,
+        use_keywords: bool = False,
+        class_weight: str | None = None,
         augment_name_only: bool = True,
         calibrate: bool = True,
         C: float = 8.0,
@@ -57,6 +59,8 @@ class IndicatorClassifier:
         self.use_words = use_words
         self.use_target = use_target
         self.use_knn = use_knn
+        self.use_keywords = use_keywords
+        self.class_weight = class_weight
         self.augment_name_only = augment_name_only
         self.calibrate = calibrate
         self.C = C
@@ -87,6 +91,8 @@ class IndicatorClassifier:
         blocks.append(self.description_vectorizer_.transform([i.description or "" for i in items]) * 0.5)
         if self.use_target:
             blocks.append(target_matrix(items))
+        if self.use_keywords:
+            blocks.append(keyword_matrix(items))
         if self.use_embeddings and name_vectors is not None:
             blocks.append(sparse.csr_matrix(name_vectors * self.embedding_weight))
         if self.use_knn and knn is not None:
@@ -143,7 +149,7 @@ class IndicatorClassifier:
             if knn is not None:
                 train_knn = np.vstack([knn, knn[extra]])
         design = self._design(train_items, train_vectors, train_knn)
-        self.linear_ = LogisticRegression(C=self.C, max_iter=3000).fit(design, train_labels)
+        self.linear_ = LogisticRegression(C=self.C, max_iter=3000, class_weight=self.class_weight).fit(design, train_labels)
         if progress:
             progress("linear model")
         self.temperature_ = self._fit_temperature(items, labels, groups, name_vectors, knn) if self.calibrate else 1.0

@@ -18,7 +18,7 @@ from training.model import IndicatorClassifier, softmax
 from training.predictor import Predictor, Reference, ReviewPolicy
 from training.taxonomy import Taxonomy, load_taxonomy
 
-MODEL_PARAMS = {"embedding_weight": 4.0, "knn_weight": 2.0, "C": 2.0}
+MODEL_PARAMS = {"embedding_weight": 2.0, "knn_weight": 2.0, "C": 1.0, "k_neighbours": 20, "use_keywords": True, "class_weight": "balanced"}
 
 
 def training_set(corpus: Corpus) -> tuple[list[Item], list[str], list[str], list[Reference]]:
