@@ -24,8 +24,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     from training.pipeline import train
 
     if args.if_missing and bundles.current_version() is not None:
-        print(f"model present: {bundles.current_version()} (use `zhibiao train` to retrain)")
-        return 0
+        usable, why = _current_is_usable(args.encoder)
+        if usable:
+            print(f"model present: {bundles.current_version()} (use `zhibiao train` to retrain)")
+            return 0
+        print(f"{why}; training a new one")
     from training.paths import data_dir
 
     if not (data_dir() / "corpus.jsonl").exists():
@@ -38,6 +41,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"trained {path.name} in {metadata['training_seconds']} s on {metadata['training_data']['rows']} rows; "
           f"held-out level-2 accuracy {metrics.get('level2_accuracy', 'n/a')}, level-1 accuracy {metrics.get('level1_accuracy', 'n/a')}; now current")
     return 0
+
+
+def _current_is_usable(encoder_path: str | None) -> tuple[bool, str]:
+    """A current bundle is only worth keeping if it verifies and matches the local encoder."""
+    from training import bundle as bundles
+    from training.encoder import SentenceEncoder
+
+    try:
+        metadata = bundles.verify_bundle(bundles.current_bundle())
+    except bundles.BundleError as error:
+        return False, str(error)
+    expected = metadata.get("encoder", {}).get("fingerprint")
+    local = SentenceEncoder(encoder_path).identity["fingerprint"]
+    if expected != local:
+        return False, f"current model {metadata.get('version')} needs encoder {expected}, the local one is {local}"
+    return True, ""
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
