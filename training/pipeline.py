@@ -55,7 +55,8 @@ def held_out_metrics(items, labels, groups, encoder, taxonomy: Taxonomy, tempera
 
 def train(data_root: Path | None = None, models_root: Path | None = None, encoder_path: str | None = None,
           evaluate: bool = True, promote: bool = True, progress: bool = True, corpus: Corpus | None = None,
-          version: str | None = None, metrics: dict | None = None, params: dict | None = None) -> Path:
+          version: str | None = None, metrics: dict | None = None, params: dict | None = None,
+          encoder: CachedEncoder | None = None) -> Path:
     """Fit the default model on the whole corpus and write a bundle; promote it only once it is complete.
 
     ``metrics`` lets a caller that has already scored this recipe on held-out
@@ -65,7 +66,7 @@ def train(data_root: Path | None = None, models_root: Path | None = None, encode
     taxonomy = load_taxonomy()
     corpus = corpus or load_corpus(data_root)
     items, labels, groups, references = training_set(corpus)
-    encoder = make_encoder(encoder_path)
+    encoder = encoder or make_encoder(encoder_path)
     steps = tqdm(total=5, desc="training", unit="step", disable=not progress)
     steps.set_postfix_str("embedding names")
     encoder.encode([i.name for i in items], kind="query")

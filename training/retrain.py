@@ -96,7 +96,7 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
     log("training the candidate on the whole corpus")
     metrics = _stored_metrics(comparison)
     path = train(data_root, models_root, encoder_path, evaluate=comparison is None, promote=False, progress=False,
-                 corpus=corpus, metrics=metrics)
+                 corpus=corpus, metrics=metrics, encoder=encoder)
     result.candidate = path.name
     result.comparison = comparison
     result.decision = decide(comparison, tolerance) if comparison else Decision(True, ["no current model: the candidate becomes the first one"])
