@@ -40,6 +40,18 @@ def test_ingest_is_idempotent_and_keeps_provenance(tmp_path):
     assert row.doc.endswith(first.sha256[:8])
 
 
+def test_unreadable_file_stops_the_run_before_anything_is_stored(tmp_path):
+    from training.readers import ReadError
+    from training.retrain import retrain
+
+    good = write_csv(tmp_path / "training.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    with pytest.raises(ReadError, match=r"broken\.xlsx"):
+        retrain([good, broken], year=2026, data_root=tmp_path / "data", models_root=tmp_path / "models", log=lambda line: None)
+    assert not (tmp_path / "data").exists()
+
+
 def test_gate_decision_uses_tolerance():
     def comparison(candidate: float, current: float) -> Comparison:
         metrics = lambda v: {"level2_accuracy": v, "level2_macro_f1": v}  # noqa: E731

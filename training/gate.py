@@ -11,9 +11,8 @@ is held out exactly once, and both models are scored on it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from training.evaluation import classification_metrics
@@ -32,8 +31,6 @@ class Comparison:
     current: dict
     candidate_on_new: dict | None = None
     current_on_new: dict | None = None
-    candidate_probabilities: np.ndarray | None = field(default=None, repr=False)
-    candidate_classes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -43,30 +40,25 @@ class Decision:
 
 
 def _fit_predict(params: dict, encoder, items: list[Item], labels: list[str], groups: list[str], train: list[int],
-                 test: list[int]) -> tuple[list[str], np.ndarray, list[str]]:
+                 test: list[int]) -> list[str]:
     model = IndicatorClassifier(encoder=encoder, **{**params, "calibrate": False})
     model.fit([items[i] for i in train], [labels[i] for i in train], [groups[i] for i in train])
-    probabilities = model.predict_proba([items[i] for i in test])
-    return [model.classes_[k] for k in probabilities.argmax(axis=1)], probabilities, model.classes_
+    return model.predict([items[i] for i in test])
 
 
 def compare(items: list[Item], labels: list[str], groups: list[str], encoder, taxonomy: Taxonomy, candidate_params: dict,
             current_params: dict, current_documents: set[str], new_documents: set[str], n_splits: int = 5,
             progress: Callable[[str], None] | None = None) -> Comparison:
-    classes = sorted(set(labels))
     candidate_pred: list[str | None] = [None] * len(items)
     current_pred: list[str | None] = [None] * len(items)
-    probabilities = np.zeros((len(items), len(classes)))
     splits = GroupKFold(n_splits=min(n_splits, len(set(groups)))).split(items, labels, groups)
     for fold, (train_index, test_index) in enumerate(splits, start=1):
         test = list(test_index)
-        predicted, fold_probabilities, fold_classes = _fit_predict(candidate_params, encoder, items, labels, groups, list(train_index), test)
+        predicted = _fit_predict(candidate_params, encoder, items, labels, groups, list(train_index), test)
         for row, label in zip(test, predicted, strict=True):
             candidate_pred[row] = label
-        for column, name in enumerate(fold_classes):
-            probabilities[test, classes.index(name)] = fold_probabilities[:, column]
         current_train = [i for i in train_index if groups[i] in current_documents]
-        predicted, _, _ = _fit_predict(current_params, encoder, items, labels, groups, current_train, test)
+        predicted = _fit_predict(current_params, encoder, items, labels, groups, current_train, test)
         for row, label in zip(test, predicted, strict=True):
             current_pred[row] = label
         if progress:
@@ -75,7 +67,6 @@ def compare(items: list[Item], labels: list[str], groups: list[str], encoder, ta
         documents=len(set(groups)), new_documents=sorted(new_documents),
         candidate=classification_metrics(labels, candidate_pred, taxonomy),
         current=classification_metrics(labels, current_pred, taxonomy),
-        candidate_probabilities=probabilities, candidate_classes=classes,
     )
     new_rows = [i for i, g in enumerate(groups) if g in new_documents]
     if new_rows:

@@ -45,10 +45,11 @@ def stored_path(sha256: str, root: Path) -> Path:
     return root / ADDED_DIR / f"{sha256[:16]}.jsonl"
 
 
-def ingest_file(path: str | Path, year: int | None = None, root: Path | None = None, taxonomy: Taxonomy | None = None) -> IngestedFile:
-    """Read one file and store its rows, unless a file with the same bytes was added before.
+def read_new_file(path: str | Path, year: int | None = None, root: Path | None = None, taxonomy: Taxonomy | None = None) -> IngestedFile:
+    """Read one file into rows with provenance, or find the rows stored when the same bytes were added before.
 
-    Raises ``ReadError`` for a file that cannot be read, before anything is written.
+    Writes nothing, so a caller can read every file of a run before storing any;
+    raises ``ReadError`` for a file that cannot be read.
     """
     root = root or data_dir()
     path = Path(path)
@@ -67,5 +68,15 @@ def ingest_file(path: str | Path, year: int | None = None, root: Path | None = N
         if year is not None:
             row.year = year
         row.provenance = {"file": path.name, "sha256": sha256, "year": row.year}
-    write_rows(rows, stored)
     return IngestedFile(str(path), sha256, stored, new=True, rows=rows)
+
+
+def store(item: IngestedFile) -> None:
+    if item.new and not item.stored.exists():
+        write_rows(item.rows, item.stored)
+
+
+def ingest_file(path: str | Path, year: int | None = None, root: Path | None = None, taxonomy: Taxonomy | None = None) -> IngestedFile:
+    item = read_new_file(path, year, root, taxonomy)
+    store(item)
+    return item

@@ -19,7 +19,7 @@ from pathlib import Path
 from training import bundle as bundles
 from training.corpus import Corpus, build_corpus, write_corpus
 from training.gate import Comparison, Decision, compare, decide
-from training.ingest import IngestedFile, ingest_file
+from training.ingest import IngestedFile, read_new_file, store
 from training.paths import data_dir
 from training.pipeline import MODEL_PARAMS, make_encoder, make_model, train, training_set
 from training.report_retrain import change_report_markdown, plot_class_changes
@@ -62,12 +62,12 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
             tolerance: float = DEFAULT_TOLERANCE, keep: int = DEFAULT_KEEP, n_splits: int = 5, force: bool = False,
             encoder_path: str | None = None, log: Callable[[str], None] = print) -> RetrainResult:
     taxonomy = load_taxonomy()
-    ingested = []
-    for path in files:  # read every file before training anything: an unreadable file stops the run early
-        item = ingest_file(path, year=year, root=data_root, taxonomy=taxonomy)
-        ingested.append(item)
+    # Read every file before storing any: an unreadable file stops the run with nothing changed.
+    ingested = [read_new_file(path, year=year, root=data_root, taxonomy=taxonomy) for path in files]
+    for item in ingested:
+        store(item)
         state = "added" if item.new else "already in the corpus, unchanged"
-        log(f"{Path(path).name}: {len(item.rows)} rows, {len(item.documents)} documents ({state})")
+        log(f"{Path(item.path).name}: {len(item.rows)} rows, {len(item.documents)} documents ({state})")
     corpus = build_corpus(data_root, taxonomy)
     write_corpus(corpus, data_root)
     result = RetrainResult(ingested=ingested)

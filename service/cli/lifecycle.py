@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from service.cli.common import EXIT_REJECTED, CliError
 
@@ -24,9 +23,6 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     from training.readers import ReadError
     from training.retrain import retrain
 
-    missing = [f for f in args.files if not Path(f).is_file()]
-    if missing:
-        raise CliError(f"no such file: {', '.join(missing)}")
     tolerance = args.tolerance if args.tolerance is not None else _env_number("ZHIBIAO_RETRAIN_TOLERANCE", 0.01)
     keep = args.keep if args.keep is not None else _env_number("ZHIBIAO_KEEP_VERSIONS", 5, int)
     if tolerance < 0 or keep < 1:
