@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from training import bundle as bundles
-from training.bulk import classify_file
-from training.corpus import load_corpus
-from training.features import Item
-from training.pipeline import load_predictor
+from training.lifecycle import bundle as bundles
+from service.bulk import classify_file
+from training.lifecycle.corpus import load_corpus
+from training.model.features import Item
+from training.lifecycle.train import load_predictor
 
 
 def main() -> None:

@@ -15,14 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from training.corpus import load_corpus
-from training.encoder import CachedEncoder, SentenceEncoder, default_encoder_path
-from training.evaluation import classification_metrics, cross_validate
-from training.features import Item
-from training.finetune import fine_tune_encoder
-from training.paths import PROJECT_ROOT
-from training.pipeline import make_model, training_set
-from training.taxonomy import load_taxonomy
+from training.lifecycle.corpus import load_corpus
+from training.model.encoder import CachedEncoder, SentenceEncoder, default_encoder_path
+from training.evaluation.metrics import classification_metrics, cross_validate
+from training.model.features import Item
+from training.model.finetune import fine_tune_encoder
+from training.settings import PROJECT_ROOT
+from training.lifecycle.train import make_model, training_set
+from training.domain.taxonomy import load_taxonomy
 
 
 class FoldFineTunedModel:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from training.taxonomy import load_taxonomy
+from training.domain.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "sources" / "seeds"

@@ -7,7 +7,7 @@ import shutil
 
 from service.cli import main
 from tests.conftest import ROOT, ZHENGZHOU
-from training.corpus import build_corpus, summarize, write_corpus
+from training.lifecycle.corpus import build_corpus, summarize, write_corpus
 
 
 def test_corpus_build_is_deterministic_and_matches_checked_in(tmp_path):

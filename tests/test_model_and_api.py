@@ -16,15 +16,15 @@ import pytest
 
 from tests.conftest import YUTIAN
 from tests.live_server import running_server
-from training import bundle as bundles
-from training.features import Item
+from training.lifecycle import bundle as bundles
+from training.model.features import Item
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
 def models_root(tmp_path_factory) -> Path:
-    from training.pipeline import train
+    from training.lifecycle.train import train
 
     root = tmp_path_factory.mktemp("models")
     train(models_root=root, progress=False)
@@ -33,7 +33,7 @@ def models_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def predictor(models_root):
-    from training.pipeline import load_predictor
+    from training.lifecycle.train import load_predictor
 
     loaded, _ = load_predictor(models_root=models_root)
     return loaded
@@ -93,7 +93,7 @@ def test_indicator_suggestions_cover_every_group(predictor):
 
 
 def test_bulk_classify_keeps_every_row_in_order(predictor, tmp_path):
-    from training.bulk import classify_file, write_output
+    from service.bulk import classify_file, write_output
 
     path = tmp_path / "legacy.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -230,7 +230,7 @@ def test_openapi_documents_every_endpoint(server):
 
 
 def test_new_model_is_picked_up_and_broken_one_is_not(server, models_root):
-    from training.pipeline import train
+    from training.lifecycle.train import train
 
     before = httpx.get(server + "/v1/model").json()["version"]
     broken = bundles.save_bundle({"classifier": None}, {"data_digest": "broken", "encoder": {"fingerprint": "nope"}}, models_root, version="zz-broken")

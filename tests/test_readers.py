@@ -70,12 +70,12 @@ def test_henan_cell_lines(tmp_path):
     assert names(rows) == ["预算执行率", "项目完成及时率", "促进生态可持续发展", "参观群众满意度", "举办科普培训班"]
     budget, timely, eco, visitors, training = rows
     assert (budget.project, budget.department, budget.unit_name, budget.year) == ("会议", "河南省科学技术协会", "河南省科学技术协会机关", 2020)
-    assert budget.target["text"] == "≥95%" and budget.target_raw == "95"
-    assert (timely.target["kind"], timely.target["text"]) == ("coded", "及时")
+    assert budget.target.text == "≥95%" and budget.target_raw == "95"
+    assert (timely.target.kind, timely.target.text) == ("coded", "及时")
     assert (eco.level1_raw, eco.level2_raw, eco.level2) == ("效益指标", "环境效益", "生态效益指标")
     # The duplicated level cell shifts the name into the value column; the vocabulary puts it back.
-    assert (visitors.level2, visitors.target["text"], visitors.description) == ("服务对象满意度指标", "≥90%", None)
-    assert (training.table, training.project, training.target["text"]) == (1, "培训", "2次")
+    assert (visitors.level2, visitors.target.text, visitors.description) == ("服务对象满意度指标", "≥90%", None)
+    assert (training.table, training.project, training.target.text) == (1, "培训", "2次")
 
 
 def test_zhengzhou_shifted_cells(tmp_path):
@@ -87,9 +87,9 @@ def test_zhengzhou_shifted_cells(tmp_path):
         "长效管理制度健全性",
     ]
     assert (by_name["预算执行率"].level2, by_name["预算执行率"].label_process) == (None, True)
-    assert by_name["郑州市青少年科技创新大赛获奖人数"].target["kind"] == "empty"
+    assert by_name["郑州市青少年科技创新大赛获奖人数"].target.kind == "empty"
     shifted = by_name["郑州市青少年机器人竞赛参赛获奖人数"]
-    assert (shifted.level2_raw, shifted.level2, shifted.target["text"]) == ("质量", "质量指标", "≥2000人")
+    assert (shifted.level2_raw, shifted.level2, shifted.target.text) == ("质量", "质量指标", "≥2000人")
     assert by_name["举办全民科学素质工作培训班效果"].level2 == "社会效益指标"
     assert by_name["参展学生满意度"].level2 == "服务对象满意度指标"
     assert by_name["长效管理制度健全性"].label_approximate
@@ -101,11 +101,11 @@ def test_baoding_split_rows_and_multiline_cells(tmp_path):
     rows = read_text(tmp_path, "bd.txt", BAODING_SNIPPET)
     assert names(rows) == ["人均财政投入水平", "优良率", "社会全民素质提升水平", "群众满意度"]
     cost, quality, economic, satisfaction = rows
-    assert (cost.level2, cost.target["text"], cost.target["note"]) == ("经济成本指标", "≥2个", "科普场馆建设的数量")
+    assert (cost.level2, cost.target.text, cost.target.note) == ("经济成本指标", "≥2个", "科普场馆建设的数量")
     assert quality.basis == "保发【2004】18号"  # after a blank line inside the row
     assert economic.basis == "【科协办函学字〔2018〕281号】上级指示精神"
     assert (economic.level1_raw, economic.level1) == ("效果指标", "效益指标")
-    assert satisfaction.target["kind"] == "unparsed" and satisfaction.issues
+    assert satisfaction.target.kind == "unparsed" and satisfaction.issues
     assert cost.unit_name == "保定市科学技术协会（机关）" and cost.project == "素质体验馆建设经费"
 
 
@@ -203,7 +203,7 @@ def test_html_table_with_rowspan(tmp_path):
         "<tr><td>效益指标</td><td>社会效益指标</td><td>群众知晓率</td><td>≥90%</td></tr></table>"
     )
     rows = read_text(tmp_path, "t.html", html)
-    assert [(r.level3, r.level2, r.target["text"]) for r in rows] == [
+    assert [(r.level3, r.level2, r.target.text) for r in rows] == [
         ("培训人次", "数量指标", "≥300人次"), ("培训班次", "数量指标", "=6次"), ("群众知晓率", "社会效益指标", "≥90%")]
     assert rows[0].year == 2022
 

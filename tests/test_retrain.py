@@ -21,9 +21,9 @@ import pytest
 from tests.conftest import ROOT
 from tests.live_server import running_server
 from tests.new_year_tables import ROAD_PROJECT, TRAINING_PROJECT, shuffled_label_rows, write_csv, write_xlsx
-from training import bundle as bundles
-from training.gate import Comparison, decide
-from training.ingest import ingest_file
+from training.lifecycle import bundle as bundles
+from training.lifecycle.gate import Comparison, decide
+from training.lifecycle.ingest import ingest_file
 
 
 # ------------------------------------------------------------------ fast: pieces of the retrain
@@ -42,7 +42,7 @@ def test_ingest_is_idempotent_and_keeps_provenance(tmp_path):
 
 def test_unreadable_file_stops_the_run_before_anything_is_stored(tmp_path):
     from training.readers import ReadError
-    from training.retrain import retrain
+    from training.lifecycle.retrain import retrain
 
     good = write_csv(tmp_path / "training.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")
     broken = tmp_path / "broken.xlsx"
@@ -75,7 +75,7 @@ def test_prune_keeps_current_and_previous(tmp_path):
 # ------------------------------------------------------------------ slow: the operator's year
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    from training.pipeline import train
+    from training.lifecycle.train import train
 
     root = tmp_path_factory.mktemp("retrain")
     data = root / "data"
@@ -172,7 +172,7 @@ def test_new_year_tables_are_promoted_and_served(workspace):
 
 @pytest.mark.slow
 def test_candidate_with_shuffled_labels_is_rejected(workspace):
-    from training.corpus import load_corpus
+    from training.lifecycle.corpus import load_corpus
 
     before = bundles.current_version(workspace["models"])
     rows = [(r.level1, r.level2, r.level3, r.target_raw or "") for r in load_corpus(workspace["data"]).labelled][:300]

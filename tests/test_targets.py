@@ -2,7 +2,7 @@
 
 import pytest
 
-from training.targets import parse_target
+from training.domain.targets import parse_target
 
 
 @pytest.mark.parametrize(

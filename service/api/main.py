@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.routes import admin, health, indicators, tables
-from service.api.settings import Settings, get_settings
+from training.settings import Settings, get_settings
 from service.api.state import ModelHolder
 
 log = logging.getLogger("zhibiao.http")

@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from training import bundle as bundles
-from training.encoder import SentenceEncoder
-from training.features import Item
-from training.predictor import Predictor
+from training.lifecycle import bundle as bundles
+from training.model.encoder import SentenceEncoder
+from training.model.features import Item
+from service.predictor import Predictor
 
 log = logging.getLogger("zhibiao.model")
 
@@ -46,7 +46,7 @@ class ModelHolder:
 
     def reload(self) -> dict:
         """Load ``current`` if it is not the loaded version; keep the old model on any failure."""
-        from training.pipeline import load_predictor
+        from training.lifecycle.train import load_predictor
 
         with self._lock:
             try:

@@ -10,7 +10,7 @@ from service.cli.common import EXIT_USAGE
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from training.corpus import write_rows
+    from training.lifecycle.corpus import write_rows
     from training.readers import ReadError, read_file
 
     rows = []
@@ -23,7 +23,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             failed = True
             continue
         rows.extend(result.rows)
-        unparsed = sum(1 for r in result.rows if r.target.get("kind") == "unparsed")
+        unparsed = sum(1 for r in result.rows if r.target.kind == "unparsed")
         flagged = [r for r in result.rows if r.issues]
         print(f"{Path(path).name}: {len(result.rows)} rows in {result.tables} tables, {unparsed} unparsed targets, {len(flagged)} rows with issues")
         for row in flagged:
@@ -35,7 +35,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
-    from training.corpus import build_corpus, write_corpus
+    from training.lifecycle.corpus import build_corpus, write_corpus
 
     root = Path(args.data_dir) if args.data_dir else None
     summary = write_corpus(build_corpus(root, progress=True), root)

@@ -21,7 +21,7 @@ def _env_number(name: str, default: float, kind: type = float):
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     from training.readers import ReadError
-    from training.retrain import retrain
+    from training.lifecycle.retrain import retrain
 
     tolerance = args.tolerance if args.tolerance is not None else _env_number("ZHIBIAO_RETRAIN_TOLERANCE", 0.01)
     keep = args.keep if args.keep is not None else _env_number("ZHIBIAO_KEEP_VERSIONS", 5, int)
@@ -39,9 +39,9 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     for file in result.report["files"]:
         for label, count in file["unknown_labels"].items():
             print(f"  label not in the taxonomy, kept out of the classes: {file['file']}: {label} ({count} rows)")
-    from training.paths import models_dir
+    from training.settings import get_settings
 
-    report = models_dir() / result.candidate / "retrain.md"
+    report = get_settings().models_dir / result.candidate / "retrain.md"
     if result.promoted:
         print(f"promoted {result.candidate} (was {result.current_before or 'none'}); report {report}"
               + (f"; pruned {', '.join(result.pruned)}" if result.pruned else ""))
@@ -51,7 +51,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from training import bundle as bundles
+    from training.lifecycle import bundle as bundles
 
     try:
         if args.action == "list":

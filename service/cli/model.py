@@ -11,7 +11,7 @@ from service.cli.data import cmd_corpus
 
 
 def cmd_encoder_build(args: argparse.Namespace) -> int:
-    from training.encoder_build import build_encoder
+    from training.model.encoder_build import build_encoder
 
     path = build_encoder(Path(args.output) if args.output else None, force=args.force)
     info = json.loads((path / "zhibiao_encoder.json").read_text(encoding="utf-8"))
@@ -20,8 +20,8 @@ def cmd_encoder_build(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from training import bundle as bundles
-    from training.pipeline import train
+    from training.lifecycle import bundle as bundles
+    from training.lifecycle.train import train
 
     if args.if_missing and bundles.current_version() is not None:
         usable, why = _current_is_usable(args.encoder)
@@ -29,12 +29,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"model present: {bundles.current_version()} (use `zhibiao train` to retrain)")
             return 0
         print(f"{why}; training a new one")
-    from training.paths import data_dir
+    from training.settings import get_settings
 
-    if not (data_dir() / "corpus.jsonl").exists():
+    if not (get_settings().data_dir / "corpus.jsonl").exists():
         cmd_corpus(argparse.Namespace(data_dir=None))
     path = train(encoder_path=args.encoder, evaluate=not args.no_evaluate)
-    from training.bundle import read_metadata
+    from training.lifecycle.bundle import read_metadata
 
     metadata = read_metadata(path)
     metrics = metadata.get("metrics", {})
@@ -45,8 +45,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _current_is_usable(encoder_path: str | None) -> tuple[bool, str]:
     """A current bundle is only worth keeping if it verifies and matches the local encoder."""
-    from training import bundle as bundles
-    from training.encoder import SentenceEncoder
+    from training.lifecycle import bundle as bundles
+    from training.model.encoder import SentenceEncoder
 
     try:
         metadata = bundles.verify_bundle(bundles.current_bundle())
@@ -60,7 +60,7 @@ def _current_is_usable(encoder_path: str | None) -> tuple[bool, str]:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from training.report import run_evaluation
+    from training.evaluation.report import run_evaluation
 
     summary = run_evaluation(Path(args.output), encoder_path=args.encoder)
     print(Path(args.output, "evaluation.md").read_text(encoding="utf-8").split("## Per class")[0])
@@ -69,9 +69,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _predictor():
-    from training.bundle import BundleError
-    from training.encoder import EncoderMissing
-    from training.pipeline import EncoderMismatch, load_predictor
+    from training.lifecycle.bundle import BundleError
+    from training.model.encoder import EncoderMissing
+    from training.lifecycle.train import EncoderMismatch, load_predictor
 
     try:
         return load_predictor()
@@ -80,7 +80,7 @@ def _predictor():
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from training.bulk import classify_file, write_output
+    from service.bulk import classify_file, write_output
     from training.readers import ReadError
 
     predictor, metadata = _predictor()

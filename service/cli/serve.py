@@ -11,7 +11,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.api.main import create_app
-    from service.api.settings import get_settings
+    from training.settings import get_settings
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")

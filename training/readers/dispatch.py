@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from training.readers import delimited, html_tables, office
+from training.readers.errors import ReadError
 from training.readers.sections import Section
 from training.readers.seed_text import seed_text_sections
 from training.readers.table_parser import FileContext, parse_section
 from training.readers.text import dominant_year
-from training.records import IndicatorRow
-from training.taxonomy import Taxonomy, load_taxonomy
+from training.domain.records import IndicatorRow
+from training.domain.taxonomy import Taxonomy, load_taxonomy
 
 SUPPORTED_SUFFIXES = (".txt", ".tsv", ".csv", ".xlsx", ".xlsm", ".docx", ".html", ".htm", ".jsonl")
-
-
-class ReadError(Exception):
-    """A file that cannot be read at all; the message names the file and the reason."""
 
 
 @dataclass
@@ -36,8 +34,6 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def sections_for(path: Path, data: bytes) -> list[Section]:
-    from training.readers import delimited, html_tables, office
-
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return office.xlsx_sections(data, path.name)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from training.readers.text import clean_cell, find_year
-from training.records import IndicatorRow
-from training.targets import parse_target
-from training.taxonomy import Taxonomy
+from training.domain.records import IndicatorRow
+from training.domain.targets import parse_target
+from training.domain.taxonomy import Taxonomy
 
 
 def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]:
@@ -54,7 +54,7 @@ def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]
                 level1=mapping.level1,
                 level2=mapping.level2,
                 target_raw=target_raw,
-                target=target.as_dict(),
+                target=target,
                 description=fields.get("explanation"),
                 basis=fields.get("basis"),
                 project=fields.get("project"),

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 
+from training.readers.errors import ReadError
 from training.readers.sections import Section, split_sections
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -18,8 +19,6 @@ MAX_MEMBERS = 10_000
 
 
 def check_archive(data: bytes, name: str) -> None:
-    from training.readers.dispatch import ReadError
-
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReadError(f"{name}: not a valid Office file (not a zip archive)")
     try:
@@ -39,8 +38,6 @@ def check_archive(data: bytes, name: str) -> None:
 
 def xlsx_sections(data: bytes, name: str) -> list[Section]:
     from openpyxl import load_workbook
-
-    from training.readers.dispatch import ReadError
 
     check_archive(data, name)
     try:
@@ -82,8 +79,6 @@ def _typed_targets(values: list[list[str]], formula_sheet) -> list[list[str]]:
 
 def docx_sections(data: bytes, name: str) -> list[Section]:
     import docx
-
-    from training.readers.dispatch import ReadError
 
     check_archive(data, name)
     try:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from training.readers.sections import Section
 from training.readers.text import clean_cell, find_year
-from training.records import IndicatorRow
-from training.targets import parse_target
-from training.taxonomy import Taxonomy, clean_label
+from training.domain.records import IndicatorRow
+from training.domain.targets import parse_target
+from training.domain.taxonomy import Taxonomy, clean_label
 
 _UNIT_CODE = re.compile(r"^\d{6}\s*(\S.*)$")
 _YEAR_ROW = re.compile(r"^[（(]\s*(20\d{2})\s*年度?\s*[)）]$")
@@ -217,7 +217,7 @@ def parse_section(section: Section, context: FileContext) -> list[IndicatorRow]:
             level1=mapping.level1,
             level2=mapping.level2,
             target_raw=target_raw or None,
-            target=target.as_dict(),
+            target=target,
             description=placed["explanation"] or None,
             basis=placed["basis"] or None,
             project=column("project") or meta.get("project"),

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from service.api.deps import get_holder, get_model
 from service.api.state import Loaded, ModelHolder
-from training.taxonomy import load_taxonomy
+from training.domain.taxonomy import load_taxonomy
 
 router = APIRouter()
 

@@ -13,9 +13,9 @@ from service.api.schemas import (
     TargetSuggestRequest,
     TargetSuggestResponse,
 )
-from service.api.settings import get_settings
+from training.settings import get_settings
 from service.api.state import Loaded
-from training.features import Item
+from training.model.features import Item
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
 

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from service.api.deps import get_model
 from service.api.schemas import TableClassifyResponse
-from service.api.settings import get_settings
+from training.settings import get_settings
 from service.api.state import Loaded
-from training.bulk import annotate, write_output
+from service.bulk import annotate, write_output
 from training.readers import ReadError, read_file
 from training.readers.dispatch import SUPPORTED_SUFFIXES
 

@@ -7,7 +7,6 @@ replaced with ``os.replace``: at every instant it points at a complete bundle.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,7 +15,8 @@ from pathlib import Path
 
 import joblib
 
-from training.paths import models_dir
+from training.files import sha256_file
+from training.settings import get_settings
 
 PAYLOAD = "model.joblib"
 METADATA = "metadata.json"
@@ -30,21 +30,13 @@ class BundleError(Exception):
     """A bundle that is missing, incomplete or fails its integrity check."""
 
 
-def sha256_file(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(chunk)
-    return hasher.hexdigest()
-
-
 def new_version(data_digest: str) -> str:
     return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{data_digest[:6]}"
 
 
 def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version: str | None = None) -> Path:
     """Write into a hidden staging folder, then rename: a killed save leaves no half bundle."""
-    root = root or models_dir()
+    root = root or get_settings().models_dir
     root.mkdir(parents=True, exist_ok=True)
     version = version or new_version(metadata.get("data_digest", "000000"))
     staging = root / f".staging-{version}"
@@ -89,17 +81,17 @@ def _point(root: Path, name: str, version: str) -> None:
 
 
 def current_version(root: Path | None = None) -> str | None:
-    link = (root or models_dir()) / CURRENT
+    link = (root or get_settings().models_dir) / CURRENT
     return os.readlink(link) if link.is_symlink() else None
 
 
 def previous_version(root: Path | None = None) -> str | None:
-    link = (root or models_dir()) / PREVIOUS
+    link = (root or get_settings().models_dir) / PREVIOUS
     return os.readlink(link) if link.is_symlink() else None
 
 
 def current_bundle(root: Path | None = None) -> Path:
-    root = root or models_dir()
+    root = root or get_settings().models_dir
     version = current_version(root)
     if version is None:
         raise BundleError(f"{root}: no current model; run `zhibiao train`")
@@ -108,7 +100,7 @@ def current_bundle(root: Path | None = None) -> Path:
 
 def promote(version: str, root: Path | None = None) -> None:
     """Point ``current`` at a verified bundle; the old one becomes ``previous``."""
-    root = root or models_dir()
+    root = root or get_settings().models_dir
     verify_bundle(root / version)
     old = current_version(root)
     if old == version:
@@ -119,7 +111,7 @@ def promote(version: str, root: Path | None = None) -> None:
 
 
 def list_versions(root: Path | None = None) -> list[dict]:
-    root = root or models_dir()
+    root = root or get_settings().models_dir
     if not root.exists():
         return []
     current = current_version(root)
@@ -141,7 +133,7 @@ def prune(keep: int, root: Path | None = None) -> list[str]:
     Staging folders left by a killed save are removed once they are an hour old
     (a younger one may belong to a save still running).
     """
-    root = root or models_dir()
+    root = root or get_settings().models_dir
     protected = {current_version(root), previous_version(root)}
     entries = sorted(list_versions(root), key=lambda e: (e.get("created", ""), e["version"]), reverse=True)
     removed = []

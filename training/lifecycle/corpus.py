@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from training.paths import data_dir
+from training.settings import get_settings
 from training.readers import read_file
-from training.records import IndicatorRow
-from training.taxonomy import Taxonomy, load_taxonomy
+from training.domain.records import IndicatorRow
+from training.domain.taxonomy import Taxonomy, load_taxonomy
 
 CORPUS_FILE = "corpus.jsonl"
 SUMMARY_FILE = "corpus_summary.json"
@@ -58,7 +58,7 @@ def corpus_record(row: IndicatorRow) -> dict:
 
 
 def build_corpus(root: Path | None = None, taxonomy: Taxonomy | None = None, progress: bool = False) -> Corpus:
-    root = root or data_dir()
+    root = root or get_settings().data_dir
     taxonomy = taxonomy or load_taxonomy()
     rows: list[IndicatorRow] = []
     files = source_files(root)
@@ -89,7 +89,7 @@ def write_rows(rows: list[IndicatorRow], path: Path) -> None:
 
 
 def load_corpus(root: Path | None = None) -> Corpus:
-    root = root or data_dir()
+    root = root or get_settings().data_dir
     path = root / CORPUS_FILE
     if not path.exists():
         raise FileNotFoundError(f"{path}: no corpus; run `zhibiao corpus` first")
@@ -100,11 +100,11 @@ def summarize(corpus: Corpus) -> dict:
     rows = corpus.rows
     per_source = collections.Counter(r.source for r in rows)
     per_category = collections.Counter(f"{r.level1}/{r.level2}" if r.level2 else ("(process label)" if r.label_process else f"{r.level1 or '(none)'}/(no level 2)") for r in rows)
-    kinds = collections.Counter(r.target.get("kind", "empty") for r in rows)
+    kinds = collections.Counter(r.target.kind for r in rows)
     unparsed = [
         {"source": r.source, "row": r.row, "level3": r.level3, "target_raw": r.target_raw}
         for r in rows
-        if r.target.get("kind") == "unparsed"
+        if r.target.kind == "unparsed"
     ]
     seen: dict[tuple, list[str]] = collections.defaultdict(list)
     for r in rows:
@@ -167,7 +167,7 @@ def summary_markdown(summary: dict) -> str:
 
 
 def write_corpus(corpus: Corpus, root: Path | None = None) -> dict:
-    root = root or data_dir()
+    root = root or get_settings().data_dir
     write_rows(corpus.rows, root / CORPUS_FILE)
     summary = summarize(corpus)
     (root / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from sklearn.model_selection import GroupKFold
 
-from training.evaluation import classification_metrics
-from training.features import Item
-from training.model import IndicatorClassifier
-from training.taxonomy import Taxonomy
+from training.evaluation.metrics import classification_metrics
+from training.model.features import Item
+from training.model.classifier_old import IndicatorClassifier
+from training.domain.taxonomy import Taxonomy
 
 GATED_METRICS = ("level2_accuracy", "level2_macro_f1")
 

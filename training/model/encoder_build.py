@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from training.bundle import sha256_file
-from training.paths import cache_dir
+from training.files import sha256_file
+from training.settings import get_settings
 
 BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
 PRIVATE_USE_BASE = 0xF0000  # placeholders that NFKC leaves alone
@@ -226,7 +226,7 @@ def build_bert(model: E5File):
 
 
 def default_output_dir(digest: str) -> Path:
-    return cache_dir() / "encoders" / f"multilingual-e5-small-{digest[:12]}"
+    return get_settings().cache_dir / "encoders" / f"multilingual-e5-small-{digest[:12]}"
 
 
 def build_encoder(output: Path | None = None, force: bool = False, verify: bool = True) -> Path:

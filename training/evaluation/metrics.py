@@ -19,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from training.features import KEYWORD_RULES, Item
-from training.taxonomy import Taxonomy
+from training.model.features import KEYWORD_RULES, Item
+from training.domain.taxonomy import Taxonomy
 
 
 @dataclass

@@ -14,11 +14,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training.corpus import ADDED_DIR, load_rows, write_rows
-from training.paths import data_dir
+from training.lifecycle.corpus import ADDED_DIR, load_rows, write_rows
+from training.settings import get_settings
 from training.readers import ReadError, read_file
-from training.records import IndicatorRow
-from training.taxonomy import Taxonomy, load_taxonomy
+from training.domain.records import IndicatorRow
+from training.domain.taxonomy import Taxonomy, load_taxonomy
 
 
 @dataclass
@@ -51,7 +51,7 @@ def read_new_file(path: str | Path, year: int | None = None, root: Path | None =
     Writes nothing, so a caller can read every file of a run before storing any;
     raises ``ReadError`` for a file that cannot be read.
     """
-    root = root or data_dir()
+    root = root or get_settings().data_dir
     path = Path(path)
     try:
         data = path.read_bytes()

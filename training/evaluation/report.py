@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from training.corpus import load_corpus
-from training.evaluation import (
+from training.lifecycle.corpus import load_corpus
+from training.evaluation.metrics import (
     KeywordBaseline,
     MajorityBaseline,
     TfidfLogisticBaseline,
@@ -17,9 +17,9 @@ from training.evaluation import (
     classification_metrics,
     cross_validate,
 )
-from training.features import Item
-from training.pipeline import make_encoder, make_model, training_set
-from training.taxonomy import load_taxonomy
+from training.model.features import Item
+from training.lifecycle.train import make_encoder, make_model, training_set
+from training.domain.taxonomy import load_taxonomy
 
 
 def run_evaluation(output: Path, data_root: Path | None = None, encoder_path: str | None = None, progress: bool = True) -> dict:

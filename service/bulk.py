@@ -8,11 +8,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from training.features import Item
-from training.predictor import Predictor
+from training.model.features import Item
+from service.predictor import Predictor
 from training.readers import read_file
-from training.records import IndicatorRow
-from training.targets import Target, target_weakness
+from training.domain.records import IndicatorRow
+from training.domain.targets import Target, target_weakness
 
 OUTPUT_COLUMNS = ["pred_level1", "pred_level2", "confidence", "alternatives", "needs_review", "label_disagrees",
                   "suggested_target", "target_warning", "error"]

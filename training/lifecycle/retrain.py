@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training import bundle as bundles
-from training.corpus import Corpus, build_corpus, write_corpus
-from training.gate import Comparison, Decision, compare, decide
-from training.ingest import IngestedFile, read_new_file, store
-from training.paths import data_dir
-from training.pipeline import MODEL_PARAMS, make_encoder, make_model, train, training_set
-from training.report_retrain import change_report_markdown, plot_class_changes
-from training.taxonomy import load_taxonomy
+from training.lifecycle import bundle as bundles
+from training.lifecycle.corpus import Corpus, build_corpus, write_corpus
+from training.lifecycle.gate import Comparison, Decision, compare, decide
+from training.lifecycle.ingest import IngestedFile, read_new_file, store
+from training.settings import get_settings
+from training.lifecycle.train import MODEL_PARAMS, make_encoder, make_model, train, training_set
+from training.lifecycle.retrain_report import change_report_markdown, plot_class_changes
+from training.domain.taxonomy import load_taxonomy
 
 DEFAULT_TOLERANCE = 0.01
 DEFAULT_KEEP = 5
@@ -52,7 +52,7 @@ def current_recipe(models_root: Path | None, corpus: Corpus, new_documents: set[
     version = bundles.current_version(models_root)
     if version is None:
         return None, {}, set()
-    metadata = bundles.verify_bundle((models_root or bundles.models_dir()) / version)
+    metadata = bundles.verify_bundle((models_root or get_settings().models_dir) / version)
     params = dict(metadata.get("model", {}).get("params") or MODEL_PARAMS)
     documents = set(metadata.get("training_data", {}).get("document_ids") or {r.doc for r in corpus.labelled} - new_documents)
     return version, params, documents
@@ -76,7 +76,7 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
     current, current_params, current_documents = current_recipe(models_root, corpus, new_documents)
     result.current_before = current
     if current and not force:
-        current_digest = bundles.read_metadata((models_root or bundles.models_dir()) / current).get("data_digest")
+        current_digest = bundles.read_metadata((models_root or get_settings().models_dir) / current).get("data_digest")
         if current_digest == corpus.digest():
             result.unchanged = True
             log(f"the corpus is what {current} was trained on; nothing to do (use --force to retrain anyway)")
@@ -120,7 +120,7 @@ def set_aside(ingested: list[IngestedFile], current_documents: set[str], data_ro
     They stay in ``data/rejected/`` for inspection; retraining the same file
     again adds them again and meets the same gate.
     """
-    folder = (data_root or data_dir()) / REJECTED_DIR
+    folder = (data_root or get_settings().data_dir) / REJECTED_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for item in ingested:
         if item.stored.exists() and not item.documents & current_documents:  # also files left by a killed run

@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from training import bundle as bundles
-from training.corpus import Corpus, load_corpus
-from training.encoder import CachedEncoder, SentenceEncoder
-from training.evaluation import calibration_metrics, classification_metrics, cross_validate
-from training.features import Item
-from training.model import IndicatorClassifier, softmax
-from training.predictor import Predictor, Reference, ReviewPolicy
-from training.taxonomy import Taxonomy, load_taxonomy
+from training.lifecycle import bundle as bundles
+from training.lifecycle.corpus import Corpus, load_corpus
+from training.model.encoder import CachedEncoder, SentenceEncoder
+from training.evaluation.metrics import calibration_metrics, classification_metrics, cross_validate
+from training.model.features import Item
+from training.model.classifier_old import IndicatorClassifier, softmax
+from service.predictor import Predictor, Reference, ReviewPolicy
+from training.domain.taxonomy import Taxonomy, load_taxonomy
 
 MODEL_PARAMS = {"embedding_weight": 2.0, "knn_weight": 2.0, "C": 1.0, "k_neighbours": 20, "use_keywords": True, "class_weight": "balanced"}
 

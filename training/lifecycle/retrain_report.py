@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training.report import plot_class_bars
+from training.evaluation.report import plot_class_bars
 
 
 def _figure(value) -> str:

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from training.encoder import default_encoder_path
+from training.model.encoder import default_encoder_path
 
 
 def fine_tune_encoder(base: Path | None, names: list[str], labels: list[str], output: Path,

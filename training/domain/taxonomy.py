@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from training.paths import taxonomy_path
+from training.settings import get_settings
 
 _TAGS = re.compile(r"<[^>]*>")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -84,7 +84,7 @@ class Taxonomy:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Taxonomy:
-        path = path or taxonomy_path()
+        path = path or get_settings().taxonomy_path
         raw_bytes = Path(path).read_bytes()
         raw = json.loads(raw_bytes)
         categories = [

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from training.features import Item
-from training.model import IndicatorClassifier
-from training.targets import format_quantity, parse_target, target_weakness
-from training.taxonomy import Taxonomy
+from training.model.features import Item
+from training.model.classifier_old import IndicatorClassifier
+from training.domain.targets import format_quantity, parse_target, target_weakness
+from training.domain.taxonomy import Taxonomy
 
 REQUIRED_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("数量指标", ("数量指标",)),

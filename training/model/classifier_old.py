@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from training.features import Item, JiebaWords, domain_terms, keyword_matrix, target_matrix
+from training.model.features import Item, JiebaWords, domain_terms, keyword_matrix, target_matrix
 
 
 class Encoder(Protocol):

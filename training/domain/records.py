@@ -1,0 +1,84 @@
+"""The records every part shares: one indicator to classify, and the normalized row every reader produces."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from training.domain.targets import Target, parse_target
+
+
+@dataclass
+class Indicator:
+    """What one classification looks at: the 三级指标 name and, when known, its description, target and project.
+
+    ``target`` is parsed once (``parse_target``) where the text enters the
+    program, and passed on as a ``Target``.
+    """
+
+    name: str
+    description: str | None = None
+    target: Target | None = None
+    project: str | None = None
+
+    @classmethod
+    def from_text(cls, name: str, description: str | None = None, target: str | None = None,
+                  project: str | None = None) -> Indicator:
+        """Build from raw text as a user typed it; the target string is parsed here (with the description as its explanation)."""
+        parsed = parse_target(target, description) if target else None
+        return cls(name=name, description=description or None, target=parsed, project=project or None)
+
+
+@dataclass
+class IndicatorRow:
+    """One 三级指标 as read from a table, with its labels as written and as standard.
+
+    ``input`` keeps the row's cells under their original headers so that a bulk
+    job can hand back exactly what it was given; ``issues`` says what could not be
+    read, because a bad row is reported and kept, never dropped.
+    """
+
+    source: str
+    table: int
+    row: int
+    doc: str
+    level3: str | None
+    level1_raw: str | None = None
+    level2_raw: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+    target_raw: str | None = None
+    target: Target = field(default_factory=lambda: Target(kind="empty"))
+    description: str | None = None
+    basis: str | None = None
+    project: str | None = None
+    department: str | None = None
+    unit_name: str | None = None
+    year: int | None = None
+    label_known: bool = True
+    label_approximate: bool = False
+    label_process: bool = False
+    input: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] | None = None
+    issues: list[str] = field(default_factory=list)
+
+    @property
+    def indicator(self) -> Indicator:
+        """The part of the row a classifier reads."""
+        target = self.target if self.target.kind != "empty" else None
+        return Indicator(name=self.level3 or "", description=self.description, target=target, project=self.project)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; the target becomes ``Target.as_dict()``."""
+        data = asdict(self)
+        data["target"] = self.target.as_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndicatorRow:
+        """The inverse of ``as_dict``; unknown keys are ignored, a missing target is empty."""
+        known = {f for f in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in known}
+        target = values.get("target")
+        values["target"] = Target.from_dict(target) if isinstance(target, dict) and target else Target(kind="empty")
+        return cls(**values)

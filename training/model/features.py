@@ -1,0 +1,276 @@
+"""The feature parts of the classifier, each a scikit-learn transformer over one column of the indicator frame.
+
+Every part follows the estimator conventions: ``__init__`` stores parameters
+only, fitted state ends in ``_``, ``get_params``/``set_params``/``clone`` work.
+They are put together by :func:`training.model.pipeline.make_classifier` in a
+``ColumnTransformer``; switching one off is ``set_params(features__<part>="drop")``.
+
+Parts: jieba words (:class:`JiebaWords`), the name's head (:class:`NameHead`),
+the target's form (:class:`TargetForm`), keyword cues (:class:`KeywordCues`),
+sentence embeddings (:class:`SentenceEmbedding`) and neighbour votes
+(:class:`NeighbourVotes`). Character n-grams of the name and the description
+are plain ``TfidfVectorizer``\\ s.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from training.domain.targets import Target, parse_target
+from training.model.reference import ReferenceIndex
+from training.model.text import JiebaTokenizer, domain_terms, name_head
+
+
+def texts_of(X) -> list[str]:
+    """A column (Series, 1-D array, list, or one-column frame) as a list of strings; missing values become ``""``."""
+    if hasattr(X, "columns"):
+        if X.shape[1] != 1:
+            raise ValueError(f"expected one text column, got {X.shape[1]}")
+        X = X.iloc[:, 0]
+    values = X.tolist() if hasattr(X, "tolist") else list(X)
+    if values and isinstance(values[0], (list, np.ndarray)):  # a 2-D array with one column
+        values = [v[0] for v in values]
+    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+
+
+class JiebaWords(BaseEstimator, TransformerMixin):
+    """TF-IDF of jieba words, with a user dictionary of the training names' recurring endings.
+
+    The dictionary (``user_words_``) is learnt from the names given to ``fit``
+    only and lives in this part's own tokenizer, never in ``jieba.dt``.
+    Output: sparse ``(n, vocabulary)``.
+    """
+
+    def __init__(self, min_count: int = 3, sublinear_tf: bool = True) -> None:
+        self.min_count = min_count
+        self.sublinear_tf = sublinear_tf
+
+    def fit(self, X, y=None):
+        names = texts_of(X)
+        self.user_words_ = domain_terms(names, self.min_count)
+        self.tokenizer_ = JiebaTokenizer(tuple(self.user_words_))
+        self.vectorizer_ = TfidfVectorizer(tokenizer=self.tokenizer_, token_pattern=None, lowercase=False,
+                                           sublinear_tf=self.sublinear_tf).fit(names)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(texts_of(X))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"word:{w}" for w in self.vectorizer_.get_feature_names_out()], dtype=object)
+
+
+class NameHead(BaseEstimator, TransformerMixin):
+    """Binary features of the name's head: its last 1..``max_size`` characters after clean-up (see ``name_head``).
+
+    …率, …及时率, …覆盖率, …人次, …满意度 carry most of an indicator's category,
+    whatever precedes them. Output: sparse ``(n, heads seen in fit)``.
+    """
+
+    def __init__(self, max_size: int = 4) -> None:
+        self.max_size = max_size
+
+    def _heads(self, name: str) -> list[str]:
+        head = name_head(name, self.max_size)
+        return [f"{size}:{head[-size:]}" for size in range(1, min(len(head), self.max_size) + 1)]
+
+    def fit(self, X, y=None):
+        self.vectorizer_ = CountVectorizer(analyzer=self._heads, binary=True).fit(texts_of(X))
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(texts_of(X)).astype(np.float64)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"head:{h}" for h in self.vectorizer_.get_feature_names_out()], dtype=object)
+
+
+# ------------------------------------------------------------------ the target's form
+UNIT_GROUPS = {
+    "percent": ("%", "‰"),
+    "people": ("人", "人次", "万人", "万人次", "名", "户", "人天", "人日"),
+    "count": ("次", "场", "场次", "个", "项", "期", "份", "部", "篇", "种", "批", "批次", "家", "所", "条", "张", "版", "件", "台", "套",
+              "辆", "组", "门", "班", "处", "座", "村"),
+    "money": ("元", "万元", "亿元", "万", "亿"),
+    "time": ("天", "日", "工作日", "小时", "月", "个月", "年", "周", "课时", "学时"),
+    "size": ("亩", "万亩", "公顷", "平方米", "万平方米", "立方米", "万立方米", "米", "公里", "千米", "吨", "万吨", "公斤", "株", "只", "头"),
+}
+TARGET_FEATURES = [
+    "has_target", "kind_quantitative", "kind_qualitative", "kind_deadline", "kind_coded", "kind_unparsed",
+    "op_ge", "op_le", "op_eq", "op_none", "vague",
+    *[f"unit_{g}" for g in UNIT_GROUPS], "unit_rate", "unit_other", "value_100", "value_large",
+]
+_FEATURE_INDEX = {name: i for i, name in enumerate(TARGET_FEATURES)}
+_OPERATOR_FEATURE = {"≥": "op_ge", ">": "op_ge", "≤": "op_le", "<": "op_le", "=": "op_eq"}
+
+
+def unit_group(unit: str | None) -> str | None:
+    """The family of a target's unit: percent, people, count, money, time, size, rate (x/y) or other; None without a unit."""
+    if not unit:
+        return None
+    if "/" in unit or "／" in unit:
+        return "rate"
+    base = re.split(r"[/／.、·每]", unit)[0]
+    for group, units in UNIT_GROUPS.items():
+        if base in units:
+            return group
+    return "other"
+
+
+def target_vector(target: Target | str | None) -> np.ndarray:
+    """The form of one target as ``len(TARGET_FEATURES)`` numbers in [0, 1]; all zero without a target."""
+    vector = np.zeros(len(TARGET_FEATURES), dtype=np.float32)
+    if isinstance(target, str):
+        target = parse_target(target)
+    if target is None or target.kind == "empty":
+        return vector
+    vector[_FEATURE_INDEX["has_target"]] = 1
+    if f"kind_{target.kind}" in _FEATURE_INDEX:
+        vector[_FEATURE_INDEX[f"kind_{target.kind}"]] = 1
+    vector[_FEATURE_INDEX[_OPERATOR_FEATURE.get(target.operator or "", "op_none")]] = 1
+    vector[_FEATURE_INDEX["vague"]] = float(target.vague)
+    group = unit_group(target.unit)
+    if group:
+        vector[_FEATURE_INDEX[f"unit_{group}"]] = 1
+    if target.value is not None:
+        vector[_FEATURE_INDEX["value_100"]] = float(target.value == 100)
+        vector[_FEATURE_INDEX["value_large"]] = float(target.value >= 1000)
+    return vector
+
+
+class TargetForm(BaseEstimator, TransformerMixin):
+    """Kind, operator, unit family and value range of the target (``Target`` objects, strings or None).
+
+    A 时效 row tends to have a deadline, a 满意度 row a percentage, a 数量 row a
+    count with a measure word. Output: dense ``(n, len(TARGET_FEATURES))``.
+    """
+
+    def fit(self, X, y=None):
+        self.n_features_out_ = len(TARGET_FEATURES)
+        return self
+
+    def transform(self, X):
+        values = X.iloc[:, 0].tolist() if hasattr(X, "columns") else list(X)
+        if not values:
+            return np.zeros((0, len(TARGET_FEATURES)), dtype=np.float32)
+        return np.vstack([target_vector(v if isinstance(v, (Target, str)) else None) for v in values])
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"target:{f}" for f in TARGET_FEATURES], dtype=object)
+
+
+# ------------------------------------------------------------------ keyword cues
+# The cues a reviewer reads a name by, one pattern per category. The keyword baseline
+# applies them in order; as features they all fire, and the model weighs them.
+KEYWORD_RULES: list[tuple[str, str]] = [
+    (r"满意", "服务对象满意度指标"),
+    (r"及时|时效|时限|按时|按期|进度|期限|完成时间|工期", "时效指标"),
+    (r"成本|费用|费|单价|标准|预算控制|支出|投资", "经济成本指标"),
+    (r"生态|环境|绿色|环保|节能|减排|污染|绿化", "生态效益指标"),
+    (r"经济|收入|增收|产值|效益提升|创收", "经济效益指标"),
+    (r"持续|长效|长期|机制|制度", "可持续影响指标"),
+    (r"合格|达标|质量|完好|准确|规范|合规|优良|通过|覆盖率|完成率", "质量指标"),
+    (r"数量|人数|人次|次数|个数|场次|面积|数|期|场|次", "数量指标"),
+]
+
+
+class KeywordCues(BaseEstimator, TransformerMixin):
+    """One binary feature per keyword rule (``KEYWORD_RULES``) that matches the name. Output: dense ``(n, 8)``."""
+
+    def fit(self, X, y=None):
+        self.patterns_ = [re.compile(pattern) for pattern, _ in KEYWORD_RULES]
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "patterns_")
+        names = texts_of(X)
+        return np.array([[float(bool(p.search(n))) for p in self.patterns_] for n in names], dtype=np.float32).reshape(len(names), -1)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"cue:{category}" for _, category in KEYWORD_RULES], dtype=object)
+
+
+# ------------------------------------------------------------------ meaning
+class SentenceEmbedding(BaseEstimator, TransformerMixin):
+    """The name's sentence embedding from ``encoder`` (``kind`` prompt). Output: dense ``(n, encoder.dim)``.
+
+    The encoder is shared and never pickled (see ``training.model.encoder``).
+    """
+
+    def __init__(self, encoder=None, kind: str = "query") -> None:
+        self.encoder = encoder
+        self.kind = kind
+
+    def fit(self, X, y=None):
+        if self.encoder is None:
+            raise ValueError("SentenceEmbedding needs an encoder")
+        self.n_features_out_ = self.encoder.dim
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "n_features_out_")
+        return self.encoder.encode(texts_of(X), self.kind)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"embedding:{i}" for i in range(self.n_features_out_)], dtype=object)
+
+
+class NeighbourVotes(BaseEstimator, TransformerMixin):
+    """Similarity-weighted label shares of the ``n_neighbors`` most similar training names.
+
+    While fitting (``fit_transform``), neighbours from the row's own group
+    (document or unit) are left out, so the feature behaves on training rows
+    as it will on a table the model never saw. The groups arrive through
+    scikit-learn's metadata routing: ``NeighbourVotes(...).set_fit_request(groups=True)``.
+    Output: dense ``(n, classes seen in fit)``, rows summing to 1 (or 0 with no positive neighbour).
+    """
+
+    def __init__(self, encoder=None, n_neighbors: int = 20, kind: str = "query") -> None:
+        self.encoder = encoder
+        self.n_neighbors = n_neighbors
+        self.kind = kind
+
+    def fit(self, X, y, groups=None):
+        self._fit(X, y, groups)
+        return self
+
+    def _fit(self, X, y, groups):
+        if y is None:
+            raise ValueError("NeighbourVotes needs labels")
+        vectors = self.encoder.encode(texts_of(X), self.kind)
+        self.classes_, self.label_index_ = np.unique(np.asarray(y), return_inverse=True)
+        self.index_ = ReferenceIndex(vectors, groups=None if groups is None else np.asarray(groups))
+        return vectors
+
+    def fit_transform(self, X, y=None, groups=None):
+        vectors = self._fit(X, y, groups)
+        return self._votes(vectors, exclude_groups=None if groups is None else np.asarray(groups))
+
+    def transform(self, X):
+        check_is_fitted(self, "index_")
+        return self._votes(self.encoder.encode(texts_of(X), self.kind))
+
+    def _votes(self, vectors: np.ndarray, exclude_groups=None) -> np.ndarray:
+        indices, sims = self.index_.search(vectors, self.n_neighbors, exclude_groups=exclude_groups)
+        votes = np.zeros((len(vectors), len(self.classes_)), dtype=np.float32)
+        weights = np.where(np.isfinite(sims), np.maximum(sims, 0.0), 0.0)
+        rows = np.repeat(np.arange(len(vectors)), indices.shape[1])
+        np.add.at(votes, (rows, self.label_index_[indices].ravel()), weights.ravel())
+        totals = votes.sum(axis=1, keepdims=True)
+        return np.divide(votes, totals, out=np.zeros_like(votes), where=totals > 0)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"votes:{c}" for c in self.classes_], dtype=object)
+
+
+def dense(matrix) -> np.ndarray:
+    """A feature block as a dense array (sparse blocks are densified)."""
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)

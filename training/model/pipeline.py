@@ -1,0 +1,174 @@
+"""The classifier recipe: an unfitted scikit-learn ``Pipeline`` over the indicator frame.
+
+    model = make_classifier(encoder)                       # the default recipe
+    model = make_classifier(encoder, features__words="drop", classifier__estimator__estimator__C=4.0)
+    fit(model, frame, labels, groups)                      # groups: documents or units
+    model.predict_proba(indicator_frame([Indicator("资金拨付及时率")]))
+
+The frame has the columns ``name``, ``description``, ``target`` (parsed
+``Target`` objects) and ``project``. The pipeline is a ``ColumnTransformer`` of
+named feature parts with ``transformer_weights``, then a logistic regression
+calibrated by temperature scaling (``CalibratedClassifierCV(method="temperature")``,
+Guo et al. 2017, "On Calibration of Modern Neural Networks") on grouped folds,
+so that confidence is measured on documents the fold model did not see.
+
+Groups reach the parts that need them (neighbour votes, the calibration
+folds) through scikit-learn's metadata routing; :func:`fit` and
+:func:`routing` switch it on for the calling thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, TransformerMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.validation import check_is_fitted
+
+from training.domain.records import Indicator
+from training.model.features import JiebaWords, KeywordCues, NameHead, NeighbourVotes, SentenceEmbedding, TargetForm, texts_of
+
+FRAME_COLUMNS = ("name", "description", "target", "project")
+
+# The recipe's settings, as set_params keys. Chosen by nested grouped cross-validation
+# (reports/evaluation.md says which values each outer fold chose).
+DEFAULT_PARAMS: dict = {
+    "features__transformer_weights": {"chars": 1.0, "words": 1.0, "head": 1.0, "description": 0.5, "target": 1.0,
+                                      "keywords": 1.0, "embedding": 2.0, "neighbours": 2.0},
+    "classifier__estimator__estimator__C": 1.0,
+    "classifier__estimator__estimator__class_weight": "balanced",
+    "features__neighbours__n_neighbors": 20,
+}
+
+
+@contextlib.contextmanager
+def routing() -> Iterator[None]:
+    """Metadata routing on for this thread (scikit-learn's config is per thread)."""
+    with sklearn.config_context(enable_metadata_routing=True):
+        yield
+
+
+class DescriptionNgrams(BaseEstimator, TransformerMixin):
+    """Character n-gram TF-IDF of the description; an empty output when no training row has one.
+
+    Output: sparse ``(n, vocabulary)`` (``(n, 0)`` when nothing was learnt).
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2)) -> None:
+        self.ngram_range = ngram_range
+
+    def fit(self, X, y=None):
+        texts = texts_of(X)
+        self.vectorizer_ = None
+        if any(t.strip() for t in texts):
+            self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True).fit(texts)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        texts = texts_of(X)
+        if self.vectorizer_ is None:
+            from scipy import sparse
+
+            return sparse.csr_matrix((len(texts), 0))
+        return self.vectorizer_.transform(texts)
+
+    def get_feature_names_out(self, input_features=None):
+        if self.vectorizer_ is None:
+            return np.array([], dtype=object)
+        return np.array([f"description:{t}" for t in self.vectorizer_.get_feature_names_out()], dtype=object)
+
+
+class RareClassFilter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Fit ``estimator`` on the rows whose class has at least ``min_rows`` rows; the rarer classes are left out.
+
+    A class seen once or twice cannot be learnt, and grouped calibration folds
+    need every class at least once per fold. Left-out classes are listed in
+    ``dropped_classes_`` and never predicted. Sample-aligned fit parameters
+    (``groups``) are routed to ``estimator`` and filtered with the rows.
+    """
+
+    def __init__(self, estimator=None, min_rows: int = 3) -> None:
+        self.estimator = estimator
+        self.min_rows = min_rows
+
+    def fit(self, X, y, **fit_params):
+        routed = process_routing(self, "fit", **fit_params)
+        y = np.asarray(y)
+        labels, counts = np.unique(y, return_counts=True)
+        kept = set(labels[counts >= self.min_rows])
+        if len(kept) < 2:
+            raise ValueError(f"fewer than two classes have {self.min_rows} or more rows")
+        self.dropped_classes_ = sorted(set(labels) - kept)
+        mask = np.isin(y, list(kept))
+        params = {k: np.asarray(v)[mask] if hasattr(v, "__len__") and len(v) == len(y) else v for k, v in routed.estimator.fit.items()}
+        self.estimator_ = clone(self.estimator).fit(X[mask], y[mask], **params)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def get_metadata_routing(self):
+        return MetadataRouter(owner=self).add(estimator=self.estimator, method_mapping=MethodMapping().add(caller="fit", callee="fit"))
+
+
+def make_classifier(encoder, **params) -> Pipeline:
+    """The unfitted default recipe, with ``params`` (``set_params`` keys) applied over ``DEFAULT_PARAMS``.
+
+    ``encoder`` is any ``training.model.encoder.Encoder``; it is shared, not
+    copied, by ``clone``. Raises ``ValueError`` for an unknown parameter.
+    """
+    with routing():
+        neighbours = NeighbourVotes(encoder).set_fit_request(groups=True)
+        features = ColumnTransformer(
+            [
+                ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), "name"),
+                ("words", JiebaWords(), "name"),
+                ("head", NameHead(), "name"),
+                ("description", DescriptionNgrams(), "description"),
+                ("target", TargetForm(), ["target"]),
+                ("keywords", KeywordCues(), "name"),
+                ("embedding", SentenceEmbedding(encoder), "name"),
+                ("neighbours", neighbours, "name"),
+            ],
+            sparse_threshold=1.0,
+        )
+        calibrated = CalibratedClassifierCV(LogisticRegression(max_iter=3000), method="temperature", cv=GroupKFold(n_splits=3))
+        classifier = RareClassFilter(calibrated, min_rows=3)
+        pipeline = Pipeline([("features", features), ("classifier", classifier)])
+        return pipeline.set_params(**{**DEFAULT_PARAMS, **params})
+
+
+def fit(model, frame: pd.DataFrame, labels, groups) -> object:
+    """Fit any estimator of this project with document/unit ``groups`` routed to the parts that ask for them."""
+    with routing():
+        return model.fit(frame, np.asarray(labels), groups=np.asarray(groups))
+
+
+def indicator_frame(indicators: Iterable[Indicator]) -> pd.DataFrame:
+    """The model's input: one row per indicator, columns ``FRAME_COLUMNS``; missing text is ``""``, a missing target ``None``."""
+    rows = [(i.name or "", i.description or "", i.target, i.project or "") for i in indicators]
+    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS)).astype({"name": object, "description": object, "target": object, "project": object})
+
+
+def name_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows with only the name: what a form plugin sends before the target is typed."""
+    blank = frame.copy()
+    blank["description"] = ""
+    blank["target"] = None
+    return blank

@@ -1,0 +1,72 @@
+"""One index of historical indicators: nearest neighbours by cosine similarity.
+
+Neighbour votes (a model feature), similar examples shown to users, target
+evidence and project suggestions all search the same way; this is the one
+place that does it. Vectors are unit length, so cosine similarity is a dot
+product; the search is exact (brute force), which at tens of thousands of
+references costs milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+BLOCK_ROWS = 2048  # queries per block: bounds the (queries x references) similarity matrix to ~8 MB per 1,000 references
+
+
+class ReferenceIndex:
+    """Reference vectors ``(n, dim)`` float32 with optional per-row ``records`` and ``groups``.
+
+    ``groups`` (documents or units) let a search leave out a query's own group,
+    so that a feature computed on training rows behaves as it will on a table
+    the model never saw.
+    """
+
+    def __init__(self, vectors: np.ndarray, records: Sequence | None = None, groups: Sequence | None = None) -> None:
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.records = list(records) if records is not None else None
+        self.groups = np.asarray(groups) if groups is not None else None
+        if self.records is not None and len(self.records) != len(self.vectors):
+            raise ValueError(f"{len(self.records)} records for {len(self.vectors)} vectors")
+        if self.groups is not None and len(self.groups) != len(self.vectors):
+            raise ValueError(f"{len(self.groups)} groups for {len(self.vectors)} vectors")
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def similarities(self, queries: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every query to every reference, shape ``(len(queries), len(self))``."""
+        return np.asarray(queries, dtype=np.float32) @ self.vectors.T
+
+    def search(self, queries: np.ndarray, k: int, exclude_groups: Sequence | None = None,
+               mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` most similar references per query, best first: ``(indices, similarities)``, each ``(n, k)``.
+
+        ``exclude_groups[i]`` removes references of that group for query ``i``;
+        ``mask`` (bool, ``len(self)``) keeps only the references where it is true.
+        Excluded references get similarity ``-inf`` and sort last; ``k`` is
+        capped at the number of references.
+        """
+        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        k = max(0, min(k, len(self)))
+        indices = np.zeros((len(queries), k), dtype=np.int64)
+        sims = np.zeros((len(queries), k), dtype=np.float32)
+        if k == 0:
+            return indices, sims
+        for start in range(0, len(queries), BLOCK_ROWS):
+            block = self.similarities(queries[start : start + BLOCK_ROWS])
+            if exclude_groups is not None:
+                if self.groups is None:
+                    raise ValueError("this index has no groups to exclude")
+                own = np.asarray(exclude_groups[start : start + BLOCK_ROWS])[:, None] == self.groups[None, :]
+                block = np.where(own, -np.inf, block)
+            if mask is not None:
+                block = np.where(mask[None, :], block, -np.inf)
+            top = np.argpartition(-block, kth=k - 1, axis=1)[:, :k] if k < block.shape[1] else np.tile(np.arange(block.shape[1]), (len(block), 1))
+            top_sims = np.take_along_axis(block, top, axis=1)
+            order = np.argsort(-top_sims, axis=1, kind="stable")
+            indices[start : start + len(block)] = np.take_along_axis(top, order, axis=1)
+            sims[start : start + len(block)] = np.take_along_axis(top_sims, order, axis=1)
+        return indices, sims

@@ -1,0 +1,60 @@
+"""One settings object for the whole project, read from ``ZHIBIAO_*`` environment variables (and ``.env``).
+
+Paths, the encoder, the CLI and the HTTP API all read their configuration
+here; no other module reads ``os.environ``. Every location can be moved so
+that tests, CI and retraining jobs work on copies of the checked-in tree.
+
+    ZHIBIAO_DATA_DIR=/tmp/data ZHIBIAO_MODELS_DIR=/tmp/models zhibiao train
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting, with its default. Environment variable = ``ZHIBIAO_`` + the field name in capitals."""
+
+    model_config = SettingsConfigDict(env_prefix="ZHIBIAO_", env_file=".env", extra="ignore")
+
+    # where things are
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="corpus, sources, taxonomy, added tables")
+    models_dir: Path = Field(default=PROJECT_ROOT / "models", description="model bundles and the current/previous links")
+    cache_dir: Path = Field(default=PROJECT_ROOT / ".cache", description="built encoder and embedding caches")
+    taxonomy: Path | None = Field(default=None, description="taxonomy file (default: <data_dir>/taxonomy.json)")
+
+    # the sentence encoder
+    encoder: Path | None = Field(default=None, description="a local sentence-transformers folder (default: the built e5)")
+    encoder_precision: Literal["int8", "fp32"] = "int8"
+    encoder_threads: int = Field(default=2, ge=1)
+
+    # model lifecycle
+    retrain_tolerance: float = Field(default=0.01, ge=0)
+    keep_versions: int = Field(default=5, ge=1)
+
+    # HTTP API
+    max_items: int = Field(default=256, ge=1)
+    max_name_chars: int = 500
+    max_text_chars: int = 5000
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_table_rows: int = 50_000
+    reload_interval_seconds: float = 5.0
+    cors_origins: list[str] = []
+    log_level: str = "info"
+
+    @property
+    def taxonomy_path(self) -> Path:
+        return self.taxonomy or self.data_dir / "taxonomy.json"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once. Tests that change the environment call ``get_settings.cache_clear()``."""
+    return Settings()
