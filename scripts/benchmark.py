@@ -1,4 +1,4 @@
-"""Speed and size figures for the README: latency, bulk rate, training time, model size, peak memory.
+"""Speed and size figures for the README: latency, bulk rate, model load, model size, peak memory.
 
 Run with `make benchmark` (or `.venv/bin/python scripts/benchmark.py`); it uses models/current.
 """
@@ -13,25 +13,25 @@ from pathlib import Path
 
 import numpy as np
 
-from training.lifecycle import bundle as bundles
 from service.bulk import classify_file
+from service.predictor import load_predictor
+from training.domain.records import Indicator
+from training.lifecycle import bundle as bundles
 from training.lifecycle.corpus import load_corpus
-from training.model.features import Item
-from training.lifecycle.train import load_predictor
 
 
 def main() -> None:
     started = time.perf_counter()
-    predictor, metadata = load_predictor()
+    predictor = load_predictor()
     load_seconds = time.perf_counter() - started
     names = [r.level3 for r in load_corpus().rows if r.level3]
     rng = np.random.default_rng(0)
-    sample = [names[i] + suffix for i in rng.integers(0, len(names), 300) for suffix in [""]]
-    predictor.classify([Item("预热")])
+    sample = [names[i] for i in rng.integers(0, len(names), 300)]
+    predictor.classify([Indicator("预热")])
     latencies = []
     for name in sample:
         t = time.perf_counter()
-        predictor.classify([Item(name)])
+        predictor.classify([Indicator(name)])
         latencies.append((time.perf_counter() - t) * 1000)
     rows = 10_000
     with tempfile.TemporaryDirectory() as folder:
@@ -45,6 +45,7 @@ def main() -> None:
         records = classify_file(path, predictor)
         bulk_seconds = time.perf_counter() - t
     bundle = bundles.current_bundle()
+    metadata = predictor.metadata
     print(f"model {metadata['version']} (trained in {metadata['training_seconds']} s on {metadata['training_data']['rows']} rows)")
     print(f"model load: {load_seconds:.1f} s; bundle size: {(bundle / bundles.PAYLOAD).stat().st_size / 1e6:.1f} MB")
     print(f"single indicator, in-process: p50 {np.percentile(latencies, 50):.1f} ms, p99 {np.percentile(latencies, 99):.1f} ms ({len(latencies)} calls)")

@@ -1,238 +1,173 @@
-"""What the service and the CLI call: classification with review flags, similar indicators and suggestions.
+"""What the service and the CLI call: classification with review flags and evidence, target and indicator suggestions.
 
-A ``Predictor`` wraps a fitted classifier with the historical indicators it was
-trained on (the evidence shown to users) and the taxonomy (for the 2015/2021
-views and for reading published labels).
+A ``Predictor`` wraps a loaded bundle (the fitted pipeline with its encoder,
+the reference index of historical indicators, the review policy) and the
+taxonomy (for the 2015/2021 views and for reading published labels).
 """
 
 from __future__ import annotations
 
-import collections
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from training.model.features import Item
-from training.model.classifier_old import IndicatorClassifier
-from training.domain.targets import format_quantity, parse_target, target_weakness
-from training.domain.taxonomy import Taxonomy
-
-REQUIRED_GROUPS: list[tuple[str, tuple[str, ...]]] = [
-    ("数量指标", ("数量指标",)),
-    ("质量指标", ("质量指标",)),
-    ("时效指标", ("时效指标",)),
-    ("成本指标", ("经济成本指标", "社会成本指标", "生态环境成本指标")),
-    ("效益指标", ("社会效益指标", "经济效益指标", "生态效益指标", "可持续影响指标")),
-    ("满意度指标", ("服务对象满意度指标",)),
-]
+from training.domain.records import Indicator, IndicatorRow
+from training.domain.taxonomy import Taxonomy, load_taxonomy
+from training.lifecycle.bundle import LoadedModel, load_model
+from training.model.pipeline import indicator_frame
+from training.model.review import name_problems
+from training.model.suggest import IndicatorSuggester, TargetSuggester
 
 
 @dataclass
-class Reference:
-    """One historical indicator kept as evidence."""
+class Published:
+    """The labels a table printed for a row (as written), for checking them against the prediction."""
 
-    name: str
-    level2: str
-    target_raw: str | None
-    target: dict
-    source: str
-    doc: str
-    project: str | None
-
-
-@dataclass
-class ReviewPolicy:
-    """When a human should look: low confidence, or a runner-up close behind."""
-
-    min_confidence: float = 0.6
-    min_margin: float = 0.2
-    disagree_confidence: float = 0.7
+    level1: str | None = None
+    level2: str | None = None
 
 
 class Predictor:
-    def __init__(self, classifier: IndicatorClassifier, references: list[Reference], taxonomy: Taxonomy,
-                 policy: ReviewPolicy | None = None) -> None:
-        self.classifier = classifier
-        self.references = references
-        self.taxonomy = taxonomy
-        self.policy = policy or ReviewPolicy()
-        self._project_index: tuple[list[str], np.ndarray] | None = None
+    """Classify indicators and suggest targets and indicators with one loaded model.
+
+    Thread-safe for concurrent reads: nothing is mutated after construction
+    except the encoder's own cache, which locks.
+    """
+
+    def __init__(self, loaded: LoadedModel, taxonomy: Taxonomy | None = None) -> None:
+        self.loaded = loaded
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.targets = TargetSuggester(loaded.references, self.taxonomy)
+        self.indicators = IndicatorSuggester(loaded.references, self.taxonomy, self.targets)
+
+    @property
+    def model(self):
+        return self.loaded.model
+
+    @property
+    def references(self):
+        return self.loaded.references
 
     @property
     def encoder(self):
-        return self.classifier.encoder
+        return self.loaded.encoder
+
+    @property
+    def policy(self):
+        return self.loaded.policy
+
+    @property
+    def metadata(self) -> dict:
+        return self.loaded.metadata
+
+    @property
+    def version(self) -> str:
+        return self.loaded.metadata.get("version", "")
 
     # ------------------------------------------------------------ classify
-    def _category(self, level2: str, framework: str) -> tuple[str, str]:
-        return self.taxonomy.view(level2, framework)
+    def probabilities(self, indicators: list[Indicator]) -> np.ndarray:
+        """Calibrated probabilities ``(n, len(classes))`` over the model's canonical classes."""
+        return self.model.predict_proba(indicator_frame(indicators))
 
-    def similar(self, vectors: np.ndarray, k: int = 5) -> list[list[tuple[Reference, float]]]:
-        """Nearest historical indicators, one per distinct name and target (tables repeat rows)."""
-        sims = vectors @ self.classifier.reference_vectors_.T
-        top = np.argsort(-sims, axis=1)[:, : min(k * 6, sims.shape[1])]
-        found = []
-        for i, row in enumerate(top):
-            seen, picked = set(), []
-            for j in row:
-                key = (self.references[j].name, self.references[j].target_raw)
-                if key not in seen:
-                    seen.add(key)
-                    picked.append((self.references[j], float(sims[i, j])))
-                if len(picked) == k:
-                    break
-            found.append(picked)
-        return found
+    def view_probabilities(self, probabilities: np.ndarray, framework: str) -> tuple[list[tuple[str, str]], np.ndarray]:
+        """Probabilities per displayed category of ``framework``: canonical classes that display alike are summed.
 
-    def classify(self, items: list[Item], published: list[tuple[str | None, str | None]] | None = None,
-                 framework: str = "2021", n_similar: int = 5, n_alternatives: int = 3) -> list[dict]:
-        if not items:
+        The 2021 view files 可持续影响 under 社会效益, so their probabilities merge
+        into one 效益指标/社会效益指标 entry (never listed twice).
+        """
+        shown: list[tuple[str, str]] = []
+        columns: list[list[int]] = []
+        for j, name in enumerate(self.model.classes_):
+            view = self.taxonomy.view(name, framework)
+            if view not in shown:
+                shown.append(view)
+                columns.append([])
+            columns[shown.index(view)].append(j)
+        merged = np.stack([probabilities[:, c].sum(axis=1) for c in columns], axis=1)
+        return shown, merged
+
+    def classify(self, indicators: list[Indicator], published: list[Published] | None = None, framework: str = "2021",
+                 n_similar: int = 5, n_alternatives: int = 3, vectors: np.ndarray | None = None) -> list[dict]:
+        """One result per indicator, in order.
+
+        Each result: ``level1``, ``level2`` (in ``framework``'s view), ``category``
+        (the canonical class), ``confidence`` (calibrated), ``alternatives``
+        (``[{level1, level2, confidence}]``, each displayed category once),
+        ``needs_review`` with ``review_reasons``, ``published_level1/2`` and
+        ``label_disagrees`` (None without a published label), ``similar``
+        historical indicators (``n_similar`` of them).
+        """
+        if not indicators:
             return []
-        distinct = sorted({i.name for i in items})
-        distinct_vectors = self.encoder.encode(distinct, kind="query")
-        position = {name: k for k, name in enumerate(distinct)}
-        vectors = distinct_vectors[[position[i.name] for i in items]]  # tables repeat names: encode each once
-        probabilities = self.classifier.predict_proba(items, vectors)
-        neighbours = self.similar(vectors, n_similar) if n_similar else [[] for _ in items]
-        classes = self.classifier.classes_
+        probabilities = self.probabilities(indicators)
+        shown, merged = self.view_probabilities(probabilities, framework)
+        if n_similar:
+            vectors = self.encoder.encode([i.name for i in indicators], "query") if vectors is None else vectors
+            neighbours, sims = self.references.search(vectors, n_similar * 4)
         results = []
-        for index in range(len(items)):
-            order = np.argsort(-probabilities[index])
-            best, runner = order[0], order[1] if len(order) > 1 else order[0]
-            confidence = float(probabilities[index, best])
-            margin = confidence - float(probabilities[index, runner])
-            level1, level2 = self._category(classes[best], framework)
+        for index, indicator in enumerate(indicators):
+            order = np.argsort(-merged[index], kind="stable")
+            best = order[0]
+            confidence = float(merged[index, best])
+            margin = confidence - (float(merged[index, order[1]]) if len(order) > 1 else 0.0)
+            members = [j for j, name in enumerate(self.model.classes_) if self.taxonomy.view(name, framework) == shown[best]]
+            category = str(self.model.classes_[max(members, key=lambda j: probabilities[index, j])])
+            reasons = name_problems(indicator.name) + self.policy.reasons(confidence, margin)
             result = {
-                "level1": level1,
-                "level2": level2,
-                "category": classes[best],
+                "level1": shown[best][0],
+                "level2": shown[best][1],
+                "category": category,
                 "confidence": round(confidence, 4),
-                "alternatives": [
-                    dict(zip(("level1", "level2"), self._category(classes[j], framework), strict=True)) | {"confidence": round(float(probabilities[index, j]), 4)}
-                    for j in order[1 : 1 + n_alternatives]
-                ],
-                "needs_review": confidence < self.policy.min_confidence or margin < self.policy.min_margin,
-                "label_disagrees": None,
+                "alternatives": [{"level1": shown[j][0], "level2": shown[j][1], "confidence": round(float(merged[index, j]), 4)}
+                                 for j in order[1 : 1 + n_alternatives]],
+                "needs_review": bool(reasons),
+                "review_reasons": reasons,
+                "published_level1": None,
                 "published_level2": None,
-                "similar": [
-                    {"name": r.name, "level2": r.level2, "target": r.target_raw, "source": r.source, "similarity": round(s, 4)}
-                    for r, s in neighbours[index]
-                ],
+                "label_disagrees": None,
+                "similar": self._similar(neighbours[index], sims[index], n_similar) if n_similar else [],
             }
-            if published is not None and index < len(published) and any(published[index]):
-                mapping = self.taxonomy.map_labels(*published[index])
-                result["published_level2"] = mapping.level2
+            labels = published[index] if published is not None and index < len(published) else None
+            if labels is not None and (labels.level1 or labels.level2):
+                mapping = self.taxonomy.map_labels(labels.level1, labels.level2)
+                result["published_level1"], result["published_level2"] = labels.level1, labels.level2
                 if mapping.level2:
-                    result["label_disagrees"] = bool(mapping.level2 != classes[best] and confidence >= self.policy.disagree_confidence)
+                    result["label_disagrees"] = bool(mapping.level2 != category and self.taxonomy.view(mapping.level2, framework) != shown[best]
+                                                     and confidence >= self.policy.disagree_confidence and not name_problems(indicator.name))
             results.append(result)
         return results
 
-    # ---------------------------------------------------- target suggestions
-    def suggest_targets(self, name: str, level2: str | None = None, k: int = 3, given_target: str | None = None,
-                        explanation: str | None = None, vector: np.ndarray | None = None) -> dict:
-        vector = self.encoder.encode([name], kind="query") if vector is None else vector[None, :]
-        category = self.taxonomy.category(level2).level2 if level2 in self.taxonomy.by_level2 else None
-        if category is None:
-            category = self.classifier.classes_[int(self.classifier.predict_proba([Item(name)], vector).argmax())]
-        sims = (vector @ self.classifier.reference_vectors_.T)[0]
-        order = np.argsort(-sims)
-        forms: dict[tuple, dict] = {}
-        for j in order[:60]:
-            reference = self.references[j]
-            target = reference.target
-            if not _measurable(target):
+    def _similar(self, indices: np.ndarray, sims: np.ndarray, k: int) -> list[dict]:
+        """Nearest historical indicators, one per distinct name and target (tables repeat rows)."""
+        seen, picked = set(), []
+        for j, similarity in zip(indices, sims, strict=True):
+            row: IndicatorRow = self.references.records[j]
+            key = (row.level3, row.target_raw)
+            if key in seen:
                 continue
-            same_category = reference.level2 == category
-            weight = float(sims[j]) * (1.0 if same_category else 0.5)
-            key = _form_key(target)
-            form = forms.setdefault(key, {"weight": 0.0, "values": collections.Counter(), "examples": [], "support": 0, "target": target})
-            form["weight"] += weight
-            form["support"] += 1
-            form["values"][target.get("value")] += 1
-            if len(form["examples"]) < 3:
-                form["examples"].append({"name": reference.name, "target": reference.target_raw, "level2": reference.level2,
-                                         "source": reference.source, "similarity": round(float(sims[j]), 4)})
-        ranked = sorted(forms.values(), key=lambda f: -f["weight"])[:k]
-        suggestions = [_suggestion(f) for f in ranked]
-        weakness = target_weakness(parse_target(given_target, explanation)) if given_target else None
-        warnings = [f"target {given_target!r}: {weakness}"] if weakness else []
-        return {"level2": category, "suggestions": suggestions, "warnings": warnings}
+            seen.add(key)
+            picked.append({"name": row.level3, "level2": row.level2, "target": row.target_raw, "source": row.citation,
+                           "similarity": round(float(similarity), 4)})
+            if len(picked) == k:
+                break
+        return picked
 
-    def _first_suggestion(self, index: int) -> str | None:
-        reference = self.references[index]
-        suggestions = self.suggest_targets(reference.name, reference.level2, k=1,
-                                           vector=self.classifier.reference_vectors_[index])["suggestions"]
-        return suggestions[0]["text"] if suggestions else None
+    # ---------------------------------------------------- suggestions
+    def suggest_targets(self, indicator: Indicator, level2: str | None = None, k: int = 3, year: int | None = None,
+                        given_target: str | None = None) -> dict:
+        """Up to ``k`` measurable targets for one indicator; see ``training.model.suggest.TargetSuggester``."""
+        if level2 is None or level2 not in self.taxonomy.by_level2:
+            level2 = self.classify([indicator], n_similar=0)[0]["category"]
+        vector = self.encoder.encode([indicator.name], "query")[0]
+        return self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target)
 
-    # ------------------------------------------------- indicator suggestions
-    def _projects(self) -> tuple[list[str], np.ndarray]:
-        if self._project_index is None:
-            projects = sorted({r.project for r in self.references if r.project})
-            vectors = self.encoder.encode(projects, kind="query") if projects else np.zeros((0, 1))
-            self._project_index = (projects, vectors)
-        return self._project_index
-
-    def suggest_indicators(self, project: str, goal: str | None = None, k: int = 10) -> dict:
-        projects, project_vectors = self._projects()
+    def suggest_indicators(self, project: str, goal: str | None = None, k: int = 12, year: int | None = None) -> dict:
+        """Indicators for a project, covering the categories a table needs; see ``IndicatorSuggester``."""
         query = project if not goal else f"{project}：{goal[:200]}"
-        vector = self.encoder.encode([query], kind="query")[0]
-        project_sims = dict(zip(projects, project_vectors @ vector, strict=True)) if projects else {}
-        name_sims = self.classifier.reference_vectors_ @ vector
-        per_group = max(1, k // len(REQUIRED_GROUPS))
-        groups = []
-        for group_name, members in REQUIRED_GROUPS:
-            scored: dict[str, dict] = {}
-            for j, reference in enumerate(self.references):
-                if reference.level2 not in members:
-                    continue
-                score = 0.6 * project_sims.get(reference.project, 0.0) + 0.4 * float(name_sims[j])
-                entry = scored.setdefault(reference.name, {"score": score, "count": 0, "reference": reference, "index": j, "targets": []})
-                entry["score"] = max(entry["score"], score)
-                entry["count"] += 1
-                if _measurable(reference.target):
-                    entry["targets"].append(reference.target)
-            best = sorted(scored.values(), key=lambda e: -(e["score"] + 0.01 * min(e["count"], 5)))[:per_group]
-            groups.append({
-                "group": group_name,
-                "indicators": [
-                    {
-                        "name": e["reference"].name,
-                        "level1": self._category(e["reference"].level2, "2021")[0],
-                        "level2": self._category(e["reference"].level2, "2021")[1],
-                        "suggested_target": _most_common_target(e["targets"]) or self._first_suggestion(e["index"]),
-                        "support": e["count"],
-                        "from_project": e["reference"].project,
-                        "source": e["reference"].source,
-                    }
-                    for e in best
-                ],
-            })
-        similar_projects = sorted(project_sims.items(), key=lambda kv: -kv[1])[:5]
-        return {"project": project, "groups": groups,
-                "similar_projects": [{"project": p, "similarity": round(float(s), 4)} for p, s in similar_projects]}
+        return self.indicators.suggest(project, self.encoder.encode([query], "query")[0], k=k, year=year)
 
 
-def _measurable(target: dict) -> bool:
-    return bool(target) and (target.get("kind") == "deadline" or (target.get("kind") == "quantitative" and target.get("value") is not None and target.get("operator")))
-
-
-def _form_key(target: dict) -> tuple:
-    if target.get("kind") == "deadline":
-        return ("deadline", target.get("text"))
-    return ("quantitative", target.get("operator"), target.get("unit"))
-
-
-def _suggestion(form: dict) -> dict:
-    target = form["target"]
-    if target.get("kind") == "deadline":
-        return {"text": target["text"], "kind": "deadline", "operator": target.get("operator"), "value": None, "unit": None,
-                "support": form["support"], "examples": form["examples"]}
-    value = form["values"].most_common(1)[0][0]
-    return {"text": format_quantity(target.get("operator"), value, target.get("unit")), "kind": "quantitative",
-            "operator": target.get("operator"), "value": value, "unit": target.get("unit"),
-            "support": form["support"], "examples": form["examples"]}
-
-
-def _most_common_target(targets: list[dict]) -> str | None:
-    if not targets:
-        return None
-    return collections.Counter(t["text"] for t in targets).most_common(1)[0][0]
+def load_predictor(bundle: Path | None = None, models_root: Path | None = None, encoder=None) -> Predictor:
+    """A predictor for ``bundle`` (default ``models/current``). Raises ``BundleError`` / ``EncoderMissing``."""
+    return Predictor(load_model(bundle, encoder=encoder, models_root=models_root))

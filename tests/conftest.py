@@ -1,4 +1,10 @@
-"""Shared fixtures: the project's own seed copies and a taxonomy."""
+"""Shared fixtures: seed copies, the taxonomy, the corpus, and a model on a fake encoder for fast tests.
+
+The fake encoder (``tests.fakes.HashingEncoder``) gives deterministic vectors
+with no model to load, so the pipeline, predictor, bulk and API tests run in
+seconds; the real encoder and the real server over loopback are in tests
+marked ``slow``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import HashingEncoder
 from training.domain.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,3 +26,32 @@ BAODING = SEEDS / "004_488854faf201b773.txt"
 @pytest.fixture(scope="session")
 def taxonomy():
     return load_taxonomy()
+
+
+@pytest.fixture(scope="session")
+def fake_encoder() -> HashingEncoder:
+    return HashingEncoder()
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    from training.lifecycle.corpus import load_corpus
+
+    return load_corpus(ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def fake_models_root(tmp_path_factory, corpus, fake_encoder) -> Path:
+    """A models folder whose current bundle was trained on the real corpus with the fake encoder (no held-out scoring)."""
+    from training.lifecycle.train import train
+
+    root = tmp_path_factory.mktemp("fake-models")
+    train(corpus=corpus, models_root=root, encoder=fake_encoder, evaluate=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def fake_predictor(fake_models_root, fake_encoder):
+    from service.predictor import load_predictor
+
+    return load_predictor(models_root=fake_models_root, encoder=fake_encoder)

@@ -41,8 +41,8 @@ def test_ingest_is_idempotent_and_keeps_provenance(tmp_path):
 
 
 def test_unreadable_file_stops_the_run_before_anything_is_stored(tmp_path):
-    from training.readers import ReadError
     from training.lifecycle.retrain import retrain
+    from training.readers import ReadError
 
     good = write_csv(tmp_path / "training.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")
     broken = tmp_path / "broken.xlsx"

@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.routes import admin, health, indicators, tables
-from training.settings import Settings, get_settings
 from service.api.state import ModelHolder
+from training.settings import Settings, get_settings
 
 log = logging.getLogger("zhibiao.http")
 
@@ -30,7 +30,7 @@ def _validation_message(error: RequestValidationError) -> str:
 
 def create_app(settings: Settings | None = None, holder: ModelHolder | None = None) -> FastAPI:
     settings = settings or get_settings()
-    holder = holder or ModelHolder(settings.models_dir, settings.encoder, settings.reload_interval_seconds)
+    holder = holder or ModelHolder(settings.models_dir, None, settings.reload_interval_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

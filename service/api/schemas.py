@@ -18,6 +18,7 @@ class IndicatorIn(BaseModel):
     project: str | None = Field(default=None, max_length=500, examples=["科普活动专项经费"])
     level1: str | None = Field(default=None, max_length=100, description="published 一级指标, for review", examples=["产出指标"])
     level2: str | None = Field(default=None, max_length=100, description="published 二级指标, for review", examples=["时效指标"])
+    year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for suggested deadlines")
 
 
 class ClassifyRequest(BaseModel):
@@ -26,6 +27,8 @@ class ClassifyRequest(BaseModel):
 
     items: list[IndicatorIn] = Field(min_length=1)
     framework: Literal["2021", "2015"] = "2021"
+    with_targets: bool = Field(default=False, description="also suggest measurable targets for each item (one call for category and target)")
+    k_targets: int = Field(default=3, ge=1, le=20, description="how many targets per item with with_targets")
 
 
 class Alternative(BaseModel):
@@ -45,12 +48,16 @@ class Similar(BaseModel):
 class ClassifyResult(BaseModel):
     level1: str
     level2: str
-    confidence: float = Field(description="calibrated probability of the top category")
-    alternatives: list[Alternative]
-    needs_review: bool = Field(description="low confidence or a close runner-up")
+    category: str = Field(description="the canonical category (11 classes); level1/level2 are its view in the requested framework")
+    confidence: float = Field(description="calibrated probability of the displayed category")
+    alternatives: list[Alternative] = Field(description="runner-up categories, each displayed category once")
+    needs_review: bool = Field(description="low confidence, a close runner-up, or input that is not an indicator name")
+    review_reasons: list[str]
     label_disagrees: bool | None = Field(description="published label differs from a confident prediction; null without a label")
+    published_level1: str | None
     published_level2: str | None
     similar: list[Similar]
+    targets: TargetSuggestions | None = Field(default=None, description="with with_targets: suggested measurable targets")
 
 
 class ClassifyResponse(BaseModel):
@@ -59,11 +66,14 @@ class ClassifyResponse(BaseModel):
 
 
 class TargetSuggestRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "资金拨付及时率", "k": 3, "target": "1=及时；2=不及时"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "新建高标准农田面积", "k": 3, "year": 2025}]})
 
     name: str = NAME
-    level2: str | None = Field(default=None, max_length=100, examples=["时效指标"])
+    level2: str | None = Field(default=None, max_length=100, examples=["数量指标"])
     target: str | None = Field(default=None, max_length=500, description="the target as written, checked for measurability")
+    description: str | None = Field(default=None, max_length=5000, description="指标解释: how the indicator is measured")
+    project: str | None = Field(default=None, max_length=500)
+    year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for deadlines")
     k: int = Field(default=3, ge=1, le=20)
 
 
@@ -83,13 +93,17 @@ class TargetSuggestion(BaseModel):
     unit: str | None
     support: int = Field(description="how many similar historical indicators use this form")
     examples: list[Example]
+    why: str = Field(description="why this form, unit and value (Chinese)")
 
 
-class TargetSuggestResponse(BaseModel):
-    model_version: str
+class TargetSuggestions(BaseModel):
     level2: str
     suggestions: list[TargetSuggestion]
     warnings: list[str]
+
+
+class TargetSuggestResponse(TargetSuggestions):
+    model_version: str
 
 
 class IndicatorSuggestRequest(BaseModel):
@@ -97,7 +111,8 @@ class IndicatorSuggestRequest(BaseModel):
 
     project: str = Field(min_length=1, max_length=500)
     goal: str | None = Field(default=None, max_length=5000)
-    k: int = Field(default=12, ge=6, le=60)
+    year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for deadlines")
+    k: int = Field(default=12, ge=6, le=60, description="how many indicators in all")
 
 
 class SuggestedIndicator(BaseModel):
@@ -126,3 +141,7 @@ class TableClassifyResponse(BaseModel):
     model_version: str
     rows: list[dict]
     summary: dict
+
+
+ClassifyResult.model_rebuild()
+ClassifyResponse.model_rebuild()

@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from service.cli.common import EXIT_REJECTED, CliError
-
-
-def _env_number(name: str, default: float, kind: type = float):
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        return kind(raw)
-    except ValueError:
-        raise CliError(f"{name}={raw!r} is not a number") from None
+from training.settings import get_settings
 
 
 def cmd_retrain(args: argparse.Namespace) -> int:
-    from training.readers import ReadError
     from training.lifecycle.retrain import retrain
+    from training.readers import ReadError
 
-    tolerance = args.tolerance if args.tolerance is not None else _env_number("ZHIBIAO_RETRAIN_TOLERANCE", 0.01)
-    keep = args.keep if args.keep is not None else _env_number("ZHIBIAO_KEEP_VERSIONS", 5, int)
+    settings = get_settings()
+    tolerance = args.tolerance if args.tolerance is not None else settings.retrain_tolerance
+    keep = args.keep if args.keep is not None else settings.keep_versions
     if tolerance < 0 or keep < 1:
         raise CliError("--tolerance must be >= 0 and --keep >= 1")
     try:
         result = retrain(args.files, year=args.year, tolerance=tolerance, keep=keep, n_splits=args.folds, force=args.force,
-                         encoder_path=args.encoder, log=lambda line: print(line, flush=True))
+                         log=lambda line: print(line, flush=True))
     except ReadError as error:
         raise CliError(f"{error} (nothing was added or trained)") from None
     if result.unchanged:
@@ -39,9 +30,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     for file in result.report["files"]:
         for label, count in file["unknown_labels"].items():
             print(f"  label not in the taxonomy, kept out of the classes: {file['file']}: {label} ({count} rows)")
-    from training.settings import get_settings
-
-    report = get_settings().models_dir / result.candidate / "retrain.md"
+    report = settings.models_dir / result.candidate / "retrain.md"
     if result.promoted:
         print(f"promoted {result.candidate} (was {result.current_before or 'none'}); report {report}"
               + (f"; pruned {', '.join(result.pruned)}" if result.pruned else ""))
@@ -68,7 +57,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             bundles.promote(previous)
             print(f"rolled back: current -> {previous}")
         else:
-            keep = args.keep if args.keep is not None else _env_number("ZHIBIAO_KEEP_VERSIONS", 5, int)
+            keep = args.keep if args.keep is not None else get_settings().keep_versions
             removed = bundles.prune(keep)
             print(f"removed {len(removed)} versions" + (f": {', '.join(removed)}" if removed else ""))
     except bundles.BundleError as error:
@@ -102,7 +91,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     retrain.add_argument("--keep", type=int, help="model versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
     retrain.add_argument("--folds", type=int, default=5, help="grouped folds of the gate evaluation")
     retrain.add_argument("--force", action="store_true", help="train even when the corpus has not changed")
-    retrain.add_argument("--encoder", help="a local sentence-transformers model folder (default: the built e5)")
     retrain.set_defaults(handler=cmd_retrain)
 
     models = sub.add_parser("models", help="list model versions, promote one, roll back to the previous one, prune old ones")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from service.cli.common import CliError, print_json
@@ -22,29 +23,26 @@ def cmd_encoder_build(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from training.lifecycle import bundle as bundles
     from training.lifecycle.train import train
+    from training.settings import get_settings
 
     if args.if_missing and bundles.current_version() is not None:
-        usable, why = _current_is_usable(args.encoder)
+        usable, why = _current_is_usable()
         if usable:
             print(f"model present: {bundles.current_version()} (use `zhibiao train` to retrain)")
             return 0
         print(f"{why}; training a new one")
-    from training.settings import get_settings
-
     if not (get_settings().data_dir / "corpus.jsonl").exists():
         cmd_corpus(argparse.Namespace(data_dir=None))
-    path = train(encoder_path=args.encoder, evaluate=not args.no_evaluate)
-    from training.lifecycle.bundle import read_metadata
-
-    metadata = read_metadata(path)
+    path = train(evaluate=not args.no_evaluate, log=lambda line: print(line, flush=True))
+    metadata = bundles.read_metadata(path)
     metrics = metadata.get("metrics", {})
     print(f"trained {path.name} in {metadata['training_seconds']} s on {metadata['training_data']['rows']} rows; "
-          f"held-out level-2 accuracy {metrics.get('level2_accuracy', 'n/a')}, level-1 accuracy {metrics.get('level1_accuracy', 'n/a')}; now current")
+          f"held-out publishers, name only: level-2 accuracy {metrics.get('level2_accuracy', 'n/a')}; now current")
     return 0
 
 
-def _current_is_usable(encoder_path: str | None) -> tuple[bool, str]:
-    """A current bundle is only worth keeping if it verifies and matches the local encoder."""
+def _current_is_usable() -> tuple[bool, str]:
+    """A current bundle is only worth keeping if it verifies, has this code's format and matches the local encoder."""
     from training.lifecycle import bundle as bundles
     from training.model.encoder import SentenceEncoder
 
@@ -53,7 +51,7 @@ def _current_is_usable(encoder_path: str | None) -> tuple[bool, str]:
     except bundles.BundleError as error:
         return False, str(error)
     expected = metadata.get("encoder", {}).get("fingerprint")
-    local = SentenceEncoder(encoder_path).identity["fingerprint"]
+    local = SentenceEncoder().identity["fingerprint"]
     if expected != local:
         return False, f"current model {metadata.get('version')} needs encoder {expected}, the local one is {local}"
     return True, ""
@@ -62,51 +60,65 @@ def _current_is_usable(encoder_path: str | None) -> tuple[bool, str]:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from training.evaluation.report import run_evaluation
 
-    summary = run_evaluation(Path(args.output), encoder_path=args.encoder)
+    summary = run_evaluation(Path(args.output), quick=args.quick, log=lambda line: print(line, flush=True))
     print(Path(args.output, "evaluation.md").read_text(encoding="utf-8").split("## Per class")[0])
     print(f"report: {args.output}/evaluation.md ({', '.join(summary['pictures'].values())})")
     return 0
 
 
 def _predictor():
+    from service.predictor import load_predictor
     from training.lifecycle.bundle import BundleError
     from training.model.encoder import EncoderMissing
-    from training.lifecycle.train import EncoderMismatch, load_predictor
 
     try:
         return load_predictor()
-    except (BundleError, EncoderMissing, EncoderMismatch) as error:
+    except (BundleError, EncoderMissing) as error:
         raise CliError(str(error)) from None
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from service.bulk import classify_file, write_output
+    from tqdm import tqdm
+
+    from service.bulk import check_output_path, classify_file, write_output
     from training.readers import ReadError
 
-    predictor, metadata = _predictor()
-    try:
-        records = classify_file(Path(args.file), predictor, framework=args.framework, progress=True)
-    except ReadError as error:
-        raise CliError(str(error)) from None
+    if args.output:
+        try:
+            check_output_path(Path(args.output))
+        except ValueError as error:
+            raise CliError(str(error)) from None
+    predictor = _predictor()
+    records = []
+    for file in args.files:
+        with tqdm(desc=f"classifying {Path(file).name}", unit="row", disable=not sys.stderr.isatty()) as bar:
+            try:
+                records.extend(classify_file(Path(file), predictor, framework=args.framework, progress=bar.update))
+            except ReadError as error:
+                raise CliError(str(error)) from None
     if args.output:
         write_output(records, Path(args.output))
         flagged = sum(1 for r in records if r.get("needs_review"))
         disagreeing = sum(1 for r in records if r.get("label_disagrees"))
-        print(f"{len(records)} rows -> {args.output} ({flagged} need review, {disagreeing} disagree with the published label; model {metadata['version']})")
+        print(f"{len(records)} rows -> {args.output} ({flagged} need review, {disagreeing} disagree with the published label; "
+              f"model {predictor.version})")
     else:
         for record in records:
-            print(json.dumps(record, ensure_ascii=False))
+            print(json.dumps(record, ensure_ascii=False, default=str))
     return 0
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    predictor, _ = _predictor()
+    from training.domain.records import Indicator
+
+    predictor = _predictor()
     if args.project:
-        print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k))
+        print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k or 12, year=args.year))
     else:
         if not args.name:
             raise CliError("give an indicator NAME, or --project NAME")
-        print_json(predictor.suggest_targets(args.name, args.level2, k=args.k, given_target=args.target))
+        indicator = Indicator.from_text(args.name, target=args.target)
+        print_json(predictor.suggest_targets(indicator, args.level2, k=args.k or 3, year=args.year, given_target=args.target))
     return 0
 
 
@@ -120,16 +132,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     train = sub.add_parser("train", help="train on data/corpus.jsonl, write models/<version>/ and make it current")
     train.add_argument("--if-missing", action="store_true", help="do nothing when models/current exists")
     train.add_argument("--no-evaluate", action="store_true", help="skip the held-out metrics stored in the bundle")
-    train.add_argument("--encoder", help="a local sentence-transformers model folder (default: the built e5)")
     train.set_defaults(handler=cmd_train)
 
     evaluate = sub.add_parser("evaluate", help="held-out-document evaluation with baselines (Markdown + PNG)")
     evaluate.add_argument("-o", "--output", default="reports")
-    evaluate.add_argument("--encoder")
+    evaluate.add_argument("--quick", action="store_true", help="one setting instead of the nested search (minutes, not tens of minutes)")
     evaluate.set_defaults(handler=cmd_evaluate)
 
     classify = sub.add_parser("classify", help="classify every row of a table file")
-    classify.add_argument("file")
+    classify.add_argument("files", nargs="+", metavar="FILE")
     classify.add_argument("-o", "--output", help="result file; format from the suffix (.csv, .xlsx, .jsonl)")
     classify.add_argument("--framework", choices=["2021", "2015"], default="2021")
     classify.set_defaults(handler=cmd_classify)
@@ -140,5 +151,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     suggest.add_argument("--goal")
     suggest.add_argument("--level2")
     suggest.add_argument("--target", help="the target as written, to check it")
-    suggest.add_argument("-k", type=int, default=3)
+    suggest.add_argument("--year", type=int, help="budget year, for deadlines")
+    suggest.add_argument("-k", type=int, default=None, help="how many (default 3 targets, 12 indicators)")
     suggest.set_defaults(handler=cmd_suggest)

@@ -33,6 +33,14 @@ class Indicator:
 class IndicatorRow:
     """One 三级指标 as read from a table, with its labels as written and as standard.
 
+    ``publisher`` is the body that published the table (a department, a
+    county, one repository's system): evaluation holds out whole publishers.
+    ``origin`` is ``table`` for rows of a filled table, ``library`` for entries
+    of an indicator library (names and categories, no unit's own wording),
+    ``reviewed`` for rows a reviewer labelled. ``measure_unit`` is a separate
+    计量单位 given without a target (libraries); ``sector`` the project type a
+    library files the entry under.
+
     ``input`` keeps the row's cells under their original headers so that a bulk
     job can hand back exactly what it was given; ``issues`` says what could not be
     read, because a bad row is reported and kept, never dropped.
@@ -55,6 +63,10 @@ class IndicatorRow:
     department: str | None = None
     unit_name: str | None = None
     year: int | None = None
+    publisher: str | None = None
+    origin: str = "table"
+    measure_unit: str | None = None
+    sector: str | None = None
     label_known: bool = True
     label_approximate: bool = False
     label_process: bool = False
@@ -67,6 +79,16 @@ class IndicatorRow:
         """The part of the row a classifier reads."""
         target = self.target if self.target.kind != "empty" else None
         return Indicator(name=self.level3 or "", description=self.description, target=target, project=self.project)
+
+    @property
+    def citation(self) -> str:
+        """A readable source for people: publisher, year and project (``郑州市 2020年 青少年科技创新大赛``), never a hash file name."""
+        parts = [self.publisher or self.unit_name or self.department or self.doc]
+        if self.year:
+            parts.append(f"{self.year}年")
+        if self.project:
+            parts.append(self.project)
+        return " ".join(p for p in parts if p)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the target becomes ``Target.as_dict()``."""

@@ -1,67 +1,42 @@
-"""Held-out-document evaluation: grouped cross-validation, metrics, calibration and baselines.
+"""Figures of a classification: accuracy and F1 per level and class, confusion, calibration, coverage, review flags.
 
-A document (a seed file, or one published table source) never sits in both the
-training and the test part of a fold, because tables from one document repeat
-their indicators almost word for word.
+Every function takes plain arrays (labels and predictions as category names,
+probabilities as ``(n, classes)``) so that any estimator's out-of-fold output
+can be scored the same way.
 """
 
 from __future__ import annotations
 
 import collections
 import itertools
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold
 
-from training.model.features import KEYWORD_RULES, Item
 from training.domain.taxonomy import Taxonomy
 
-
-@dataclass
-class FoldResult:
-    classes: list[str]
-    probabilities: np.ndarray  # out-of-fold, rows in input order, columns = classes
-    predictions: list[str]
+COVERAGES = (0.5, 0.7, 0.9, 1.0)
 
 
-def cross_validate(items: list[Item], labels: list[str], groups: list[str], make_model: Callable[[], object],
-                   n_splits: int = 5, progress: Callable[[int, int], None] | None = None) -> FoldResult:
-    classes = sorted(set(labels))
-    probabilities = np.zeros((len(items), len(classes)))
-    splits = list(GroupKFold(n_splits=min(n_splits, len(set(groups)))).split(items, labels, groups))
-    for fold, (train_index, test_index) in enumerate(splits):
-        model = make_model().fit([items[i] for i in train_index], [labels[i] for i in train_index], [groups[i] for i in train_index])
-        fold_probabilities = model.predict_proba([items[i] for i in test_index])
-        for column, name in enumerate(model.classes_):
-            probabilities[test_index, classes.index(name)] = fold_probabilities[:, column]
-        if progress:
-            progress(fold + 1, len(splits))
-    predictions = [classes[i] for i in probabilities.argmax(axis=1)]
-    return FoldResult(classes, probabilities, predictions)
+def classification_metrics(labels, predictions, taxonomy: Taxonomy) -> dict:
+    """Level-2 and level-1 accuracy and macro-F1, per-class precision/recall/F1/support, and the confusion matrix.
 
-
-def level1_of(level2: str, taxonomy: Taxonomy) -> str:
-    return taxonomy.category(level2).level1
-
-
-def classification_metrics(labels: list[str], predictions: list[str], taxonomy: Taxonomy) -> dict:
+    Level 1 is read from the taxonomy's canonical level 1 of each level 2.
+    Macro-F1 averages over the classes present in ``labels``.
+    """
+    labels, predictions = list(labels), list(predictions)
     classes = sorted(set(labels) | set(predictions))
     precision, recall, f1, support = precision_recall_fscore_support(labels, predictions, labels=classes, zero_division=0)
-    level1_true = [level1_of(x, taxonomy) for x in labels]
-    level1_pred = [level1_of(x, taxonomy) for x in predictions]
+    level1_true = [taxonomy.category(x).level1 for x in labels]
+    level1_pred = [taxonomy.category(x).level1 for x in predictions]
     confusion = collections.Counter(zip(labels, predictions, strict=True))
     return {
         "n": len(labels),
-        "level2_accuracy": round(float(accuracy_score(labels, predictions)), 4),
-        "level2_macro_f1": round(float(f1_score(labels, predictions, average="macro", labels=sorted(set(labels)), zero_division=0)), 4),
-        "level1_accuracy": round(float(accuracy_score(level1_true, level1_pred)), 4),
-        "level1_macro_f1": round(float(f1_score(level1_true, level1_pred, average="macro", zero_division=0)), 4),
+        "level2_accuracy": round(float(accuracy_score(labels, predictions)), 4) if labels else None,
+        "level2_macro_f1": round(float(f1_score(labels, predictions, average="macro", labels=sorted(set(labels)), zero_division=0)), 4)
+        if labels else None,
+        "level1_accuracy": round(float(accuracy_score(level1_true, level1_pred)), 4) if labels else None,
+        "level1_macro_f1": round(float(f1_score(level1_true, level1_pred, average="macro", zero_division=0)), 4) if labels else None,
         "per_class": {
             c: {"precision": round(float(p), 3), "recall": round(float(r), 3), "f1": round(float(f), 3), "support": int(s)}
             for c, p, r, f, s in zip(classes, precision, recall, f1, support, strict=True)
@@ -70,9 +45,20 @@ def classification_metrics(labels: list[str], predictions: list[str], taxonomy: 
     }
 
 
-def calibration_metrics(result: FoldResult, labels: list[str], bins: int = 10) -> dict:
-    confidence = result.probabilities.max(axis=1)
-    correct = np.array([p == t for p, t in zip(result.predictions, labels, strict=True)], dtype=float)
+def acceptable_accuracy(predictions, acceptable: list[set[str]]) -> float | None:
+    """Share of predictions inside the row's set of acceptable categories (an expert's judgement)."""
+    if not predictions:
+        return None
+    return round(float(np.mean([p in ok for p, ok in zip(predictions, acceptable, strict=True)])), 4)
+
+
+def calibration_metrics(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> dict:
+    """Expected calibration error (Naeini et al. 2015; equal-width bins), the reliability table, accuracy at coverage.
+
+    ``confidence``: top probability per row; ``correct``: whether the top class was right.
+    Accuracy at coverage keeps the most confident share of rows (50/70/90/100%).
+    """
+    confidence, correct = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
     edges = np.linspace(0, 1, bins + 1)
     table, ece = [], 0.0
     for low, high in itertools.pairwise(edges):
@@ -82,57 +68,34 @@ def calibration_metrics(result: FoldResult, labels: list[str], bins: int = 10) -
             ece += mask.mean() * gap
             table.append({"bin": f"{low:.1f}-{high:.1f}", "n": int(mask.sum()), "confidence": round(float(confidence[mask].mean()), 3),
                           "accuracy": round(float(correct[mask].mean()), 3)})
-    order = np.argsort(-confidence)
+    order = np.argsort(-confidence, kind="stable")
     coverage = []
-    for share in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
+    for share in COVERAGES:
         top = order[: max(1, round(share * len(order)))]
         coverage.append({"coverage": share, "accuracy": round(float(correct[top].mean()), 4), "min_confidence": round(float(confidence[top].min()), 3)})
     return {"ece": round(float(ece), 4), "reliability": table, "accuracy_at_coverage": coverage}
 
 
-# ------------------------------------------------------------------ baselines
-class MajorityBaseline:
-    def fit(self, items, labels, groups):
-        self.classes_ = sorted(set(labels))
-        self.majority_ = collections.Counter(labels).most_common(1)[0][0]
-        return self
-
-    def predict_proba(self, items):
-        probabilities = np.zeros((len(items), len(self.classes_)))
-        probabilities[:, self.classes_.index(self.majority_)] = 1.0
-        return probabilities
-
-
+def review_metrics(flagged, correct) -> dict:
+    """How well ``needs_review`` catches mistakes: share of wrong predictions flagged, share of flagged rows that were right."""
+    flagged, correct = np.asarray(flagged, dtype=bool), np.asarray(correct, dtype=bool)
+    wrong = ~correct
+    return {
+        "flagged": int(flagged.sum()),
+        "flagged_share": round(float(flagged.mean()), 4) if len(flagged) else None,
+        "errors_flagged": round(float((flagged & wrong).sum() / max(wrong.sum(), 1)), 4),
+        "flagged_right": round(float((flagged & correct).sum() / max(flagged.sum(), 1)), 4),
+        "accuracy_unflagged": round(float(correct[~flagged].mean()), 4) if (~flagged).any() else None,
+    }
 
 
-class KeywordBaseline:
-    """The rules a reviewer would write by hand; what the model must beat to be worth having."""
-
-    def fit(self, items, labels, groups):
-        self.classes_ = sorted(set(labels) | {c for _, c in KEYWORD_RULES} | {"社会效益指标"})
-        return self
-
-    def predict_one(self, name: str) -> str:
-        for pattern, category in KEYWORD_RULES:
-            if re.search(pattern, name or ""):
-                return category
-        return "社会效益指标"
-
-    def predict_proba(self, items):
-        probabilities = np.zeros((len(items), len(self.classes_)))
-        for row, item in enumerate(items):
-            probabilities[row, self.classes_.index(self.predict_one(item.name))] = 1.0
-        return probabilities
-
-
-class TfidfLogisticBaseline:
-    """Character TF-IDF of the name with logistic regression: the standard text baseline."""
-
-    def fit(self, items, labels, groups):
-        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit([i.name for i in items])
-        self.linear_ = LogisticRegression(C=8.0, max_iter=3000).fit(self.vectorizer_.transform([i.name for i in items]), labels)
-        self.classes_ = list(self.linear_.classes_)
-        return self
-
-    def predict_proba(self, items):
-        return self.linear_.predict_proba(self.vectorizer_.transform([i.name for i in items]))
+def disagreement_metrics(disagrees, published_unacceptable) -> dict:
+    """Precision and recall of ``label_disagrees`` against published labels an expert found unacceptable."""
+    disagrees, bad = np.asarray(disagrees, dtype=bool), np.asarray(published_unacceptable, dtype=bool)
+    hits = int((disagrees & bad).sum())
+    return {
+        "disagreements": int(disagrees.sum()),
+        "unacceptable_labels": int(bad.sum()),
+        "precision": round(hits / max(int(disagrees.sum()), 1), 4),
+        "recall": round(hits / max(int(bad.sum()), 1), 4),
+    }

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import joblib
@@ -24,6 +25,7 @@ CURRENT = "current"
 PREVIOUS = "previous"
 RETRAIN_REPORT = "retrain.json"
 STALE_STAGING_SECONDS = 3600
+FORMAT = 2  # 2: a fitted scikit-learn Pipeline (training.model.pipeline); 1: the home-made IndicatorClassifier, refused
 
 
 class BundleError(Exception):
@@ -43,7 +45,7 @@ def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     joblib.dump(payload, staging / PAYLOAD, compress=3)
-    metadata = {**metadata, "version": version, "payload_sha256": sha256_file(staging / PAYLOAD),
+    metadata = {**metadata, "format": FORMAT, "version": version, "payload_sha256": sha256_file(staging / PAYLOAD),
                 "size_bytes": (staging / PAYLOAD).stat().st_size}
     (staging / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     final = root / version
@@ -59,7 +61,11 @@ def read_metadata(bundle: Path) -> dict:
 
 
 def verify_bundle(bundle: Path) -> dict:
+    """The bundle's metadata once its payload hash matches and its format is this code's. Raises ``BundleError``."""
     metadata = read_metadata(bundle)
+    if metadata.get("format") != FORMAT:
+        raise BundleError(f"{bundle.name}: written by an older Zhibiao (bundle format {metadata.get('format', 1)}, this one reads {FORMAT}); "
+                          "run `zhibiao train` or `zhibiao retrain` to make a new one")
     payload = bundle / PAYLOAD
     if not payload.exists():
         raise BundleError(f"{bundle}: no {PAYLOAD}")
@@ -69,8 +75,44 @@ def verify_bundle(bundle: Path) -> dict:
 
 
 def load_bundle(bundle: Path) -> tuple[dict, dict]:
+    """Unpickle a verified bundle's payload: ``({"model", "references", "policy"}, metadata)``. Raises ``BundleError``."""
     metadata = verify_bundle(bundle)
     return joblib.load(bundle / PAYLOAD), metadata
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A bundle ready to answer: the fitted pipeline with the local encoder attached, its references and review policy."""
+
+    model: object
+    references: object
+    policy: object
+    encoder: object
+    metadata: dict
+
+
+def load_model(bundle: Path | None = None, encoder=None, models_root: Path | None = None) -> LoadedModel:
+    """Load ``bundle`` (default: ``current``) and attach ``encoder`` (default: the configured one).
+
+    Raises ``BundleError`` for a missing, corrupt, old-format bundle or one
+    trained with another encoder (the message names both fingerprints), and
+    ``EncoderMissing`` when no local encoder exists.
+    """
+    from training.model.encoder import EncoderNotAttached, SentenceEncoder, attach_encoder
+
+    bundle = bundle or current_bundle(models_root)
+    metadata = verify_bundle(bundle)
+    encoder = encoder or SentenceEncoder()
+    expected = metadata.get("encoder", {}).get("fingerprint")
+    if encoder.identity["fingerprint"] != expected:
+        raise BundleError(f"{bundle.name} was trained with encoder {expected}, but the local encoder is {encoder.identity['fingerprint']}; "
+                          "retrain (`zhibiao train`) or set ZHIBIAO_ENCODER to the encoder it was trained with")
+    payload = joblib.load(bundle / PAYLOAD)
+    try:
+        attach_encoder(payload["model"], encoder)
+    except EncoderNotAttached as error:
+        raise BundleError(f"{bundle.name}: {error}") from None
+    return LoadedModel(payload["model"], payload["references"], payload["policy"], encoder, metadata)
 
 
 def _point(root: Path, name: str, version: str) -> None:

@@ -11,11 +11,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
-from training.settings import get_settings
-from training.readers import read_file
 from training.domain.records import IndicatorRow
 from training.domain.taxonomy import Taxonomy, load_taxonomy
+from training.readers import read_file
+from training.settings import get_settings
 
 CORPUS_FILE = "corpus.jsonl"
 SUMMARY_FILE = "corpus_summary.json"
@@ -39,10 +40,53 @@ class Corpus:
         return hasher.hexdigest()[:16]
 
 
-def source_files(root: Path) -> list[Path]:
+SOURCES_MANIFEST = "sources.json"
+
+
+def source_manifest(root: Path) -> dict[str, dict]:
+    """``data/sources/sources.json``: for every source file, its origin and how its publisher is read.
+
+    Raises ``FileNotFoundError`` without the manifest and ``ValueError`` when a
+    file under ``sources/`` is not listed (every source must say what it is).
+    """
     sources = root / "sources"
-    files = sorted((sources / "seeds").glob("*.txt")) + sorted(sources.glob("*.jsonl"))
-    return files
+    manifest = json.loads((sources / SOURCES_MANIFEST).read_text(encoding="utf-8"))
+    entries = {name: entry for name, entry in manifest.items() if name != "about"}
+    present = {p.relative_to(sources).as_posix() for p in [*sources.glob("seeds/*.txt"), *sources.glob("*.jsonl")]}
+    unlisted = sorted(present - set(entries))
+    if unlisted:
+        raise ValueError(f"{sources / SOURCES_MANIFEST}: no entry for {', '.join(unlisted)}")
+    return {name: entry for name, entry in entries.items() if name in present}
+
+
+def seed_sources(root: Path | None = None) -> set[str]:
+    """File names of the seed documents (``sources/seeds/``): the project's first four units, reported apart."""
+    root = root or get_settings().data_dir
+    return {Path(name).name for name in source_manifest(root) if name.startswith("seeds/")}
+
+
+def source_files(root: Path) -> list[Path]:
+    return [root / "sources" / name for name in sorted(source_manifest(root))]
+
+
+def publisher_of(row: IndicatorRow, rule: dict) -> str:
+    """The publishing body of a row by its source's rule: a fixed ``name``, or read ``from`` the row's doc or source address."""
+    if "name" in rule:
+        return rule["name"]
+    if rule.get("from") == "source":
+        address = str((row.input or {}).get("source_url") or row.doc)
+        if address.startswith("github:"):
+            return ":".join(address.split(":")[:2])
+        return urlparse(address).netloc or address
+    described = str((row.input or {}).get("doc") or row.doc or row.source)
+    return described.split()[0]
+
+
+def apply_manifest(rows: list[IndicatorRow], entry: dict) -> list[IndicatorRow]:
+    for row in rows:
+        row.origin = entry.get("origin", "table")
+        row.publisher = row.publisher or publisher_of(row, entry.get("publisher", {}))
+    return rows
 
 
 def added_files(root: Path) -> list[Path]:
@@ -61,6 +105,7 @@ def build_corpus(root: Path | None = None, taxonomy: Taxonomy | None = None, pro
     root = root or get_settings().data_dir
     taxonomy = taxonomy or load_taxonomy()
     rows: list[IndicatorRow] = []
+    manifest = source_manifest(root)
     files = source_files(root)
     iterator = files
     if progress:
@@ -68,7 +113,8 @@ def build_corpus(root: Path | None = None, taxonomy: Taxonomy | None = None, pro
 
         iterator = tqdm(files, desc="reading sources", unit="file")
     for path in iterator:
-        rows.extend(read_file(path, taxonomy).rows)
+        entry = manifest[path.relative_to(root / "sources").as_posix()]
+        rows.extend(apply_manifest(read_file(path, taxonomy).rows, entry))
     for path in added_files(root):
         rows.extend(load_rows(path))
     return Corpus(rows=rows)

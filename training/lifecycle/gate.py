@@ -1,11 +1,12 @@
-"""The promotion gate: candidate and current model scored on the same held-out documents.
+"""The promotion gate: candidate and current recipe scored on the same held-out publishers.
 
-The current bundle has seen most old documents, so scoring the bundle itself
-on them would flatter it. Instead both recipes are refitted inside every fold
-of one grouped split of the new corpus: the candidate on the new corpus minus
-the fold's documents, the current model (its parameters) on the documents it
-was trained on minus the same fold. Every document, the new year's included,
-is held out exactly once, and both models are scored on it.
+The current bundle has seen most old rows, so scoring the bundle itself on
+them would flatter it. Instead both recipes are refitted inside every fold of
+one grouped split of the new corpus: the candidate on the new corpus minus the
+fold, the current recipe (its stored parameters) on the documents it was
+trained on minus the same fold (``training.evaluation.splits.RestrictedTrain``).
+Every publisher, the new year's included, is held out exactly once and both
+recipes are scored on it, name only (what a form plugin sends).
 """
 
 from __future__ import annotations
@@ -13,18 +14,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sklearn.model_selection import GroupKFold
+import numpy as np
 
-from training.evaluation.metrics import classification_metrics
-from training.model.features import Item
-from training.model.classifier_old import IndicatorClassifier
 from training.domain.taxonomy import Taxonomy
+from training.evaluation.crossval import cross_validated, name_only_view
+from training.evaluation.metrics import classification_metrics
+from training.evaluation.splits import RestrictedTrain, TrainOnlyGroupKFold
+from training.model.dataset import TrainingData
+from training.model.pipeline import make_classifier
 
 GATED_METRICS = ("level2_accuracy", "level2_macro_f1")
 
 
 @dataclass
 class Comparison:
+    """Held-out figures of both recipes on the same rows, overall and on the new documents alone."""
+
     documents: int
     new_documents: list[str]
     candidate: dict
@@ -39,40 +44,28 @@ class Decision:
     reasons: list[str]
 
 
-def _fit_predict(params: dict, encoder, items: list[Item], labels: list[str], groups: list[str], train: list[int],
-                 test: list[int]) -> list[str]:
-    model = IndicatorClassifier(encoder=encoder, **{**params, "calibrate": False})
-    model.fit([items[i] for i in train], [labels[i] for i in train], [groups[i] for i in train])
-    return model.predict([items[i] for i in test])
-
-
-def compare(items: list[Item], labels: list[str], groups: list[str], encoder, taxonomy: Taxonomy, candidate_params: dict,
-            current_params: dict, current_documents: set[str], new_documents: set[str], n_splits: int = 5,
+def compare(data: TrainingData, encoder, taxonomy: Taxonomy, candidate_params: dict, current_params: dict,
+            current_documents: set[str], new_documents: set[str], n_splits: int = 5,
             progress: Callable[[str], None] | None = None) -> Comparison:
-    candidate_pred: list[str | None] = [None] * len(items)
-    current_pred: list[str | None] = [None] * len(items)
-    splits = GroupKFold(n_splits=min(n_splits, len(set(groups)))).split(items, labels, groups)
-    for fold, (train_index, test_index) in enumerate(splits, start=1):
-        test = list(test_index)
-        predicted = _fit_predict(candidate_params, encoder, items, labels, groups, list(train_index), test)
-        for row, label in zip(test, predicted, strict=True):
-            candidate_pred[row] = label
-        current_train = [i for i in train_index if groups[i] in current_documents]
-        predicted = _fit_predict(current_params, encoder, items, labels, groups, current_train, test)
-        for row, label in zip(test, predicted, strict=True):
-            current_pred[row] = label
-        if progress:
-            progress(f"fold {fold}")
+    """Score both recipes on the same grouped folds (see the module docstring)."""
+    folds = TrainOnlyGroupKFold(n_splits)
+    allowed = np.array([row.doc in current_documents for row in data.rows])
+    say = progress or (lambda _message: None)
+    candidate = cross_validated(make_classifier(encoder, **candidate_params), data, folds, views=name_only_view(),
+                                progress=lambda stage: say(f"candidate {stage}"))
+    current = cross_validated(make_classifier(encoder, **current_params), data, RestrictedTrain(folds, allowed), views=name_only_view(),
+                              progress=lambda stage: say(f"current {stage}"))
+    truth = data.labels[candidate.index]
+    candidate_pred, current_pred = candidate.predictions("name"), current.predictions("name")
     comparison = Comparison(
-        documents=len(set(groups)), new_documents=sorted(new_documents),
-        candidate=classification_metrics(labels, candidate_pred, taxonomy),
-        current=classification_metrics(labels, current_pred, taxonomy),
+        documents=len({r.doc for r in data.rows}), new_documents=sorted(new_documents),
+        candidate=classification_metrics(truth, candidate_pred, taxonomy),
+        current=classification_metrics(truth, current_pred, taxonomy),
     )
-    new_rows = [i for i, g in enumerate(groups) if g in new_documents]
-    if new_rows:
-        truth = [labels[i] for i in new_rows]
-        comparison.candidate_on_new = classification_metrics(truth, [candidate_pred[i] for i in new_rows], taxonomy)
-        comparison.current_on_new = classification_metrics(truth, [current_pred[i] for i in new_rows], taxonomy)
+    new_rows = np.array([data.rows[i].doc in new_documents for i in candidate.index])
+    if new_rows.any():
+        comparison.candidate_on_new = classification_metrics(truth[new_rows], candidate_pred[new_rows], taxonomy)
+        comparison.current_on_new = classification_metrics(truth[new_rows], current_pred[new_rows], taxonomy)
     return comparison
 
 

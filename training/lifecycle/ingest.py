@@ -14,11 +14,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training.lifecycle.corpus import ADDED_DIR, load_rows, write_rows
-from training.settings import get_settings
-from training.readers import ReadError, read_file
 from training.domain.records import IndicatorRow
 from training.domain.taxonomy import Taxonomy, load_taxonomy
+from training.lifecycle.corpus import ADDED_DIR, load_rows, write_rows
+from training.readers import ReadError, read_file
+from training.settings import get_settings
 
 
 @dataclass
@@ -68,6 +68,7 @@ def read_new_file(path: str | Path, year: int | None = None, root: Path | None =
         if year is not None:
             row.year = year
         row.provenance = {"file": path.name, "sha256": sha256, "year": row.year}
+        row.publisher = row.publisher or row.department or row.unit_name or f"{path.name}@{sha256[:8]}"
     return IngestedFile(str(path), sha256, stored, new=True, rows=rows)
 
 

@@ -16,14 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from training.domain.taxonomy import load_taxonomy
 from training.lifecycle import bundle as bundles
 from training.lifecycle.corpus import Corpus, build_corpus, write_corpus
 from training.lifecycle.gate import Comparison, Decision, compare, decide
 from training.lifecycle.ingest import IngestedFile, read_new_file, store
-from training.settings import get_settings
-from training.lifecycle.train import MODEL_PARAMS, make_encoder, make_model, train, training_set
 from training.lifecycle.retrain_report import change_report_markdown, plot_class_changes
-from training.domain.taxonomy import load_taxonomy
+from training.lifecycle.train import train
+from training.model.dataset import training_data
+from training.model.encoder import Encoder, make_encoder
+from training.model.pipeline import recipe_params
+from training.settings import get_settings
 
 DEFAULT_TOLERANCE = 0.01
 DEFAULT_KEEP = 5
@@ -43,24 +46,33 @@ class RetrainResult:
     report: dict = field(default_factory=dict)
 
 
-def current_recipe(models_root: Path | None, corpus: Corpus, new_documents: set[str]) -> tuple[str | None, dict, set[str]]:
-    """Version, parameters and training documents of the current model.
+def current_recipe(models_root: Path | None, corpus: Corpus, new_documents: set[str],
+                   log: Callable[[str], None] = print) -> tuple[str | None, dict, set[str]]:
+    """Version, recipe parameters and training documents of the current model; ``(None, {}, set())`` without a usable one.
 
-    Bundles from before the retrain command did not record their documents;
-    for them the documents are the corpus's minus the ones this run added.
+    A current bundle written by an older Zhibiao cannot be rebuilt with
+    today's code; it is reported and the candidate is gated as a first model.
     """
     version = bundles.current_version(models_root)
     if version is None:
         return None, {}, set()
-    metadata = bundles.verify_bundle((models_root or get_settings().models_dir) / version)
-    params = dict(metadata.get("model", {}).get("params") or MODEL_PARAMS)
+    try:
+        metadata = bundles.verify_bundle((models_root or get_settings().models_dir) / version)
+    except bundles.BundleError as error:
+        log(f"the current model cannot be compared: {error}")
+        return None, {}, set()
+    params = dict(metadata.get("model", {}).get("params") or {})
     documents = set(metadata.get("training_data", {}).get("document_ids") or {r.doc for r in corpus.labelled} - new_documents)
     return version, params, documents
 
 
 def retrain(files: list[str | Path], year: int | None = None, data_root: Path | None = None, models_root: Path | None = None,
             tolerance: float = DEFAULT_TOLERANCE, keep: int = DEFAULT_KEEP, n_splits: int = 5, force: bool = False,
-            encoder_path: str | None = None, log: Callable[[str], None] = print) -> RetrainResult:
+            encoder: Encoder | None = None, log: Callable[[str], None] = print) -> RetrainResult:
+    """Add ``files`` to the corpus, gate a candidate against the current model, promote it or set the rows aside.
+
+    Raises ``ReadError`` (nothing changed) when a file cannot be read.
+    """
     taxonomy = load_taxonomy()
     # Read every file before storing any: an unreadable file stops the run with nothing changed.
     ingested = [read_new_file(path, year=year, root=data_root, taxonomy=taxonomy) for path in files]
@@ -73,8 +85,8 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
     result = RetrainResult(ingested=ingested)
 
     new_documents = {doc for item in ingested for doc in item.documents}
-    current, current_params, current_documents = current_recipe(models_root, corpus, new_documents)
-    result.current_before = current
+    current, current_params, current_documents = current_recipe(models_root, corpus, new_documents, log)
+    result.current_before = bundles.current_version(models_root)
     if current and not force:
         current_digest = bundles.read_metadata((models_root or get_settings().models_dir) / current).get("data_digest")
         if current_digest == corpus.digest():
@@ -82,24 +94,22 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
             log(f"the corpus is what {current} was trained on; nothing to do (use --force to retrain anyway)")
             return result
 
-    items, labels, groups, _ = training_set(corpus)
-    encoder = make_encoder(encoder_path)
-    log(f"embedding {len(items)} indicators")
-    encoder.encode([i.name for i in items], kind="query")
-    candidate_params = make_model(None).params()
+    data = training_data(corpus.rows)
+    encoder = encoder or make_encoder()
+    log(f"embedding {len(set(data.frame['name']))} distinct names")
+    encoder.encode(sorted(set(data.frame["name"])), "query")
+    candidate_params = recipe_params({})
     comparison = None
     if current:
-        log(f"gate: candidate vs current ({current}) on the same held-out documents, {n_splits} folds")
-        comparison = compare(items, labels, groups, encoder, taxonomy, candidate_params, current_params,
-                             current_documents, {g for g in groups if g in new_documents}, n_splits=n_splits,
-                             progress=lambda stage: log(f"  {stage} done"))
+        log(f"gate: candidate vs current ({current}) on the same held-out publishers, {n_splits} folds")
+        comparison = compare(data, encoder, taxonomy, candidate_params, current_params, current_documents, new_documents,
+                             n_splits=n_splits, progress=lambda stage: log(f"  {stage} done"))
     log("training the candidate on the whole corpus")
-    metrics = _stored_metrics(comparison)
-    path = train(data_root, models_root, encoder_path, evaluate=comparison is None, promote=False, progress=False,
-                 corpus=corpus, metrics=metrics, encoder=encoder)
+    path = train(corpus, models_root, encoder, candidate_params, evaluate=comparison is None, promote=False,
+                 metrics=_stored_metrics(comparison), log=log)
     result.candidate = path.name
     result.comparison = comparison
-    result.decision = decide(comparison, tolerance) if comparison else Decision(True, ["no current model: the candidate becomes the first one"])
+    result.decision = decide(comparison, tolerance) if comparison else Decision(True, ["no current model to compare: the candidate becomes the first one"])
     result.report = build_report(result, tolerance, year)
     write_report(path, result.report)
     plot_class_changes(result.report, path / "retrain_per_class.png")

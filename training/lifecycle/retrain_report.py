@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training.evaluation.report import plot_class_bars
+from training.evaluation.plots import class_bars
 
 
 def _figure(value) -> str:
@@ -60,6 +60,6 @@ def plot_class_changes(report: dict, path: Path) -> Path | None:
     per_class = report["held_out"]["per_class"]
     if not per_class:
         return None
-    series = {"current": {c: v["current_f1"] for c, v in per_class.items()},
-              "candidate": {c: v["candidate_f1"] for c, v in per_class.items()}}
-    return plot_class_bars(series, list(per_class), path)
+    series = {"当前模型": {c: v["current_f1"] for c, v in per_class.items()},
+              "候选模型": {c: v["candidate_f1"] for c, v in per_class.items()}}
+    return class_bars(series, list(per_class), path, "留出单位上的 F1（仅名称）")

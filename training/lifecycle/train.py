@@ -1,118 +1,127 @@
-"""Training and evaluation runs: corpus in, bundle or report out."""
+"""A training run: corpus in, verified bundle out (made current only once complete).
+
+The recipe (``training.model.pipeline.make_classifier`` with its parameters)
+is separate from the run: the run reads the corpus, fits the recipe on every
+labelled row, builds the reference index shown to users as evidence, scores
+the recipe on held-out publishers for the bundle's metadata, and writes the
+bundle through ``training.lifecycle.bundle``.
+"""
 
 from __future__ import annotations
 
 import collections
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
+from training.domain.records import IndicatorRow
+from training.domain.taxonomy import load_taxonomy
+from training.evaluation.crossval import cross_validated
+from training.evaluation.metrics import calibration_metrics, classification_metrics
+from training.evaluation.splits import TrainOnlyGroupKFold
 from training.lifecycle import bundle as bundles
 from training.lifecycle.corpus import Corpus, load_corpus
-from training.model.encoder import CachedEncoder, SentenceEncoder
-from training.evaluation.metrics import calibration_metrics, classification_metrics, cross_validate
-from training.model.features import Item
-from training.model.classifier_old import IndicatorClassifier, softmax
-from service.predictor import Predictor, Reference, ReviewPolicy
-from training.domain.taxonomy import Taxonomy, load_taxonomy
-
-MODEL_PARAMS = {"embedding_weight": 2.0, "knn_weight": 2.0, "C": 1.0, "k_neighbours": 20, "use_keywords": True, "class_weight": "balanced"}
+from training.model.dataset import TrainingData, training_data
+from training.model.encoder import Encoder, make_encoder
+from training.model.pipeline import fit, make_classifier, recipe_params
+from training.model.reference import ReferenceIndex
+from training.model.review import ReviewPolicy
 
 
-def training_set(corpus: Corpus) -> tuple[list[Item], list[str], list[str], list[Reference]]:
-    rows = corpus.labelled
-    items = [Item(name=r.level3, description=r.description, target=r.target_raw, project=r.project) for r in rows]
-    labels = [r.level2 for r in rows]
-    groups = [r.doc for r in rows]
-    references = [Reference(r.level3, r.level2, r.target_raw, r.target, r.source, r.doc, r.project) for r in rows]
-    return items, labels, groups, references
+def reference_rows(rows: list[IndicatorRow]) -> list[IndicatorRow]:
+    """The labelled rows kept as evidence (similar indicators, target evidence), without their raw cells."""
+    kept = []
+    for row in rows:
+        if row.level3 and row.level2:
+            copy = IndicatorRow.from_dict({**row.as_dict(), "input": {}})
+            kept.append(copy)
+    return kept
 
 
-def make_encoder(path: str | Path | None = None) -> CachedEncoder:
-    return CachedEncoder(SentenceEncoder(path))
+def build_references(rows: list[IndicatorRow], encoder: Encoder) -> ReferenceIndex:
+    """The reference index over the labelled rows: their name vectors, the rows, their publishers as groups."""
+    kept = reference_rows(rows)
+    vectors = encoder.encode([r.level3 for r in kept], "query")
+    return ReferenceIndex(vectors, records=kept, groups=[r.publisher or r.doc for r in kept])
 
 
-def make_model(encoder, **overrides) -> IndicatorClassifier:
-    return IndicatorClassifier(encoder=encoder, **{**MODEL_PARAMS, **overrides})
+def held_out_metrics(data: TrainingData, encoder: Encoder, params: dict, n_splits: int = 5,
+                     progress: Callable[[str], None] | None = None) -> dict:
+    """The recipe scored on publishers held out in grouped folds: name only and name + target (not nested: for the bundle's card).
 
-
-def held_out_metrics(items, labels, groups, encoder, taxonomy: Taxonomy, temperature: float = 1.0, progress: bool = True) -> dict:
-    """Grouped CV with uncalibrated fold models, then the final model's temperature on their scores.
-
-    Temperature does not change the arg-max, so accuracy is exact; refitting the
-    temperature inside every fold would cost four more fits per fold.
+    The figures a user should trust are the nested ones in ``reports/`` (``zhibiao evaluate``).
     """
-    bar = tqdm(total=5, desc="held-out evaluation", unit="fold", disable=not progress)
-    result = cross_validate(items, labels, groups, lambda: make_model(encoder, calibrate=False), progress=lambda done, total: bar.update(1))
-    bar.close()
-    result.probabilities = softmax(np.log(np.clip(result.probabilities, 1e-12, 1.0)) / temperature)
-    metrics = classification_metrics(labels, result.predictions, taxonomy)
-    metrics["calibration"] = calibration_metrics(result, labels)
-    return metrics
+    taxonomy = load_taxonomy()
+    result = cross_validated(make_classifier(encoder, **params), data, TrainOnlyGroupKFold(n_splits), progress=progress)
+    truth = data.labels[result.index]
+    metrics: dict = {}
+    for view in result.probabilities:
+        predicted = result.predictions(view)
+        figures = classification_metrics(truth, predicted, taxonomy)
+        figures.pop("confusion")
+        confidence = result.probabilities[view].max(axis=1)
+        figures["calibration"] = calibration_metrics(confidence, predicted == truth)
+        metrics[view] = figures
+    return {**metrics["name"], "with_target": {k: v for k, v in metrics["full"].items() if k != "per_class"},
+            "evaluation": f"{n_splits} grouped folds over publishers, name only (with_target: name + description + target)"}
 
 
-def train(data_root: Path | None = None, models_root: Path | None = None, encoder_path: str | None = None,
-          evaluate: bool = True, promote: bool = True, progress: bool = True, corpus: Corpus | None = None,
-          version: str | None = None, metrics: dict | None = None, params: dict | None = None,
-          encoder: CachedEncoder | None = None) -> Path:
-    """Fit the default model on the whole corpus and write a bundle; promote it only once it is complete.
+def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder: Encoder | None = None, params: dict | None = None,
+          evaluate: bool = True, promote: bool = True, version: str | None = None, metrics: dict | None = None,
+          log: Callable[[str], None] | None = None) -> Path:
+    """Fit the recipe on the whole corpus and write a bundle; move ``current`` to it only once it is complete.
 
     ``metrics`` lets a caller that has already scored this recipe on held-out
-    documents (the retrain gate) store its figures instead of a second evaluation.
+    publishers (the retrain gate) store its figures instead of a second
+    evaluation. ``params`` are ``set_params`` keys over ``DEFAULT_PARAMS``.
+    Returns the bundle folder. Raises ``FileNotFoundError`` without a corpus.
     """
+    say = log or (lambda _message: None)
     started = time.time()
     taxonomy = load_taxonomy()
-    corpus = corpus or load_corpus(data_root)
-    items, labels, groups, references = training_set(corpus)
-    encoder = encoder or make_encoder(encoder_path)
-    steps = tqdm(total=5, desc="training", unit="step", disable=not progress)
-    steps.set_postfix_str("embedding names")
-    encoder.encode([i.name for i in items], kind="query")
-    steps.update(1)
-    model = make_model(encoder, **(params or {})).fit(items, labels, groups, progress=lambda stage: (steps.set_postfix_str(stage), steps.update(1)))
-    steps.update(1)
-    steps.close()
-    if metrics is None:
-        metrics = held_out_metrics(items, labels, groups, encoder, taxonomy, model.temperature_, progress) if evaluate else {}
-    identity = encoder.encoder.identity
+    corpus = corpus or load_corpus()
+    encoder = encoder or make_encoder()
+    recipe = recipe_params(params or {})
+    data = training_data(corpus.rows)
+    say(f"embedding {len(set(data.frame['name']))} distinct names")
+    encoder.encode(sorted(set(data.frame["name"])), "query")
+    say(f"fitting on {int(data.scored.sum())} table rows and {int((~data.scored).sum())} library rows and name-only copies")
+    model = fit(make_classifier(encoder, **recipe), data.frame, data.labels, data.groups)
+    references = build_references(corpus.rows, encoder)
+    if metrics is None and evaluate:
+        say("scoring the recipe on held-out publishers (5 folds)")
+        metrics = held_out_metrics(data, encoder, recipe, progress=lambda stage: say(f"  {stage} done"))
+    labelled = [r for r in corpus.rows if r.level3 and r.level2]
+    identity = encoder.identity
     metadata = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "encoder": {k: identity[k] for k in ("name", "dim", "fingerprint", "fine_tuned", "precision")},
+        "encoder": {k: identity.get(k) for k in ("name", "dim", "fingerprint", "fine_tuned", "precision")},
         "taxonomy_version": taxonomy.version,
         "taxonomy_digest": taxonomy.digest,
         "data_digest": corpus.digest(),
         "training_data": {
-            "rows": len(items),
-            "documents": len(set(groups)),
-            "document_ids": sorted(set(groups)),
-            "per_class": dict(collections.Counter(labels).most_common()),
-            "years": dict(sorted(collections.Counter(str(r.year) for r in corpus.labelled).items())),
+            "rows": len(labelled),
+            "table_rows": sum(1 for r in labelled if r.origin != "library"),
+            "library_rows": sum(1 for r in labelled if r.origin == "library"),
+            "documents": len({r.doc for r in labelled}),
+            "publishers": len({r.publisher for r in labelled}),
+            "document_ids": sorted({r.doc for r in labelled}),
+            "per_class": dict(collections.Counter(r.level2 for r in labelled).most_common()),
+            "years": dict(sorted(collections.Counter(str(r.year) for r in labelled).items())),
         },
-        "model": {"type": "IndicatorClassifier", "params": model.params(), "temperature": round(model.temperature_, 4)},
-        "metrics": {k: v for k, v in metrics.items() if k != "confusion"},
+        "model": {"type": "sklearn.pipeline.Pipeline", "recipe": "training.model.pipeline.make_classifier", "params": recipe,
+                  "classes": [str(c) for c in model.classes_], "dropped_classes": list(model[-1].dropped_classes_)},
+        "metrics": metrics or {},
         "training_seconds": round(time.time() - started, 1),
     }
-    payload = {"classifier": model, "references": references, "policy": ReviewPolicy()}
+    payload = {"model": model, "references": references, "policy": ReviewPolicy()}
     path = bundles.save_bundle(payload, metadata, models_root, version=version)
     if promote:
         bundles.promote(path.name, models_root)
     return path
 
 
-class EncoderMismatch(Exception):
-    pass
-
-
-def load_predictor(bundle: Path | None = None, models_root: Path | None = None, encoder=None) -> tuple[Predictor, dict]:
-    """Load and verify a bundle, and attach an encoder of the same identity it was trained with."""
-    bundle = bundle or bundles.current_bundle(models_root)
-    payload, metadata = bundles.load_bundle(bundle)
-    encoder = encoder or SentenceEncoder()
-    expected = metadata["encoder"]["fingerprint"]
-    if encoder.identity["fingerprint"] != expected:
-        raise EncoderMismatch(f"{bundle.name} was trained with encoder {expected}, but the local encoder is {encoder.identity['fingerprint']}")
-    classifier: IndicatorClassifier = payload["classifier"]
-    classifier.set_encoder(encoder)
-    return Predictor(classifier, payload["references"], load_taxonomy(), payload.get("policy")), metadata
+def class_counts(labels: np.ndarray) -> dict[str, int]:
+    return dict(collections.Counter(labels.tolist()).most_common())

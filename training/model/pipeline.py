@@ -50,6 +50,12 @@ DEFAULT_PARAMS: dict = {
     "features__neighbours__n_neighbors": 20,
 }
 
+# What the nested search tries (GridSearchCV inside every outer fold of `zhibiao evaluate`).
+SEARCH_GRID: dict = {
+    "classifier__estimator__estimator__C": [0.5, 1.0, 2.0],
+    "features__neighbours__n_neighbors": [10, 20],
+}
+
 
 @contextlib.contextmanager
 def routing() -> Iterator[None]:
@@ -151,7 +157,14 @@ def make_classifier(encoder, **params) -> Pipeline:
         calibrated = CalibratedClassifierCV(LogisticRegression(max_iter=3000), method="temperature", cv=GroupKFold(n_splits=3))
         classifier = RareClassFilter(calibrated, min_rows=3)
         pipeline = Pipeline([("features", features), ("classifier", classifier)])
-        return pipeline.set_params(**{**DEFAULT_PARAMS, **params})
+        return pipeline.set_params(**recipe_params(params))
+
+
+def recipe_params(params: dict) -> dict:
+    """``DEFAULT_PARAMS`` overridden by ``params``, without settings of parts that ``params`` switch off (``"drop"``)."""
+    merged = {**DEFAULT_PARAMS, **params}
+    dropped = [k for k, v in merged.items() if isinstance(v, str) and v in ("drop", "passthrough")]
+    return {k: v for k, v in merged.items() if not any(k.startswith(d + "__") for d in dropped)}
 
 
 def fit(model, frame: pd.DataFrame, labels, groups) -> object:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from training.domain.records import IndicatorRow
+from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.readers import delimited, html_tables, office
 from training.readers.errors import ReadError
 from training.readers.sections import Section
 from training.readers.seed_text import seed_text_sections
 from training.readers.table_parser import FileContext, parse_section
 from training.readers.text import dominant_year
-from training.domain.records import IndicatorRow
-from training.domain.taxonomy import Taxonomy, load_taxonomy
 
 SUPPORTED_SUFFIXES = (".txt", ".tsv", ".csv", ".xlsx", ".xlsm", ".docx", ".html", ".htm", ".jsonl")
 

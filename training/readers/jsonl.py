@@ -1,13 +1,29 @@
-"""JSON Lines in the layout of ``../shared/data/*.jsonl`` (one indicator per line)."""
+"""JSON Lines in the layout of ``../shared/data/*.jsonl`` (one indicator per line).
+
+Fields are found by the column aliases of ``data/taxonomy.json`` (``level3``,
+``target``, ``unit``, ``meaning`` ...). A leading edit marker in a name
+(``【新增】``, ``【修改】``, as a management system's seed data writes them) is
+not part of the name: it is removed and the raw name kept in ``input``.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 
-from training.readers.text import clean_cell, find_year
 from training.domain.records import IndicatorRow
 from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy
+from training.readers.text import clean_cell, find_year
+
+_EDIT_MARKER = re.compile(r"^\s*[【\[](?:新增|修改|删除|调整|更新)[】\]]\s*")
+
+
+def clean_name(name: str | None) -> str | None:
+    """The indicator name without a leading edit marker (``【新增】教师培训人次`` → ``教师培训人次``)."""
+    if not name:
+        return name
+    return _EDIT_MARKER.sub("", name) or name
 
 
 def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]:
@@ -48,7 +64,7 @@ def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]
                 table=table,
                 row=len(rows),
                 doc=doc,
-                level3=fields.get("level3"),
+                level3=clean_name(fields.get("level3")),
                 level1_raw=fields.get("level1"),
                 level2_raw=fields.get("level2"),
                 level1=mapping.level1,
@@ -59,6 +75,10 @@ def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]
                 basis=fields.get("basis"),
                 project=fields.get("project"),
                 year=find_year(f"{year}年") if year else find_year(doc),
+                publisher=clean_cell(record.get("publisher")) or None,
+                origin=clean_cell(record.get("origin")) or "table",
+                measure_unit=fields.get("unit"),
+                sector=fields.get("sector"),
                 label_known=mapping.known,
                 label_approximate=mapping.approximate,
                 label_process=mapping.process,

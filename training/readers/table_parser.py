@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from training.readers.sections import Section
-from training.readers.text import clean_cell, find_year
 from training.domain.records import IndicatorRow
 from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy, clean_label
+from training.readers.sections import Section
+from training.readers.text import clean_cell, find_year
 
 _UNIT_CODE = re.compile(r"^\d{6}\s*(\S.*)$")
 _YEAR_ROW = re.compile(r"^[（(]\s*(20\d{2})\s*年度?\s*[)）]$")

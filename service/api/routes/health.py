@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from service.api.deps import get_holder, get_model
-from service.api.state import Loaded, ModelHolder
+from service.api.deps import HolderDep, PredictorDep
 from training.domain.taxonomy import load_taxonomy
 
 router = APIRouter()
@@ -18,16 +17,16 @@ def healthz() -> dict:
 
 
 @router.get("/readyz", tags=["health"], summary="200 once a model is loaded, 503 before")
-def readyz(holder: ModelHolder = Depends(get_holder)):
+def readyz(holder: HolderDep):
     if holder.current is None:
         return JSONResponse(status_code=503, content={"status": "loading", "error": holder.last_error})
-    return {"status": "ready", "model_version": holder.current.metadata["version"]}
+    return {"status": "ready", "model_version": holder.version}
 
 
 @router.get("/v1/model", tags=["model"], summary="Version, encoder, taxonomy, training data and held-out metrics of the loaded model")
-def model_info(loaded: Loaded = Depends(get_model)) -> dict:
+def model_info(predictor: PredictorDep) -> dict:
     keys = ("version", "created", "encoder", "taxonomy_version", "taxonomy_digest", "data_digest", "training_data", "metrics", "model")
-    return {k: loaded.metadata.get(k) for k in keys}
+    return {k: predictor.metadata.get(k) for k in keys}
 
 
 @router.get("/v1/taxonomy", tags=["model"], summary="The standard hierarchy with meanings, the 2015 variant and label aliases")

@@ -1,0 +1,25 @@
+"""The one nearest-neighbour search over historical indicators."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from training.model.reference import ReferenceIndex
+
+
+def test_search_orders_by_similarity_and_excludes_groups():
+    vectors = np.eye(4, dtype=np.float32)
+    index = ReferenceIndex(vectors, records=list("abcd"), groups=["x", "x", "y", "y"])
+    query = np.array([[0.9, 0.1, 0.0, 0.0]], dtype=np.float32)
+    indices, sims = index.search(query, 2)
+    assert indices[0].tolist() == [0, 1] and sims[0, 0] > sims[0, 1]
+    indices, _ = index.search(query, 2, exclude_groups=["x"])
+    assert set(indices[0].tolist()) == {2, 3}
+    indices, _ = index.search(query, 10)
+    assert indices.shape == (1, 4)
+
+
+def test_mask_keeps_only_chosen_references():
+    index = ReferenceIndex(np.eye(3, dtype=np.float32))
+    indices, sims = index.search(np.ones((1, 3), dtype=np.float32), 1, mask=np.array([False, False, True]))
+    assert indices[0, 0] == 2

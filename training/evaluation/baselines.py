@@ -1,0 +1,63 @@
+"""What Zhibiao must beat, as scikit-learn estimators over the indicator frame.
+
+* majority class: ``DummyClassifier(strategy="most_frequent")``;
+* keyword rules: the cues a reviewer would write by hand (``KEYWORD_RULES``), first match wins;
+* TF-IDF + logistic regression: character 1–3-gram TF-IDF of the name, the standard text baseline.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from training.model.features import KEYWORD_RULES, texts_of
+
+FALLBACK = "社会效益指标"
+
+
+def majority() -> DummyClassifier:
+    """The most frequent training label for every row."""
+    return DummyClassifier(strategy="most_frequent")
+
+
+def tfidf_logistic(C: float = 8.0) -> Pipeline:
+    """``make_pipeline(TfidfVectorizer, LogisticRegression)`` on the name column."""
+    return make_pipeline(
+        ColumnTransformer([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), "name")]),
+        LogisticRegression(C=C, max_iter=3000),
+    )
+
+
+class KeywordRules(ClassifierMixin, BaseEstimator):
+    """The first ``KEYWORD_RULES`` pattern found in the name decides; no match means ``fallback``.
+
+    ``fit`` learns nothing but the class list (the rules' categories and the labels seen).
+    """
+
+    def __init__(self, fallback: str = FALLBACK) -> None:
+        self.fallback = fallback
+
+    def fit(self, X, y, **fit_params):
+        self.classes_ = np.array(sorted(set(np.asarray(y)) | {c for _, c in KEYWORD_RULES} | {self.fallback}), dtype=object)
+        self.patterns_ = [(re.compile(p), c) for p, c in KEYWORD_RULES]
+        return self
+
+    def _rule(self, name: str) -> str:
+        for pattern, category in self.patterns_:
+            if pattern.search(name):
+                return category
+        return self.fallback
+
+    def predict(self, X):
+        return np.array([self._rule(n) for n in texts_of(X["name"] if hasattr(X, "columns") else X)], dtype=object)
+
+    def predict_proba(self, X):
+        predicted = self.predict(X)
+        return (predicted[:, None] == self.classes_[None, :]).astype(float)

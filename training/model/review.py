@@ -1,0 +1,63 @@
+"""When a human should look at a classification: low confidence, a close runner-up, or input that is not an indicator name.
+
+The thresholds travel with the model bundle (they are chosen on the model's
+own held-out predictions, see ``reports/evaluation.md``); the name checks are
+rules about what a 三级指标 looks like in published tables (a short Chinese
+noun phrase: 资金拨付及时率, 培训人次, 社会公众满意度).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SENTENCE_MARKS = re.compile(r"[，。；！？,;!?]")
+MAX_NAME_CHARS = 40  # 99% of published 三级指标 are shorter (corpus: median 9 characters)
+
+
+@dataclass
+class ReviewPolicy:
+    """Flag a prediction when its confidence is below ``min_confidence`` or the runner-up is within ``min_margin``.
+
+    ``disagree_confidence``: a published label that differs from the
+    prediction is reported as suspect (``label_disagrees``) only when the
+    prediction is at least this confident.
+    """
+
+    min_confidence: float = 0.6
+    min_margin: float = 0.2
+    disagree_confidence: float = 0.7
+
+    def reasons(self, confidence: float, margin: float) -> list[str]:
+        """Why a prediction with this confidence and margin to the runner-up needs review (empty: it does not)."""
+        reasons = []
+        if confidence < self.min_confidence:
+            reasons.append(f"low confidence ({confidence:.2f} < {self.min_confidence})")
+        if margin < self.min_margin:
+            reasons.append(f"close runner-up (margin {margin:.2f} < {self.min_margin})")
+        return reasons
+
+
+def name_problems(name: str) -> list[str]:
+    """Why a text does not look like an indicator name (empty when it does).
+
+    A single character (``率``), text with no Chinese (another language, or
+    only numbers), or a whole sentence (a goal written where a name belongs)
+    cannot be classified with confidence, whatever the model says.
+    """
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    cjk = len(_CJK.findall(text))
+    if not text:
+        return ["empty name"]
+    if cjk == 0:
+        if _LATIN.search(text):
+            return ["no Chinese: not a name from a Chinese indicator table"]
+        return ["no words: only numbers or symbols"]
+    if cjk < 2:
+        return ["too short: one character is not an indicator name"]
+    if len(text) > MAX_NAME_CHARS or (len(_SENTENCE_MARKS.findall(text)) >= 1 and len(text) > 20):
+        return ["a whole sentence (a goal?), not an indicator name"]
+    return []
