@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from training.readers.limits import Budget
 from training.readers.sections import Section, split_sections
 
 
@@ -52,7 +53,11 @@ def tab_rows(text: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip()]
 
 
-def seed_text_sections(text: str) -> list[Section]:
+def seed_text_sections(text: str, budget: Budget) -> list[Section]:
+    """Sections of a text file in either layout. Cells may sit out of their columns (``columns_fixed=False``)."""
+    rows = cell_line_rows(text) if looks_like_cell_lines(text) else tab_rows(text)
+    for row in rows:
+        budget.row(row)
     if looks_like_cell_lines(text):
-        return split_sections(cell_line_rows(text), merge_short_rows=True)
-    return split_sections(tab_rows(text))
+        return split_sections(rows, merge_short_rows=True, columns_fixed=False)
+    return split_sections(rows, columns_fixed=False)
