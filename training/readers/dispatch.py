@@ -165,7 +165,9 @@ def read_file(path: str | Path, taxonomy: Taxonomy | None = None, data: bytes | 
         if kind == "jsonl":
             from training.readers.jsonl import jsonl_rows
 
-            rows = jsonl_rows(decode_text(data, path.name), path.name, taxonomy)
+            text = decode_text(data, path.name)
+            budget.lines(text.count("\n") + (0 if text.endswith("\n") else 1))  # one indicator a line: counted before parsing
+            rows = jsonl_rows(text, path.name, taxonomy)
             return ReadResult(path=str(path), rows=rows, tables=len({r.doc for r in rows}))
         sections = sections_for(data, path.name, kind, budget)
     except ReadError as error:

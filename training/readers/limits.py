@@ -118,6 +118,17 @@ class Budget:
         if self.rows % 256 == 0:
             self.tick()
 
+    def lines(self, count: int) -> None:
+        """Check the line count of a one-record-a-line file (JSON Lines) before it is parsed."""
+        if count > self.limits.max_rows:
+            allowed = self.limits.max_rows
+            raise ReadLimitError(
+                TOO_MANY_ROWS,
+                f"{self.name}: {_count(count)} lines, more than the {_count(allowed)} rows allowed for one file",
+                f"{self.name}：共 {_count(count)} 行，超过单个文件 {_count(allowed)} 行的上限",
+                limit="max_rows", allowed=allowed, found=count,
+            )
+
     def add_cells(self, count: int) -> None:
         """Count ``count`` grid cells about to be built."""
         self.cells += count

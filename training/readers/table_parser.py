@@ -181,13 +181,9 @@ class _TableReader:
         self._emit(cells, placed, issues)
 
     def _stray_text(self, cells: list[str], placed: dict[str, str]) -> bool:
-        """A lone text that is no level label, outside the name and target columns, on a row of its own or as long as a
-        sentence: a paragraph, caption or page line between the parts of a table (PDF, Word, HTML)."""
-        distinct = {c for c in cells if c}
-        if len(distinct) != 1 or placed["level3"] or placed["target"]:
-            return False
-        text = next(iter(distinct))
-        return not self.taxonomy.is_level_label(text) and (len(cells) == 1 or len(text) > 12)
+        """A one-cell row that is no level label: a paragraph, caption (续表) or page line between the parts of a
+        table (PDF, Word, HTML). In a table row, an unknown text in a level column stays a label (and is reported)."""
+        return len(cells) == 1 and not placed["level3"] and not placed["target"] and not self.taxonomy.is_level_label(cells[0])
 
     def _continues_name(self, cells: list[str], placed: dict[str, str]) -> bool:
         """Join a row holding only a name fragment to the name of the indicator right above it."""

@@ -78,6 +78,14 @@ def test_the_row_limit_is_checked_while_reading():
     assert "50,000" in error.message_zh
 
 
+def test_json_lines_are_counted_before_they_are_parsed():
+    line = '{"level1": "产出指标", "level3": "培训人次", "target": "≥300人次"}\n'
+    assert len(read("ok.jsonl", (line * 3).encode(), ReadLimits(max_rows=3)).rows) == 3
+    with pytest.raises(ReadLimitError) as caught:
+        read("many.jsonl", (line * 4).rstrip("\n").encode(), ReadLimits(max_rows=3))
+    assert caught.value.code == "TOO_MANY_ROWS"
+
+
 def test_a_truncated_sheet_is_one_clear_error():
     with pytest.raises(ReadError) as caught:
         read("cut.xlsx", truncated_xlsx())
