@@ -9,7 +9,8 @@ recognizes it) and continues without a level cell, which carries across the
 break; page footers (第 1 页 共 2 页) are dropped by the table parser.
 
 A page without ruled tables is tried with pdfplumber's ``text`` strategy when it
-holds a header word. A PDF without any text (a scan) gets ``NO_TEXT_LAYER``.
+holds a header word; its rows say in their issues that the columns were
+guessed. A PDF without any text (a scan) gets ``NO_TEXT_LAYER``.
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ def pdf_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
     except Exception as error:  # pdfminer raises PDFSyntaxError, PDFPasswordIncorrect, ...
         raise _unreadable(name, error) from None
     rows: list[list[str]] = []
+    aligned: set[int] = set()  # ids of rows whose columns come from text alignment
     chars = 0
     try:
         budget.pages(_page_count(pdf))
         for page in pdf.pages:
             budget.tick()
             chars += len(page.chars)
-            rows.extend(_page_rows(page, budget))
+            rows.extend(_page_rows(page, budget, aligned))
             page.close()
     except ReadError:
         raise
@@ -55,7 +57,11 @@ def pdf_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
     if not chars:
         raise ReadError(f"{name}: the PDF has no text layer (a scanned document?); read tables from the original file or run OCR first",
                         code=NO_TEXT_LAYER, name=name)
-    return split_sections(rows)
+    sections = split_sections(rows)
+    for section in sections:
+        if any(id(row) in aligned for row in section.rows):
+            section.guessed_columns = "columns read from the alignment of the text: the PDF table has no ruling lines (guessed)"
+    return sections
 
 
 def _unreadable(name: str, error: Exception) -> ReadError:
@@ -78,16 +84,21 @@ def _page_count(pdf) -> int:
         return len(pdf.pages)
 
 
-def _page_rows(page, budget: Budget) -> list[list[str]]:
+def _page_rows(page, budget: Budget, aligned: set[int]) -> list[list[str]]:
     tables = page.find_tables()
+    by_alignment = False
     if not tables and any(word in (page.extract_text() or "") for word in _HEADER_WORDS):
         tables = page.find_tables(table_settings=_TEXT_STRATEGY)
+        by_alignment = True
     items: list[tuple[float, int, list[list[str]]]] = []
     boxes = [table.bbox for table in tables]
     for order, table in enumerate(tables):
         grid = table.extract()
         budget.area(len(grid), max((len(r) for r in grid), default=0))
-        items.append((table.bbox[1], order, [["" if cell is None else cell for cell in row] for row in grid]))
+        table_rows = [["" if cell is None else cell for cell in row] for row in grid]
+        if by_alignment:
+            aligned.update(id(row) for row in table_rows)
+        items.append((table.bbox[1], order, table_rows))
 
     def outside(obj) -> bool:
         x = (obj["x0"] + obj["x1"]) / 2

@@ -25,7 +25,9 @@ class Section:
     ``merge_short_rows`` joins rows such a layout split over blank lines.
     ``table_starts`` are the rows where a new physical table begins (Word,
     HTML): a header repeated there starts a new table, while a header repeated
-    elsewhere (a PDF page break) continues the one above.
+    elsewhere (a PDF page break) continues the one above. ``guessed_columns``
+    says why the cells' columns are a guess (a PDF table without ruling lines);
+    every row of the section reports it.
     """
 
     title: str | None
@@ -33,6 +35,7 @@ class Section:
     merge_short_rows: bool = False
     columns_fixed: bool = True
     table_starts: set[int] = field(default_factory=set)
+    guessed_columns: str | None = None
 
 
 def title_of(row: list[str]) -> str | None:

@@ -158,7 +158,7 @@ class _TableReader:
             label_period = taxonomy.period_of(cells[column]) if column < len(cells) else None
             self.period_label = label_period or self.period_label
 
-        issues: list[str] = []
+        issues: list[str] = [self.section.guessed_columns] if self.section.guessed_columns else []
         if self.section.columns_fixed:
             placed = positional(cells, header.roles)
             if self._stray_text(cells, placed):

@@ -72,3 +72,4 @@ def test_a_table_without_rules_is_read_by_its_text_alignment(tmp_path):
     rows = read_file(path).rows
     assert [(r.level2, r.level3, r.target.text) for r in rows] == [
         ("数量指标", "新建农村公路里程", "≥120公里"), ("数量指标", "培训基层农技人员", "≥800人次")]
+    assert all("no ruling lines (guessed)" in r.issues[0] for r in rows)
