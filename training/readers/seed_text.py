@@ -14,6 +14,7 @@ from training.readers.sections import Section, split_sections
 
 
 def looks_like_cell_lines(text: str) -> bool:
+    """True when most non-blank lines are one tab-led cell (the Henan/Yutian/Baoding layout)."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return False
@@ -50,6 +51,7 @@ def cell_line_rows(text: str) -> list[list[str]]:
 
 
 def tab_rows(text: str) -> list[list[str]]:
+    """One row per non-blank line, cells split at tabs (the Zhengzhou layout and Excel's text exports)."""
     return [line.split("\t") for line in text.splitlines() if line.strip()]
 
 
