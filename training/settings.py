@@ -39,12 +39,19 @@ class Settings(BaseSettings):
     retrain_tolerance: float = Field(default=0.01, ge=0)
     keep_versions: int = Field(default=5, ge=1)
 
+    # reading table files (training.readers.limits.ReadLimits): the CLI, ingest and uploads alike
+    max_table_rows: int = Field(default=50_000, ge=1, description="rows one uploaded or ingested table file may have; the readers stop at the next one")
+    read_max_cells: int = Field(default=1_000_000, ge=1, description="grid cells one file may expand to (rowspan/colspan and merged cells counted)")
+    read_max_cell_chars: int = Field(default=32_767, ge=1, description="characters in one cell (Excel's own limit)")
+    read_max_expanded_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="uncompressed size of an xlsx/docx archive")
+    read_max_pdf_pages: int = Field(default=200, ge=1, description="pages of one PDF")
+    read_time_budget_seconds: float = Field(default=30.0, gt=0, description="wall time for reading one file")
+
     # HTTP API
     max_items: int = Field(default=256, ge=1)
     max_name_chars: int = 500
     max_text_chars: int = 5000
     max_upload_bytes: int = 10 * 1024 * 1024
-    max_table_rows: int = 50_000
     reload_interval_seconds: float = 5.0
     cors_origins: list[str] = []
     log_level: str = "info"

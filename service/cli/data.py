@@ -48,7 +48,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    ingest = sub.add_parser("ingest", help="read indicator tables (seed text, csv, xlsx, docx, html, jsonl) into normalized JSON Lines")
+    ingest = sub.add_parser("ingest", help="read indicator tables (seed text, csv, xlsx, xls, docx, html, pdf, jsonl) into normalized JSON Lines")
     ingest.add_argument("files", nargs="+")
     ingest.add_argument("-o", "--output", help="write the rows here (.jsonl)")
     ingest.set_defaults(handler=cmd_ingest)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from training.domain.targets import Target, parse_target
 
@@ -43,8 +43,13 @@ class IndicatorRow:
 
     ``input`` keeps the row's cells under their original headers so that a bulk
     job can hand back exactly what it was given; ``issues`` says what could not be
-    read, because a bad row is reported and kept, never dropped.
+    read or had to be guessed, because a bad row is reported and kept, never dropped.
+    ``period`` is ``annual`` or ``long_term`` when the table tells its 年度 and
+    中长期 indicators apart, ``actual`` the 实际完成值 of a self-evaluation table (绩效自评表).
     """
+
+    # Written to the corpus only when set, so that rows of tables without them keep their digest.
+    OPTIONAL_FIELDS: ClassVar[tuple[str, ...]] = ("period", "actual")
 
     source: str
     table: int
@@ -73,6 +78,8 @@ class IndicatorRow:
     input: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] | None = None
     issues: list[str] = field(default_factory=list)
+    period: str | None = None
+    actual: str | None = None
 
     @property
     def indicator(self) -> Indicator:

@@ -77,6 +77,8 @@ _DATE = r"\d{4}[.\-/年]\d{1,2}月?(?:[.\-/]?\d{1,2}[日号]?)?"
 _DATE_RANGE = re.compile(rf"^{_DATE}\s*[-—~至到]+\s*(?:\d{{4}}[.\-/年])?\d{{1,2}}月?(?:[.\-/]?\d{{1,2}}[日号]?)?")
 _PERIODIC = re.compile(r"^(按月|按季|按季度|按年|按周|每月|每季度|每年|每周|按日|每日|实时|当天|当日)")
 _BRACKETS = "()（）[]【】"
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_NUMERIC_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 
 
 @dataclass
@@ -114,7 +116,16 @@ def normalize_text(text: str) -> str:
             ch = unicodedata.normalize("NFKC", ch)
         out.append(ch)
     text = "".join(out).replace("\u3000", " ").replace("\xa0", " ")
-    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text).strip()
+    # Thousands separators: 1,200人次 and 2,022.00 are one number. ``\b`` would not do:
+    # a Chinese unit is a word character, so 1,200人次 has no boundary after 200.
+    return _THOUSANDS.sub("", text).strip()
+
+
+def operator_of(text: str | None) -> str | None:
+    """The canonical operator (≥ ≤ > < = ±) a cell spells, alone: ``大于等于``, ``＝``, ``不低于``; None for anything else (定性, 正向)."""
+    if not text:
+        return None
+    return _canonical_operator(normalize_text(text).strip())
 
 
 def _canonical_operator(spelling: str | None) -> str | None:
@@ -184,6 +195,12 @@ def _parse_quantity(text: str) -> Target | None:
 
 def _parse_deadline(text: str) -> Target | None:
     compact = re.sub(r"\s+", "", text)
+    numeric_date = _NUMERIC_DATE.match(compact)
+    if numeric_date and not re.match(r"[-—~至到]", compact[numeric_date.end():]):
+        # 2025-11-30, 2025/11/30, 2025.11.30 (a date typed into a spreadsheet) read as 2025年11月30日.
+        year, month, day = (int(g) for g in numeric_date.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            compact = f"{year}年{month}月{day}日" + compact[numeric_date.end():]
     if _PERIODIC.match(compact):
         return Target(kind="deadline", raw=text, text=_PERIODIC.match(compact).group(1), note=_strip_note(compact[len(_PERIODIC.match(compact).group(1)):]))
     range_match = _DATE_RANGE.match(compact)

@@ -81,6 +81,8 @@ class Taxonomy:
     columns: dict[str, list[str]]
     metadata_keys: dict[str, str]
     by_level2: dict[str, Category] = field(default_factory=dict)
+    periods: dict[str, list[str]] = field(default_factory=dict)
+    non_indicator_words: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Taxonomy:
@@ -120,6 +122,8 @@ class Taxonomy:
             process_labels=process,
             columns={k: [clean_label(v) for v in vs] for k, vs in raw["columns"].items()},
             metadata_keys={clean_label(v): k for k, vs in raw["metadata"].items() for v in vs},
+            periods={k: list(v) for k, v in raw.get("periods", {}).items() if k != "about"},
+            non_indicator_words={k: list(v) for k, v in raw.get("non_indicator_rows", {}).items() if k != "about"},
         )
         taxonomy.by_level2 = {c.level2: c for c in categories}
         return taxonomy
@@ -168,12 +172,34 @@ class Taxonomy:
         return category.view_2015 if framework == "2015" else category.view_2021
 
     def column_role(self, header_cell: str | None) -> str | None:
+        """The role (``level3``, ``target``, ``unit``, ...) a header cell names, or None."""
+        found = self.column_role_rank(header_cell)
+        return found[0] if found else None
+
+    def column_role_rank(self, header_cell: str | None) -> tuple[str, int] | None:
+        """``(role, rank)`` of a header cell; rank is the alias's place in its list in ``columns``.
+
+        When two columns of one header name the same role, the lower rank wins:
+        a form's left label column 绩效指标 loses to its 三级指标 column.
+        """
         label = clean_label(header_cell)
         if not label:
             return None
         for role, aliases in self.columns.items():
             if label in aliases:
-                return role
+                return role, aliases.index(label)
+        return None
+
+    def period_of(self, text: str | None) -> str | None:
+        """``long_term``, ``annual`` or None for a header or block label (taxonomy ``periods``).
+
+        A period word right after a year number is the budget year (2025年度), not a period.
+        """
+        compact = re.sub(r"\s+", "", text or "")
+        compact = re.sub(r"(19|20)\d{2}(年度|年)", "", compact)
+        for period in ("long_term", "annual"):
+            if any(word in compact for word in self.periods.get(period, [])):
+                return period
         return None
 
     def metadata_role(self, cell: str | None) -> str | None:

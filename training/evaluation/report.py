@@ -36,9 +36,9 @@ from training.evaluation.metrics import (
     review_metrics,
 )
 from training.evaluation.splits import TrainOnlyGroupKFold
-from training.lifecycle.corpus import load_corpus, seed_sources
+from training.lifecycle.corpus import Corpus, load_corpus, seed_sources
 from training.model.dataset import training_data
-from training.model.encoder import make_encoder
+from training.model.encoder import Encoder, make_encoder
 from training.model.pipeline import SEARCH_GRID, make_classifier
 from training.model.review import ReviewPolicy, name_problems
 
@@ -47,18 +47,20 @@ INNER_FOLDS = 3
 MAIN = "Zhibiao"
 
 
-def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None] | None = None) -> dict:
+def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None] | None = None, encoder: Encoder | None = None,
+                   corpus: Corpus | None = None) -> dict:
     """Write ``evaluation.md``, ``evaluation.json`` and pictures into ``output``; return the summary.
 
     ``quick`` scores the default settings instead of the nested search
-    (the report says so).
+    (the report says so). ``encoder`` and ``corpus`` default to the
+    configured ones.
     """
     say = log or (lambda _message: None)
     started = time.time()
     taxonomy = load_taxonomy()
-    corpus = load_corpus()
+    corpus = corpus or load_corpus()
     data = training_data(corpus.rows)
-    encoder = make_encoder()
+    encoder = encoder or make_encoder()
     say(f"embedding {len(set(data.frame['name']))} distinct names")
     encoder.encode(sorted(set(data.frame["name"])), "query")
     outer = TrainOnlyGroupKFold(OUTER_FOLDS)
@@ -129,7 +131,7 @@ def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None]
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "seconds": round(time.time() - started),
         "rows": len(main.index), "publishers": len({r.publisher for r in rows}),
-        "library_rows": int(sum(1 for r in data.rows if r.origin == "library" and data.scored is not None)),
+        "library_rows": sum(1 for r in corpus.labelled if r.origin == "library"),
         "nested": not quick, "outer_folds": OUTER_FOLDS, "inner_folds": INNER_FOLDS, "grid": SEARCH_GRID if not quick else None,
         "chosen": main.chosen, "table": table, "details": details, "label_issues": issues,
         "hard_cases": {"rows": len(cases), "published_unacceptable": int(sum(1 for c in cases.values() if not c.published_acceptable))},

@@ -98,6 +98,9 @@ def corpus_record(row: IndicatorRow) -> dict:
     record.pop("input", None)
     if record.get("provenance") is None:
         record.pop("provenance", None)
+    for key in IndicatorRow.OPTIONAL_FIELDS:
+        if record.get(key) is None:
+            record.pop(key, None)
     return record
 
 

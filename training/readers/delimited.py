@@ -1,18 +1,46 @@
-"""CSV files as reviewers export them from spreadsheets."""
+"""CSV files as reviewers export them from spreadsheets (comma, tab or semicolon separated).
+
+Rows are counted while they are read, so a 200,000-row file stops at the row
+limit instead of being read whole first. A field longer than Python's csv
+field limit (128 KB) is reported as a cell over the size limit, not as a crash.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from training.readers.errors import CELL_TOO_LARGE, UNREADABLE_FILE, ReadError, ReadLimitError
+from training.readers.limits import Budget
 from training.readers.sections import Section, split_sections
 
 
-def csv_sections(text: str) -> list[Section]:
+def csv_sections(text: str, name: str, budget: Budget) -> list[Section]:
+    """Sections of a delimited text; the delimiter is sniffed from the first 4 KB (default: comma).
+
+    Raises ``ReadLimitError`` past a limit and ``ReadError`` for text the csv
+    module cannot split (a NUL byte, for one).
+    """
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for row in reader:
+            budget.row(row)
+            rows.append(row)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            limit = csv.field_size_limit()
+            raise ReadLimitError(
+                CELL_TOO_LARGE,
+                f"{name}: line {reader.line_num} has a cell over {limit:,} characters, more than a table cell can be",
+                f"{name}：第 {reader.line_num} 行有单元格超过 {limit:,} 个字符",
+                limit="max_cell_chars", allowed=min(limit, budget.limits.max_cell_chars), found=limit + 1,
+            ) from None
+        raise ReadError(f"{name}: cannot read as CSV at line {reader.line_num} ({error})", code=UNREADABLE_FILE,
+                        message_zh=f"{name}：第 {reader.line_num} 行无法按 CSV 读取") from None
     return split_sections(rows)

@@ -17,9 +17,25 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 
 @dataclass
 class Section:
+    """One table's rows (cells as read), under the title row that opened it.
+
+    Every reader writes a merged cell's text at its first (top-left) position
+    only; the table parser carries level cells down. ``columns_fixed`` is False
+    for the seed text layouts, whose cells can be shifted out of their columns;
+    ``merge_short_rows`` joins rows such a layout split over blank lines.
+    ``table_starts`` are the rows where a new physical table begins (Word,
+    HTML): a header repeated there starts a new table, while a header repeated
+    elsewhere (a PDF page break) continues the one above. ``guessed_columns``
+    says why the cells' columns are a guess (a PDF table without ruling lines);
+    every row of the section reports it.
+    """
+
     title: str | None
     rows: list[list[str]] = field(default_factory=list)
     merge_short_rows: bool = False
+    columns_fixed: bool = True
+    table_starts: set[int] = field(default_factory=set)
+    guessed_columns: str | None = None
 
 
 def title_of(row: list[str]) -> str | None:
@@ -33,12 +49,20 @@ def title_of(row: list[str]) -> str | None:
     return None
 
 
-def split_sections(rows: list[list[str]], merge_short_rows: bool = False) -> list[Section]:
-    sections = [Section(title=None, merge_short_rows=merge_short_rows)]
-    for row in rows:
+def split_sections(rows: list[list[str]], merge_short_rows: bool = False, columns_fixed: bool = True,
+                   table_starts: set[int] | None = None) -> list[Section]:
+    """Rows cut at every title row (…绩效目标表, …绩效自评表); a section without rows is dropped.
+
+    ``table_starts`` are indexes into ``rows``; each section gets them relative to its own rows.
+    """
+    starts = table_starts or set()
+    sections = [Section(title=None, merge_short_rows=merge_short_rows, columns_fixed=columns_fixed)]
+    for index, row in enumerate(rows):
         title = title_of(row)
         if title:
-            sections.append(Section(title=title, merge_short_rows=merge_short_rows))
-        else:
-            sections[-1].rows.append(row)
+            sections.append(Section(title=title, merge_short_rows=merge_short_rows, columns_fixed=columns_fixed))
+            continue
+        if index in starts:
+            sections[-1].table_starts.add(len(sections[-1].rows))
+        sections[-1].rows.append(row)
     return [s for s in sections if s.rows]

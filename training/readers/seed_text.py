@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+from training.readers.limits import Budget
 from training.readers.sections import Section, split_sections
 
 
 def looks_like_cell_lines(text: str) -> bool:
+    """True when most non-blank lines are one tab-led cell (the Henan/Yutian/Baoding layout)."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return False
@@ -49,10 +51,15 @@ def cell_line_rows(text: str) -> list[list[str]]:
 
 
 def tab_rows(text: str) -> list[list[str]]:
+    """One row per non-blank line, cells split at tabs (the Zhengzhou layout and Excel's text exports)."""
     return [line.split("\t") for line in text.splitlines() if line.strip()]
 
 
-def seed_text_sections(text: str) -> list[Section]:
+def seed_text_sections(text: str, budget: Budget) -> list[Section]:
+    """Sections of a text file in either layout. Cells may sit out of their columns (``columns_fixed=False``)."""
+    rows = cell_line_rows(text) if looks_like_cell_lines(text) else tab_rows(text)
+    for row in rows:
+        budget.row(row)
     if looks_like_cell_lines(text):
-        return split_sections(cell_line_rows(text), merge_short_rows=True)
-    return split_sections(tab_rows(text))
+        return split_sections(rows, merge_short_rows=True, columns_fixed=False)
+    return split_sections(rows, columns_fixed=False)

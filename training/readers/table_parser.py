@@ -1,35 +1,46 @@
 """Turn one table section (rows of cells) into indicator rows.
 
-Every layout ends here: the seed text formats, CSV, Excel, Word and HTML all
-become sections of rows first. This module finds the header by its aliases,
-reads the metadata above it, places cells into levels (by column, or by the
-vocabulary of level names when a row is shifted), carries merged level cells
-down and parses the target.
+Every layout ends here: the seed text formats, CSV, Excel, Word, HTML and PDF
+all become sections of rows first. This module finds the header by its role
+vocabulary (``header.py``), reads the metadata above it (``metadata.py``), then
+reads the body row by row:
+
+* a header again (a table continued on a new page, or a second block) is
+  recognized by its role vocabulary: the same columns are skipped, new columns
+  start a new block;
+* rows that are not indicators (``row_rules.py``: notes, totals, page footers,
+  unit and signature lines, block labels such as 年度绩效指标) are left out;
+* cells are placed by the header's columns; only text layouts without a grid
+  (the seeds) fall back to the vocabulary of level names (``shifted_rows.py``);
+* a row holding nothing but the continuation of the name above it is joined to
+  that name;
+* merged level cells are carried down, split targets (指标性质 | 指标值 | 度量单位)
+  are composed, and the target is parsed once.
+
+Everything guessed (a shifted row, a joined line, an unknown label, a target
+not understood) is written to the row's ``issues``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from training.domain.records import IndicatorRow
-from training.domain.targets import parse_target
+from training.domain.targets import operator_of, parse_target
 from training.domain.taxonomy import Taxonomy, clean_label
+from training.readers.header import Header, find_header, header_at, looks_like_header
+from training.readers.metadata import metadata_row, read_metadata
+from training.readers.row_rules import block_period, non_indicator
 from training.readers.sections import Section
+from training.readers.shifted_rows import TEXT_ROLES, assemble_rows, place_cells, positional
 from training.readers.text import clean_cell, find_year
 
-_UNIT_CODE = re.compile(r"^\d{6}\s*(\S.*)$")
-_YEAR_ROW = re.compile(r"^[（(]\s*(20\d{2})\s*年度?\s*[)）]$")
-_TITLE_SUFFIX = re.compile(r"(20\d{2}年度?)?(省级部门|部门)?(预算)?(项目)?(支出)?(绩效目标表|绩效自评表)$")
-_KEY_VALUE = re.compile(r"^([^:：]{2,8})[:：]\s*(\S.*)$")
 _PLACEHOLDER = {"", "　", "/", "-", "—", "无"}
-_LEVEL_ROLES = ("level1", "level2")
-_TEXT_ROLES = ("level3", "target", "explanation", "basis")
 
 
 @dataclass
 class FileContext:
-    """What a reader knows about the file a section comes from."""
+    """What a reader knows about the file a section comes from; ``next_row``/``next_table`` number rows and tables across sections."""
 
     source: str
     doc: str
@@ -39,197 +50,192 @@ class FileContext:
     next_table: int = 0
 
 
-def find_header(rows: list[list[str]], taxonomy: Taxonomy) -> tuple[int | None, dict[str, int]]:
-    for index, row in enumerate(rows):
-        roles: dict[str, int] = {}
-        for column, cell in enumerate(row):
-            role = taxonomy.column_role(cell)
-            if role and role not in roles:
-                roles[role] = column
-        if "level3" in roles and (len(roles) >= 2 or index < 5):
-            return index, roles
-    return None, {}
+def compose_target(value: str, operator: str, unit: str) -> str:
+    """A target split over columns (指标方向/指标性质 | 指标值 | 计量单位/度量单位) as one text.
 
-
-def assemble_rows(rows: list[list[str]], width: int) -> list[list[str]]:
-    """Join rows that an exporter split over blank lines (Baoding: basis after a blank line)."""
-    assembled: list[list[str]] = []
-    pending: list[str] | None = None
-    for row in rows:
-        if pending is not None and len(pending) + len(row) > width:
-            assembled.append(pending + [""] * (width - len(pending)))
-            pending = None
-        if pending is None:
-            if len(row) >= width:
-                assembled.append(row)
-            else:
-                pending = list(row)
-        else:
-            pending.extend(row)
-            if len(pending) == width:
-                assembled.append(pending)
-                pending = None
-    if pending is not None:
-        assembled.append(pending + [""] * (width - len(pending)))
-    return assembled
-
-
-def read_metadata(rows: list[list[str]], title: str | None, taxonomy: Taxonomy) -> dict[str, object]:
-    cells = [clean_cell(c) for row in rows for c in row]
-    cells = [c for c in cells if c]
-    meta: dict[str, object] = {}
-    for index, cell in enumerate(cells):
-        role = taxonomy.metadata_role(cell)
-        if role and role not in meta and index + 1 < len(cells) and not taxonomy.metadata_role(cells[index + 1]):
-            meta[role] = cells[index + 1]
-        key_value = _KEY_VALUE.match(cell)
-        if key_value and taxonomy.metadata_role(key_value.group(1)) and taxonomy.metadata_role(key_value.group(1)) not in meta:
-            meta[taxonomy.metadata_role(key_value.group(1))] = key_value.group(2).strip()
-        year_match = _YEAR_ROW.match(cell)
-        if year_match and "year" not in meta:
-            meta["year"] = int(year_match.group(1))
-        unit_match = _UNIT_CODE.match(cell)
-        if unit_match and "unit_name" not in meta and not re.search(r"\d", unit_match.group(1)[:2]):
-            meta["unit_name"] = unit_match.group(1)
-    if title:
-        meta.setdefault("year", find_year(title))
-        owner = re.sub(r"^[\d.、\s]+", "", _TITLE_SUFFIX.sub("", title.strip()))
-        if owner and "unit_name" not in meta and "project" in meta:
-            meta["unit_name"] = owner
-        elif owner and "project" not in meta:
-            meta["project"] = owner
-    return meta
-
-
-def _target_like(text: str) -> bool:
-    if not text:
-        return False
-    parsed = parse_target(text)
-    return parsed.kind in ("quantitative", "deadline", "coded") or (parsed.kind == "qualitative" and len(text) <= 6)
-
-
-def place_cells(cells: list[str], roles: dict[str, int], taxonomy: Taxonomy) -> dict[str, str]:
-    """Assign a row's cells to level1/level2/level3/target/explanation/basis.
-
-    Positions come from the header, unless the row is shifted: a non-level text
-    in a level column (``\\t郑州市青少年机器人竞赛参赛获奖人数\\t\\t≥2000人``) or a
-    level name in the indicator column with a name where the target should be.
-    Shifted rows are read left to right by the vocabulary of level names.
+    The operator column completes a number without an operator (``大于等于`` +
+    ``120``), the unit column a number without a unit (``≥120`` + ``公里``);
+    a target with a note, a qualitative one (指标性质 定性) or a deadline stays as written.
     """
-    def at(role: str) -> str:
-        column = roles.get(role)
-        return cells[column] if column is not None and column < len(cells) else ""
-
-    positional = {role: at(role) for role in (*_LEVEL_ROLES, *_TEXT_ROLES)}
-    name = positional["level3"]
-    name_in_place = bool(name) and not taxonomy.is_level_label(name) and not _target_like(name)
-    unknown_level_text = any(positional[r] and not taxonomy.is_level_label(positional[r]) for r in _LEVEL_ROLES)
-    # With a name and a target where they belong, an unknown text in a level column is a
-    # label the taxonomy lacks (kept and reported), not a sign of a shifted row.
-    shifted = (unknown_level_text and not (name_in_place and positional["target"])) or (
-        taxonomy.is_level_label(name) and not _target_like(positional["target"])
-    )
-    if not shifted:
-        return positional
-
-    placed: dict[str, str] = {}
-    level1_column = roles.get("level1", 0)
-    for column, cell in enumerate(cells):
-        if not cell:
-            continue
-        if "level3" not in placed and taxonomy.is_level_label(cell):
-            first_level = "level1" not in placed and "level2" not in placed
-            as_level1 = taxonomy.is_level1_label(cell) and (
-                column == level1_column or not taxonomy.is_level2_label(cell)
-            )
-            placed["level1" if first_level and as_level1 else "level2"] = cell
-            continue
-        for role in _TEXT_ROLES:
-            if role not in placed:
-                placed[role] = cell
-                break
-    return {role: placed.get(role, "") for role in (*_LEVEL_ROLES, *_TEXT_ROLES)}
-
-
-def _compose_target(target: str, operator: str, unit: str) -> str:
-    """Tables that split 指标方向 / 指标值 / 计量单位 into columns."""
-    if not target or parse_target(target).kind != "quantitative" or re.search(r"[^\d.\s]", target):
-        return target
-    return f"{operator}{target}{unit}"
+    if not value:
+        return value
+    parsed = parse_target(value)
+    if parsed.kind != "quantitative" or parsed.note:
+        return value
+    text = value
+    spelled = operator_of(operator)
+    if parsed.operator is None and spelled:
+        text = spelled + text
+    if parsed.unit is None and unit and unit not in _PLACEHOLDER and operator_of(unit) is None:
+        text += unit
+    return text
 
 
 def parse_section(section: Section, context: FileContext) -> list[IndicatorRow]:
-    taxonomy = context.taxonomy
-    header_index, roles = find_header(section.rows, taxonomy)
-    if header_index is None:
+    """The indicator rows of one section, numbered on from ``context``; ``[]`` when it has no header."""
+    header = find_header(section.rows, context.taxonomy)
+    if header is None:
         return []
-    table = context.next_table
-    context.next_table += 1
-    meta = read_metadata(section.rows[:header_index], section.title, taxonomy)
-    header = [clean_cell(c) for c in section.rows[header_index]]
-    body = section.rows[header_index + 1 :]
-    if section.merge_short_rows:
-        body = assemble_rows(body, len(section.rows[header_index]))
+    return _TableReader(section, header, context).read()
 
-    rows: list[IndicatorRow] = []
-    current: dict[str, str] = {"level1": "", "level2": ""}
-    for raw_cells in body:
-        cells = [clean_cell(c) for c in raw_cells]
-        cells = ["" if c in _PLACEHOLDER else c for c in cells]
-        if not any(cells):
-            continue
-        if clean_label(cells[roles.get("level3", 0)] if roles.get("level3", 0) < len(cells) else "") == "三级指标":
-            continue  # a repeated header on a new page
-        placed = place_cells(cells, roles, taxonomy)
+
+class _TableReader:
+    """Reading state of one table: its header, the level cells carried down, the block's period and metadata."""
+
+    def __init__(self, section: Section, header: Header, context: FileContext) -> None:
+        self.section = section
+        self.header = header
+        self.context = context
+        self.taxonomy = context.taxonomy
+        self.table = context.next_table
+        context.next_table += 1
+        above = section.rows[: header.index]
+        self.meta = read_metadata(above, section.title, self.taxonomy)
+        self.period_label: str | None = None
+        for row in above:
+            self.period_label = block_period([clean_cell(c) for c in row], self.taxonomy) or self.period_label
+        self.levels = {"level1": "", "level2": ""}
+        self.header_row = header.index
+        self.offset = header.end  # body row i is section row offset + i (text layouts with joined rows aside)
+        self.label_pending = False  # a block label (年度绩效指标) read since the last indicator
+        self.rows: list[IndicatorRow] = []
+        self.previous: IndicatorRow | None = None  # the indicator on the row just above, for a wrapped name
+
+    def read(self) -> list[IndicatorRow]:
+        body = self.section.rows[self.header.end :]
+        if self.section.merge_short_rows:
+            body = assemble_rows(body, len(self.section.rows[self.header.index]))
+        index = 0
+        while index < len(body):
+            cells = ["" if c in _PLACEHOLDER else c for c in (clean_cell(c) for c in body[index])]
+            index += 1
+            if not any(cells):
+                continue
+            if looks_like_header(cells, self.taxonomy):
+                index = self._new_header(body, index - 1)
+                continue
+            self._row(cells)
+        return self.rows
+
+    def _new_header(self, body: list[list[str]], index: int) -> int:
+        """A header inside the body; returns the next body row.
+
+        The same columns again without a new physical table in between (a PDF
+        page break) continue the table, level cells carried across; new columns
+        or a new Word/HTML table start a new table.
+        """
+        header = header_at(body, index, self.taxonomy)
+        here = self.offset + index
+        new_table = (header.roles, header.period) != (self.header.roles, self.header.period) or any(
+            self.header_row < start <= here for start in self.section.table_starts
+        )
+        if new_table:
+            self.table = self.context.next_table
+            self.context.next_table += 1
+            self.levels = {"level1": "", "level2": ""}
+            if not self.label_pending:
+                self.period_label = None
+        self.header = header
+        self.header_row = here
+        self.previous = None
+        return header.end
+
+    def _row(self, cells: list[str]) -> None:
+        header, taxonomy = self.header, self.taxonomy
+        if non_indicator(cells, header.column(cells, "level3"), taxonomy):
+            self.previous = None
+            return
+        period = block_period(cells, taxonomy) if not header.column(cells, "level3") else None
+        if period:
+            self.period_label, self.previous, self.label_pending = period, None, True
+            return
+        meta = metadata_row(cells, taxonomy) if not header.column(cells, "target") else None
+        if meta:
+            self.meta.update(meta)
+            self.previous = None
+            return
+        for column in header.label_columns:
+            label_period = taxonomy.period_of(cells[column]) if column < len(cells) else None
+            self.period_label = label_period or self.period_label
+
+        issues: list[str] = [self.section.guessed_columns] if self.section.guessed_columns else []
+        if self.section.columns_fixed:
+            placed = positional(cells, header.roles)
+            if self._stray_text(cells, placed):
+                return
+        else:
+            placed, shifted = place_cells(cells, header.roles, taxonomy)
+            if shifted:
+                issues.append("cells out of their columns: placed by the vocabulary of level names (guessed)")
+        if self._continues_name(cells, placed):
+            return
         if placed["level1"]:
-            if clean_label(placed["level1"]) != clean_label(current["level1"]):
-                current["level2"] = ""
-            current["level1"] = placed["level1"]
+            if clean_label(placed["level1"]) != clean_label(self.levels["level1"]):
+                self.levels["level2"] = ""
+            self.levels["level1"] = placed["level1"]
         if placed["level2"]:
-            current["level2"] = placed["level2"]
-        content = [placed[r] for r in _TEXT_ROLES]
-        if not any(content):
-            continue  # a row that only names a level, e.g. 成本\t\t\t
+            self.levels["level2"] = placed["level2"]
+        if not any(placed[r] for r in TEXT_ROLES):
+            self.previous = None
+            return  # a row that only names a level, e.g. 成本\t\t\t
+        self._emit(cells, placed, issues)
 
-        def column(role: str, cells: list[str] = cells) -> str:
-            index = roles.get(role)
-            return cells[index] if index is not None and index < len(cells) else ""
+    def _stray_text(self, cells: list[str], placed: dict[str, str]) -> bool:
+        """A one-cell row that is no level label: a paragraph, caption (续表) or page line between the parts of a
+        table (PDF, Word, HTML). In a table row, an unknown text in a level column stays a label (and is reported)."""
+        return len(cells) == 1 and not placed["level3"] and not placed["target"] and not self.taxonomy.is_level_label(cells[0])
 
-        target_raw = _compose_target(placed["target"], column("operator"), column("unit"))
+    def _continues_name(self, cells: list[str], placed: dict[str, str]) -> bool:
+        """Join a row holding only a name fragment to the name of the indicator right above it."""
+        previous = self.previous
+        fragment = placed["level3"]
+        if previous is None or not previous.level3 or not fragment:
+            return False
+        if any(c for c in cells if c != fragment) or any(placed[r] for r in placed if r != "level3"):
+            return False
+        previous.issues.append(f"name continued on the next row and joined: {previous.level3!r} + {fragment!r} (guessed)")
+        previous.level3 += fragment
+        return True
+
+    def _emit(self, cells: list[str], placed: dict[str, str], issues: list[str]) -> None:
+        header, taxonomy, context = self.header, self.taxonomy, self.context
+        target_raw = compose_target(placed["target"], header.column(cells, "operator"), header.column(cells, "unit"))
         target = parse_target(target_raw or None, placed["explanation"] or None)
-        mapping = taxonomy.map_labels(current["level1"], current["level2"])
-        issues: list[str] = []
+        mapping = taxonomy.map_labels(self.levels["level1"], self.levels["level2"])
         if not placed["level3"]:
             issues.append("no indicator name (三级指标 is empty)")
         if target.kind == "unparsed":
             issues.append(f"target not understood: {target_raw!r}")
         if not mapping.known:
-            issues.append(f"label not in taxonomy: {current['level1']!r} / {current['level2']!r}")
-        year_cell = column("year")
+            issues.append(f"label not in taxonomy: {self.levels['level1']!r} / {self.levels['level2']!r}")
+        year_cell = header.column(cells, "year")
         row = IndicatorRow(
             source=context.source,
-            table=table,
+            table=self.table,
             row=context.next_row,
-            doc=column("doc") or context.doc,
+            doc=header.column(cells, "doc") or context.doc,
             level3=placed["level3"] or None,
-            level1_raw=current["level1"] or None,
-            level2_raw=current["level2"] or None,
+            level1_raw=self.levels["level1"] or None,
+            level2_raw=self.levels["level2"] or None,
             level1=mapping.level1,
             level2=mapping.level2,
             target_raw=target_raw or None,
             target=target,
             description=placed["explanation"] or None,
             basis=placed["basis"] or None,
-            project=column("project") or meta.get("project"),
-            department=meta.get("department"),
-            unit_name=meta.get("unit_name"),
-            year=find_year(year_cell + "年") if year_cell else (meta.get("year") or context.doc_year),
+            project=header.column(cells, "project") or self.meta.get("project"),
+            department=self.meta.get("department"),
+            unit_name=self.meta.get("unit_name"),
+            year=find_year(year_cell + "年") if year_cell else (self.meta.get("year") or context.doc_year),
             label_known=mapping.known,
             label_approximate=mapping.approximate,
             label_process=mapping.process,
-            input={name or f"column{i + 1}": cells[i] if i < len(cells) else "" for i, name in enumerate(header)},
+            input={name or f"column{i + 1}": cells[i] if i < len(cells) else "" for i, name in enumerate(header.labels)},
             issues=issues,
+            period=self.period_label or header.period,
+            actual=header.column(cells, "actual") or None,
         )
         context.next_row += 1
-        rows.append(row)
-    return rows
+        self.rows.append(row)
+        self.previous = row
+        self.label_pending = False

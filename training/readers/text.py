@@ -7,13 +7,16 @@ import re
 
 _TAGS = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
+# Control characters, zero-width and bidi formatting characters: invisible, and never part of a label or a value.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def clean_cell(value: object) -> str:
     """Cell text without HTML, padding or line breaks inside Chinese text.
 
     Cells wrap at arbitrary points in exported tables (``项目资金\\n（万元）``),
-    so line breaks are removed rather than turned into spaces.
+    so line breaks are removed rather than turned into spaces. Invisible
+    characters (NUL, zero-width spaces, bidi marks) are dropped.
     """
     if value is None:
         return ""
@@ -22,6 +25,7 @@ def clean_cell(value: object) -> str:
         text = _TAGS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
+    text = _INVISIBLE.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
     joined = ""
     for line in lines:

@@ -107,3 +107,43 @@ def test_empty_and_unreadable_targets():
     assert parse_target(None).kind == "empty"
     assert parse_target("　").kind == "empty"
     assert parse_target("%").kind == "unparsed"
+
+
+@pytest.mark.parametrize(
+    ("raw", "operator", "value", "unit"),
+    [
+        ("≥1,200人次", "≥", 1200, "人次"),  # \b would see no boundary between 200 and 人
+        ("≥3,000亩", "≥", 3000, "亩"),
+        ("≤1,500元/亩", "≤", 1500, "元/亩"),
+        ("≤1,234,567.5万元", "≤", 1234567.5, "万元"),
+        ("1,200", None, 1200, None),
+    ],
+)
+def test_thousands_separators_before_a_unit(raw, operator, value, unit):
+    target = parse_target(raw)
+    assert (target.kind, target.operator, target.value, target.unit) == ("quantitative", operator, value, unit)
+
+
+def test_a_comma_between_two_numbers_is_no_thousands_separator():
+    assert parse_target("≥12,34人").value == 12
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "operator"),
+    [
+        ("2025-11-30", "2025年11月30日", None),
+        ("2025/11/30前", "2025年11月30日前", "≤"),
+        ("2025.12.31", "2025年12月31日", None),
+        ("2020.1.1-2020.12.31", "2020.1.1-2020.12.31", "≤"),  # a range stays a range
+    ],
+)
+def test_numeric_dates_read_as_deadlines(raw, text, operator):
+    target = parse_target(raw)
+    assert (target.kind, target.text, target.operator) == ("deadline", text, operator)
+
+
+def test_operator_cells_of_split_target_tables():
+    from training.domain.targets import operator_of
+
+    assert [operator_of(s) for s in ("≥", "大于等于", "＝", "<=", "不超过")] == ["≥", "≥", "=", "≤", "≤"]
+    assert [operator_of(s) for s in ("定性", "正向", "", None, "≥90%")] == [None] * 5

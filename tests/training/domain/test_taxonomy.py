@@ -57,3 +57,23 @@ def test_views_2015_and_2021(taxonomy):
 def test_every_category_has_a_meaning(taxonomy):
     assert len(taxonomy.categories) == 11
     assert all(len(c.meaning) > 10 for c in taxonomy.categories)
+
+
+def test_column_roles_rank_by_alias_order(taxonomy):
+    assert taxonomy.column_role_rank("三级指标") == ("level3", 0)
+    role, rank = taxonomy.column_role_rank("绩效指标")
+    assert role == "level3" and rank > 0  # a form's left label column loses to 三级指标
+    assert taxonomy.column_role("权重（%）") == "weight"
+    assert taxonomy.column_role("度量单位") == "unit"
+    assert taxonomy.column_role("指标性质") == "operator"
+    assert taxonomy.column_role("实际完成值") == "actual"
+    assert taxonomy.column_role("得分") == "score"
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("年度目标", "annual"), ("年度指标值", "annual"), ("中期目标（2025-2027年）", "long_term"), ("中长期绩效指标", "long_term"),
+     ("2025年度项目支出绩效目标表", None), ("指标值", None), ("", None)],
+)
+def test_periods(taxonomy, text, period):
+    assert taxonomy.period_of(text) == period

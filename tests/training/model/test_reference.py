@@ -21,5 +21,5 @@ def test_search_orders_by_similarity_and_excludes_groups():
 
 def test_mask_keeps_only_chosen_references():
     index = ReferenceIndex(np.eye(3, dtype=np.float32))
-    indices, sims = index.search(np.ones((1, 3), dtype=np.float32), 1, mask=np.array([False, False, True]))
+    indices, _sims = index.search(np.ones((1, 3), dtype=np.float32), 1, mask=np.array([False, False, True]))
     assert indices[0, 0] == 2

@@ -222,32 +222,40 @@ def test_jsonl_shared_layout_and_bad_lines(tmp_path):
 
 
 def test_unreadable_files(tmp_path):
-    with pytest.raises(ReadError, match=r"unsupported file type \.xls"):
+    with pytest.raises(ReadError, match=r"unsupported file type \.numbers") as unsupported:
+        read_file(tmp_path / "old.numbers")
+    assert unsupported.value.code == "UNSUPPORTED_FORMAT"
+    with pytest.raises(ReadError, match=r"old\.xls: no such file") as missing:
         read_file(tmp_path / "old.xls")
+    assert missing.value.code == "NOT_FOUND"
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"this is not a zip")
-    with pytest.raises(ReadError, match=r"broken\.xlsx: not a valid Office file"):
+    with pytest.raises(ReadError, match=r"broken\.xlsx: not a valid xlsx file") as damaged:
         read_file(broken)
+    assert damaged.value.code == "UNREADABLE_FILE"
     plain = tmp_path / "notes.csv"
     plain.write_text("just,some,text\n1,2,3\n", encoding="utf-8")
-    with pytest.raises(ReadError, match="no indicator table found"):
+    with pytest.raises(ReadError, match="no indicator table found") as no_table:
         read_file(plain)
+    assert no_table.value.code == "NO_TABLE"
 
 
 def test_zip_bomb_posing_as_xlsx_is_refused(tmp_path):
     import zipfile
 
+    from training.readers import ReadLimits
+
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024 * 1024))
-    assert path.stat().st_size < 2 * 1024 * 1024
-    with pytest.raises(ReadError, match="expands to"):
-        read_file(path)
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))
+    assert path.stat().st_size < 100 * 1024
+    with pytest.raises(ReadError, match="expands to 3 MB"):
+        read_file(path, limits=ReadLimits(max_expanded_bytes=2 * 1024 * 1024))
 
 
 def test_new_year_xlsx_keeps_typed_targets_metadata_and_unknown_labels(tmp_path):
     """openpyxl writes ``=8座`` as a formula, as Excel does; the reader must keep what the unit typed."""
-    from tests.new_year_tables import ROAD_PROJECT, write_xlsx
+    from tests.training.lifecycle.new_year_tables import ROAD_PROJECT, write_xlsx
 
     rows = read_file(write_xlsx(tmp_path / "road.xlsx", ROAD_PROJECT, "2026年农村公路提升工程", 2026)).rows
     assert [r.level3 for r in rows] == [name for _, _, name, _ in ROAD_PROJECT]
@@ -260,7 +268,7 @@ def test_new_year_xlsx_keeps_typed_targets_metadata_and_unknown_labels(tmp_path)
 
 
 def test_csv_with_key_value_metadata_line(tmp_path):
-    from tests.new_year_tables import TRAINING_PROJECT, write_csv
+    from tests.training.lifecycle.new_year_tables import TRAINING_PROJECT, write_csv
 
     rows = read_file(write_csv(tmp_path / "training.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")).rows
     assert len(rows) == len(TRAINING_PROJECT)

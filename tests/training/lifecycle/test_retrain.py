@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.live_server import running_server
-from tests.new_year_tables import ROAD_PROJECT, TRAINING_PROJECT, shuffled_label_rows, write_csv, write_xlsx
+from tests.training.lifecycle.new_year_tables import ROAD_PROJECT, TRAINING_PROJECT, shuffled_label_rows, write_csv, write_xlsx
 from training.lifecycle import bundle as bundles
 from training.lifecycle.gate import Comparison, decide
 from training.lifecycle.ingest import ingest_file
@@ -81,7 +81,9 @@ def workspace(tmp_path_factory):
     data = root / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("added", "rejected"))
     models = root / "models"
-    first = train(data_root=data, models_root=models, evaluate=False, progress=False)
+    from training.lifecycle.corpus import load_corpus
+
+    first = train(corpus=load_corpus(data), models_root=models, evaluate=False)
     with running_server(models) as base:
         yield {"root": root, "data": data, "models": models, "server": base, "first": first.name}
 

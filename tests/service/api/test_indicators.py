@@ -1,0 +1,49 @@
+"""/v1/classify, /v1/targets/suggest, /v1/indicators/suggest: answers and 4xx for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_classify(client):
+    response = client.post("/v1/classify", json={"items": [{"name": "资金拨付及时率"}, {"name": "群众满意度", "level1": "产出指标", "level2": "数量指标"}]})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["model_version"] and len(body["results"]) == 2
+    assert body["results"][1]["published_level2"] == "数量指标"
+    assert response.headers["X-Request-ID"]
+
+
+def test_classify_with_targets_in_one_call(client):
+    body = client.post("/v1/classify", json={"items": [{"name": "培训人次", "year": 2026}], "with_targets": True, "k_targets": 2}).json()
+    targets = body["results"][0]["targets"]
+    assert 1 <= len(targets["suggestions"]) <= 2 and targets["suggestions"][0]["text"]
+
+
+def test_target_and_indicator_suggestions(client):
+    targets = client.post("/v1/targets/suggest", json={"name": "培训人员合格率", "k": 2}).json()
+    assert 1 <= len(targets["suggestions"]) <= 2
+    indicators = client.post("/v1/indicators/suggest", json={"project": "农村实用人才培训", "k": 6}).json()
+    assert len(indicators["groups"]) == 6
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "message"),
+    [
+        (b'{"items": [{"name": "x"', 422, "JSON"),
+        ({"items": [{"description": "no name"}]}, 422, "name"),
+        ({"items": [{"name": "   "}]}, 422, "name"),
+        ({"items": [{"name": 12}]}, 422, "name"),
+        ({"items": [{"name": "长" * 100_000}]}, 422, "name"),
+        ({"items": [{"name": "a"}] * 51}, 413, "at most 50"),
+        ({"items": []}, 422, "items"),
+        ({"items": [{"name": "a", "unknown": 1}]}, 422, "unknown"),
+    ],
+)
+def test_bad_json_gets_4xx_with_message(client, payload, status, message):
+    if isinstance(payload, bytes):
+        response = client.post("/v1/classify", content=payload, headers={"content-type": "application/json"})
+    else:
+        response = client.post("/v1/classify", json=payload)
+    assert response.status_code == status
+    assert message in str(response.json()["error"])

@@ -1,0 +1,46 @@
+"""/v1/tables/classify: an uploaded table comes back annotated, as JSON or as a file; bad uploads get 4xx."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import YUTIAN
+
+
+def test_upload_seed_table_as_json_and_xlsx(client):
+    data = YUTIAN.read_bytes()
+    body = client.post("/v1/tables/classify", files={"file": ("yutian.txt", data)}).json()
+    assert body["summary"]["rows"] == 36 and len(body["rows"]) == 36
+    assert body["rows"][0]["三级指标"] == "完成率" and body["rows"][0]["pred_level2"]
+    assert body["rows"][1]["published_level1"]  # filled down from the merged cell above
+    download = client.post("/v1/tables/classify?format=xlsx", files={"file": ("yutian.txt", data)})
+    assert download.status_code == 200
+    assert load_workbook(io.BytesIO(download.content)).active.max_row == 37
+    assert "filename*=UTF-8''yutian.classified.xlsx" in download.headers["content-disposition"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status"),
+    [
+        ("table.xlsx", b"not a zip at all", 422),
+        ("empty.csv", b"", 400),
+        ("big.csv", b"a" * (3 * 1024 * 1024), 413),
+    ],
+)
+def test_bad_uploads(client, name, content, status):
+    response = client.post("/v1/tables/classify", files={"file": (name, content)})
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+def test_zip_bomb_upload_is_refused(client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024 * 1024))
+    response = client.post("/v1/tables/classify", files={"file": ("bomb.xlsx", buffer.getvalue())})
+    assert response.status_code in (413, 422)
+    assert client.get("/healthz").status_code == 200

@@ -1,0 +1,56 @@
+"""Bulk annotation: every input row back in order, published labels filled down, weak targets replaced."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from service.bulk import annotate_upload, check_output_path, classify_file, render, write_output
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bulk") / "legacy.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["一级指标", "二级指标", "三级指标", "指标值"])
+        writer.writerow(["产出指标", "数量指标", "培训人次", "≥300人次"])
+        writer.writerow(["", "", "培训合格率", "有所提高"])
+        writer.writerow(["满意度指标", "服务对象满意度指标", "学员满意度", ""])
+    return path
+
+
+def test_every_row_back_in_order_with_labels_filled_down(fake_predictor, table):
+    records = classify_file(table, fake_predictor)
+    assert [r["三级指标"] for r in records] == ["培训人次", "培训合格率", "学员满意度"]
+    assert records[1]["published_level1"] == "产出指标" and records[1]["published_level2"] == "数量指标"
+    assert all(r["pred_level2"] for r in records)
+    assert isinstance(records[0]["alternatives"], list) and {"level1", "level2", "confidence"} <= set(records[0]["alternatives"][0])
+
+
+def test_weak_targets_get_a_suggestion_and_a_reason(fake_predictor, table):
+    records = classify_file(table, fake_predictor)
+    assert records[0]["suggested_target"] == "≥300人次" and records[0]["target_warning"] is None
+    assert records[1]["target_warning"] and records[1]["suggested_target"]
+    assert records[2]["target_warning"] == "missing" and records[2]["suggested_target"]
+
+
+def test_outputs_in_every_format(fake_predictor, table, tmp_path):
+    records = classify_file(table, fake_predictor)
+    for suffix in (".csv", ".xlsx", ".jsonl"):
+        write_output(records, tmp_path / f"out{suffix}")
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert len(load_workbook(tmp_path / "out.xlsx").active["A"]) == 4
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])["三级指标"] == "培训人次"
+    with pytest.raises(ValueError, match="must end in"):
+        check_output_path(tmp_path / "out.pdf")
+
+
+def test_upload_is_annotated_in_memory(fake_predictor, table):
+    annotated = annotate_upload(table.read_bytes(), "legacy.csv", fake_predictor)
+    assert annotated.summary["rows"] == 3 and annotated.summary["weak_targets"] == 2
+    assert load_workbook(io.BytesIO(render(annotated.records, "xlsx"))).active.max_row == 4

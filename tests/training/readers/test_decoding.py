@@ -1,0 +1,39 @@
+"""Text files in the encodings Chinese tools write."""
+
+import codecs
+
+import pytest
+
+from training.readers import ReadError
+from training.readers.decoding import decode_text, html_charset
+
+TEXT = "一级指标\t三级指标\t指标值\r\n产出指标\t培训人次\t≥300人次\r\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"),  # Excel's "Unicode text"
+        codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+        codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        TEXT.encode("utf-8"),
+        TEXT.encode("gb18030"),
+        ("项目\t" * 3 + "abc\t" * 40).encode("utf-16-le"),  # UTF-16 without a BOM
+    ],
+)
+def test_text_encodings(data):
+    text = decode_text(data, "t.txt")
+    assert "\t" in text and ("指标" in text or "项目" in text)
+
+
+def test_declared_html_charsets():
+    assert html_charset(b'<meta charset="gb2312">') == "gb18030"
+    assert html_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=GBK">') == "gb18030"
+    assert html_charset(b'<meta charset="utf-8">') == "utf-8"
+    assert html_charset(b"<p>no charset</p>") is None
+
+
+def test_bytes_that_are_no_text_are_one_error():
+    with pytest.raises(ReadError) as caught:
+        decode_text(b"\x81\x30\xff\xfe\xfd" * 3, "bin.txt")
+    assert caught.value.code == "UNREADABLE_FILE"

@@ -1,0 +1,123 @@
+"""The table rules every format shares, on CSV and text tables: what is an indicator, where its cells are, what was guessed."""
+
+from training.readers import read_file
+from training.readers.table_parser import compose_target
+
+
+def read_csv(lines: list[str], name: str = "t.csv"):
+    return read_file(name, data="\n".join(lines).encode(), name=name)
+
+
+HEADER = "一级指标,二级指标,三级指标,指标值,指标值说明"
+
+
+def test_rows_that_are_not_indicators_are_left_out_and_leave_the_levels_alone():
+    result = read_csv([
+        "2025年度项目支出绩效目标表,,,,", ",,,,单位：万元", HEADER,
+        "产出指标,数量指标,培训人次,≥300人次,",
+        "注：指标值应尽量量化。,,,,",
+        ",,培训班次,=6次,",
+        "第 1 页 共 2 页,,,,", "- 2 -,,,,", "单位：万元,,,,",
+        "合计,,,,", ",,,总分,100",
+        "效益指标,社会效益指标,群众知晓率,≥90%,",
+        "填表人：张三,,联系电话：123,,",
+        "说明：本表由项目单位填报,,,,",
+    ])
+    assert [(r.level1_raw, r.level2_raw, r.level3) for r in result.rows] == [
+        ("产出指标", "数量指标", "培训人次"), ("产出指标", "数量指标", "培训班次"), ("效益指标", "社会效益指标", "群众知晓率")]
+    assert all(not r.issues for r in result.rows)
+
+
+def test_a_name_wrapped_onto_the_next_row_is_joined_and_reported():
+    rows = read_csv([HEADER, "产出指标,数量指标,新建农村公路,≥120公里,", ",,里程,,", ",,培训人次,≥300人次,"]).rows
+    assert [r.level3 for r in rows] == ["新建农村公路里程", "培训人次"]
+    assert rows[0].issues == ["name continued on the next row and joined: '新建农村公路' + '里程' (guessed)"]
+    assert rows[1].issues == []
+
+
+def test_a_repeated_header_continues_the_table_and_its_level_cells():
+    result = read_csv([
+        "一级指标,二级指标,指标名称,目标值", "产出指标,数量指标,培训人次,≥300人次",
+        "一级指标,二级指标,指标名称,目标值", ",,培训班次,=6次",
+    ])
+    assert [(r.level2, r.level3) for r in result.rows] == [("数量指标", "培训人次"), ("数量指标", "培训班次")]
+    assert result.tables == 1
+
+
+def test_long_term_and_annual_blocks_are_told_apart():
+    result = read_csv([
+        "中长期绩效指标,,,", "一级指标,二级指标,三级指标,中长期指标值", "产出指标,数量指标,新建里程,≥360公里",
+        "年度绩效指标,,,", "一级指标,二级指标,三级指标,年度指标值", "产出指标,数量指标,新建里程,≥120公里",
+    ])
+    assert [(r.period, r.target.text) for r in result.rows] == [("long_term", "≥360公里"), ("annual", "≥120公里")]
+    assert result.tables == 2
+
+
+def test_two_row_header_takes_the_annual_value():
+    rows = read_csv([
+        "一级指标,二级指标,三级指标,指标值,,指标值说明",
+        ",,,中期目标（2025-2027年）,年度目标,",
+        "产出指标,数量指标,新建里程,≥360公里,≥120公里,年度计划",
+    ]).rows
+    assert [(r.level3, r.target.text, r.period, r.description) for r in rows] == [("新建里程", "≥120公里", "annual", "年度计划")]
+    assert rows[0].input["指标值/中期目标（2025-2027年）"] == "≥360公里"
+
+
+def test_split_targets_are_composed_and_weights_are_never_targets():
+    rows = read_csv([
+        "一级指标,二级指标,三级指标,指标性质,指标值,度量单位,权重（%）,指标解释",
+        "产出指标,数量指标,新建里程,≥,120,公里,20,",
+        ",质量指标,验收合格率,＝,100,%,15,",
+        ",数量指标,培训人次,,≥800,人次,10,",
+        "效益指标,社会效益指标,出行条件,定性,有效改善,,15,定性指标",
+        ",,,,,,30,",
+    ]).rows
+    assert [r.target.text for r in rows] == ["≥120公里", "=100%", "≥800人次", "有效改善"]
+
+
+def test_compose_target_keeps_what_needs_no_completion():
+    assert compose_target("≥90%（满意度）", "≥", "%") == "≥90%（满意度）"
+    assert compose_target("2025年11月30日", "≤", "") == "2025年11月30日"
+    assert compose_target("120公里", "大于等于", "公里") == "≥120公里"
+    assert compose_target("", "≥", "人") == ""
+
+
+def test_self_evaluation_table_keeps_target_and_actual_apart():
+    rows = read_csv([
+        "项目支出绩效自评表,,,,,,,", "（2024年度）,,,,,,,",
+        "绩效指标,一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分",
+        ",产出指标（50分）,数量指标,新建里程,≥120公里,122公里,15,15",
+        ",满意度指标（10分）,服务对象满意度指标,群众满意度,≥90%,93%,10,10",
+        "总分,,,,,,100,97.7",
+    ]).rows
+    assert [(r.level3, r.target.text, r.actual, r.level1, r.period, r.year) for r in rows] == [
+        ("新建里程", "≥120公里", "122公里", "产出指标", "annual", 2024),
+        ("群众满意度", "≥90%", "93%", "满意度指标", "annual", 2024)]
+
+
+CATEGORY_WORD_NAMES = [
+    "一级指标\t二级指标\t三级指标\t指标值",
+    "成本指标\t社会成本指标\t社会成本\t施工期间对沿线居民出行无明显不利影响",
+    "满意度指标\t服务对象满意度指标\t满意度\t较上年有所提高",
+]
+
+
+def test_header_columns_win_over_the_vocabulary_guess_in_a_grid():
+    rows = read_file("t.csv", data="\n".join(line.replace("\t", ",") for line in CATEGORY_WORD_NAMES).encode(), name="t.csv").rows
+    assert [(r.level3, r.target_raw, r.issues) for r in rows] == [
+        ("社会成本", "施工期间对沿线居民出行无明显不利影响", []), ("满意度", "较上年有所提高", [])]
+
+
+def test_the_vocabulary_guess_is_for_text_layouts_and_is_reported():
+    rows = read_file("t.txt", data="\n".join(["\t产出目标\t数量", "\t\t培训人次\t≥300人次", *CATEGORY_WORD_NAMES]).encode(),
+                     name="t.txt").rows
+    guessed = [r for r in rows if r.issues]
+    assert guessed and all("placed by the vocabulary of level names (guessed)" in r.issues[0] for r in guessed)
+
+
+def test_metadata_rows_between_tables_belong_to_the_next_table():
+    rows = read_csv([
+        "项目名称,乡村培训,,", "一级指标,二级指标,三级指标,指标值", "产出指标,数量指标,培训人次,≥300人次",
+        "项目名称,道路养护,,", "一级指标,二级指标,三级指标,指标值", "产出指标,数量指标,养护里程,≥50公里",
+    ]).rows
+    assert [(r.project, r.level3) for r in rows] == [("乡村培训", "培训人次"), ("道路养护", "养护里程")]

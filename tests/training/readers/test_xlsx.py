@@ -1,0 +1,61 @@
+"""Excel workbooks read as Excel shows them: no trust in <dimension>, number formats applied, dates as deadlines."""
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook, load_workbook
+
+from tests.training.readers.builders import HEADER, NAMES, ROWS, xlsx_bytes
+from training.readers import read_file
+
+
+def read(data: bytes, name: str = "t.xlsx"):
+    return read_file(name, data=data, name=name).rows
+
+
+def test_a_wps_dimension_of_a1_hides_no_cell():
+    rows = read(xlsx_bytes([["2025年度项目支出绩效目标表"], HEADER, *ROWS], dimension="A1"))
+    assert [r.level3 for r in rows] == NAMES
+
+
+def test_number_formats_give_the_target_the_unit_wrote():
+    data = xlsx_bytes(
+        [["一级指标", "二级指标", "三级指标", "指标值", "计量单位"],
+         ["产出指标", "质量指标", "验收合格率", 1, ""],
+         ["", "数量指标", "培训人次", 1200, "人次"],
+         ["", "数量指标", "新建里程", 120, ""],
+         ["", "质量指标", "资金拨付率", 0.985, ""]],
+        formats={"D2": "0%", "D3": "#,##0", "D4": '"≥"0"公里"', "D5": "0.0%"},
+    )
+    assert [r.target.text for r in read(data)] == ["100%", "1200人次", "≥120公里", "98.5%"]
+
+
+def test_a_date_typed_into_the_target_is_a_deadline_not_a_timestamp():
+    data = xlsx_bytes([HEADER, ["产出指标", "时效指标", "项目完工时间", dt.datetime(2025, 11, 30), ""]], formats={"D2": "yyyy/m/d"})
+    (row,) = read(data)
+    assert row.target_raw == "2025年11月30日"
+    assert (row.target.kind, row.target.text) == ("deadline", "2025年11月30日")
+
+
+def test_a_stray_cell_far_away_costs_nothing_and_hides_nothing():
+    rows = [HEADER, *ROWS] + [[]] * 20
+    data = xlsx_bytes(rows, dimension="A1:ZZ20000")
+    workbook = load_workbook(io.BytesIO(data))
+    workbook.active["ZZ20000"] = "备注"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert [r.level3 for r in read(buffer.getvalue())] == NAMES
+
+
+def test_every_sheet_is_read_in_order():
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append(ROWS[0])
+    second = workbook.create_sheet("二")
+    second.append(HEADER)
+    second.append(ROWS[3])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_file("t.xlsx", data=buffer.getvalue(), name="t.xlsx")
+    assert [r.level3 for r in result.rows] == [NAMES[0], NAMES[3]]
+    assert result.tables == 2

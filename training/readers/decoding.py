@@ -1,0 +1,83 @@
+"""Bytes of a text file to text: byte-order marks, an HTML page's declared charset, then UTF-8 or GB18030.
+
+Excel's "Unicode text" export is UTF-16LE with a BOM; Chinese Windows tools
+write GBK (read as GB18030, its superset); CMS pages declare ``gb2312`` in a
+``<meta>`` tag. Charset labels are resolved with the WHATWG encoding labels
+(``webencodings``, which html5lib uses).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from training.readers.errors import UNREADABLE_FILE, ReadError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+_GBK_FAMILY = {"gbk", "gb2312", "gb18030", "x-gbk", "chinese", "csgb2312", "iso-ir-58"}
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 written without a BOM: one NUL in every pair of bytes of mostly-ASCII text."""
+    sample = data[:2000]
+    if len(sample) < 4:
+        return None
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even == 0:
+        return "utf-16-le"
+    if even > 0.3 * half and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def html_charset(data: bytes) -> str | None:
+    """The Python codec of the charset an HTML page declares in its first 4 KB, or None."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii", "replace").strip().lower()
+    if label in _GBK_FAMILY:
+        return "gb18030"
+    try:
+        import webencodings
+
+        encoding = webencodings.lookup(label)
+    except ImportError:  # pragma: no cover - html5lib brings webencodings
+        encoding = None
+    if encoding is None:
+        return None
+    return "gb18030" if encoding.name.lower() in _GBK_FAMILY else encoding.codec_info.name
+
+
+def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
+    """Text of ``data``: a BOM decides, then ``declared`` (an HTML charset), then UTF-8, then GB18030.
+
+    Raises ``ReadError`` (``UNREADABLE_FILE``) for bytes that are none of these.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    candidates = [declared] if declared else []
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        candidates.append(utf16)
+    candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ReadError(f"{name}: not text in UTF-8, UTF-16 or GB18030", code=UNREADABLE_FILE,
+                    message_zh=f"{name}：不是 UTF-8、UTF-16 或 GB18030 编码的文本")

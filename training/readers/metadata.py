@@ -1,0 +1,60 @@
+"""What the rows above a table's header say about it: project, department, unit, year.
+
+Forms put these as label/value cell pairs (项目名称 | 农村公路提质改造), as
+``key：value`` lines, as a year row (（2020年度）), as a unit line with its code
+(731002保定市科学技术协会（机关）) or in the title (XX局2020年度部门预算项目绩效目标表).
+The label words are data (``metadata`` in ``data/taxonomy.json``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from training.domain.taxonomy import Taxonomy
+from training.readers.text import clean_cell, find_year
+
+_UNIT_CODE = re.compile(r"^\d{6}\s*(\S.*)$")
+_YEAR_ROW = re.compile(r"^[（(]\s*(20\d{2})\s*年度?\s*[)）]$")
+_TITLE_SUFFIX = re.compile(
+    r"(20\d{2}年度?)?(省级部门|部门)?(预算)?(项目)?(支出)?(绩效目标表|绩效自评表|绩效目标申报表|目标申报表|绩效目标批复表|目标批复表)$"
+)
+_KEY_VALUE = re.compile(r"^([^:：]{2,8})[:：]\s*(\S.*)$")
+
+
+def read_metadata(rows: list[list[str]], title: str | None, taxonomy: Taxonomy) -> dict[str, object]:
+    """``{"project", "department", "unit_name", "year", ...}`` as far as the rows and the title tell; the first value of a key wins."""
+    cells = [clean_cell(c) for row in rows for c in row]
+    cells = [c for c in cells if c]
+    meta: dict[str, object] = {}
+    for index, cell in enumerate(cells):
+        role = taxonomy.metadata_role(cell)
+        if role and role not in meta and index + 1 < len(cells) and not taxonomy.metadata_role(cells[index + 1]):
+            meta[role] = cells[index + 1]
+        key_value = _KEY_VALUE.match(cell)
+        if key_value and taxonomy.metadata_role(key_value.group(1)) and taxonomy.metadata_role(key_value.group(1)) not in meta:
+            meta[taxonomy.metadata_role(key_value.group(1))] = key_value.group(2).strip()
+        year_match = _YEAR_ROW.match(cell)
+        if year_match and "year" not in meta:
+            meta["year"] = int(year_match.group(1))
+        unit_match = _UNIT_CODE.match(cell)
+        if unit_match and "unit_name" not in meta and not re.search(r"\d", unit_match.group(1)[:2]):
+            meta["unit_name"] = unit_match.group(1)
+    if title:
+        meta.setdefault("year", find_year(title))
+        owner = re.sub(r"^[\d.、\s]+", "", _TITLE_SUFFIX.sub("", title.strip()))
+        if owner and "unit_name" not in meta and "project" in meta:
+            meta["unit_name"] = owner
+        elif owner and "project" not in meta:
+            meta["project"] = owner
+    return meta
+
+
+def metadata_row(cells: list[str], taxonomy: Taxonomy) -> dict[str, object] | None:
+    """The metadata of a body row that is a label/value pair (项目名称 | XX, 项目名称：XX), or None for other rows."""
+    filled = [c for c in cells if c]
+    if not filled or len(filled) > 4:
+        return None
+    key_value = _KEY_VALUE.match(filled[0])
+    if not taxonomy.metadata_role(filled[0]) and not (key_value and taxonomy.metadata_role(key_value.group(1))):
+        return None
+    return read_metadata([filled], None, taxonomy)

@@ -1,0 +1,110 @@
+"""Excel 2007+ workbooks (.xlsx, .xlsm) through openpyxl, cells as Excel shows them.
+
+* The sheet's ``<dimension>`` is not trusted: WPS writes ``A1`` for a full
+  sheet, and a forged ``A1:ZZ20000`` would pad out millions of empty cells. Rows
+  are streamed as stored, absent rows cost nothing, and every stored row is
+  counted against the ``Budget`` before it is formatted.
+* Numbers are formatted with the cell's number format (``number_format``):
+  ``1`` under ``0%`` is ``100%``, dates become ``2025年11月30日``.
+* Targets typed as ``=100%`` or ``=8座`` are stored as formulas; the formula
+  text is what the unit wrote, not its cached value (or its absence).
+* Merged cells keep their text in the top-left cell only (as stored); the table
+  parser carries level cells down.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from training.readers.archive import open_archive
+from training.readers.errors import UNREADABLE_FILE, ReadError
+from training.readers.limits import Budget
+from training.readers.number_format import format_value
+from training.readers.sections import Section, split_sections
+
+_CONSTANT_FORMULA = re.compile(r"^=\s*[\d.]+\s*%?\s*[^\s\d()A-Za-z$:!]{0,4}$")
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def xlsx_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
+    """Sections of every worksheet, in workbook order.
+
+    Raises ``ReadError`` (``UNREADABLE_FILE``) for a damaged workbook or sheet
+    (a sheet XML cut short included) and ``ReadLimitError`` past a limit.
+    """
+    from openpyxl import load_workbook
+
+    archive = open_archive(data, name, budget)
+    has_formulas = _has_formulas(archive)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for broken files
+        raise _damaged(name, error) from None
+    formulas = None
+    sections: list[Section] = []
+    try:
+        if has_formulas:
+            formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        for index, sheet in enumerate(workbook.worksheets):
+            rows = _sheet_rows(sheet, budget, workbook.epoch)
+            if formulas is not None:
+                _typed_targets(rows, formulas.worksheets[index], budget)
+            sections.extend(split_sections([row for row in rows if row]))
+    except ReadError:
+        raise
+    except Exception as error:  # a sheet XML cut short, a bad shared-string index, ...
+        raise _damaged(name, error) from None
+    finally:
+        workbook.close()
+        if formulas is not None:
+            formulas.close()
+    return sections
+
+
+def _damaged(name: str, error: Exception) -> ReadError:
+    return ReadError(f"{name}: cannot read as an Excel workbook, it is damaged or incomplete ({type(error).__name__}: {error})",
+                     code=UNREADABLE_FILE, message_zh=f"{name}：无法作为 Excel 工作簿读取，文件已损坏或不完整")
+
+
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    for member in archive.namelist():
+        if member.startswith("xl/worksheets/") and member.endswith(".xml") and _FORMULA_ELEMENT.search(archive.read(member)):
+            return True
+    return False
+
+
+def _sheet_rows(sheet, budget: Budget, epoch) -> list[list[str]]:
+    """Every stored row as display text; rows the sheet does not store are empty lists (kept so row numbers stay aligned)."""
+    import datetime as dt
+
+    date1904 = epoch == dt.datetime(1904, 1, 1)
+    sheet.reset_dimensions()
+    rows: list[list[str]] = []
+    for cells in sheet.iter_rows():
+        if not cells:
+            rows.append([])
+            if len(rows) % 4096 == 0:
+                budget.tick()
+            continue
+        values = [format_value(cell.value, getattr(cell, "number_format", None), date1904) for cell in cells]
+        budget.row(values)
+        rows.append(values)
+    return rows
+
+
+def _typed_targets(values: list[list[str]], formula_sheet, budget: Budget) -> None:
+    """Targets typed as ``=100%`` or ``=8座``: Excel stores them as formulas, and the
+    cached value (``1``) or its absence would lose what the unit wrote."""
+    formula_sheet.reset_dimensions()
+    for index, formula_row in enumerate(formula_sheet.iter_rows(values_only=True)):
+        if index >= len(values):
+            break
+        if index % 4096 == 0:
+            budget.tick()
+        row = values[index]
+        for column, formula in enumerate(formula_row):
+            if isinstance(formula, str) and _CONSTANT_FORMULA.match(formula.strip()):
+                row.extend([""] * (column + 1 - len(row)))
+                row[column] = formula.strip()
