@@ -18,21 +18,24 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from training.model.features import KEYWORD_RULES, texts_of
+from training.model.pipeline import routing
 
 FALLBACK = "社会效益指标"
 
 
 def majority() -> DummyClassifier:
-    """The most frequent training label for every row."""
-    return DummyClassifier(strategy="most_frequent")
+    """The most frequent training label (by row weight) for every row."""
+    with routing():
+        return DummyClassifier(strategy="most_frequent").set_fit_request(sample_weight=True)
 
 
 def tfidf_logistic(C: float = 8.0) -> Pipeline:
-    """``make_pipeline(TfidfVectorizer, LogisticRegression)`` on the name column."""
-    return make_pipeline(
-        ColumnTransformer([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), "name")]),
-        LogisticRegression(C=C, max_iter=3000),
-    )
+    """``make_pipeline(TfidfVectorizer, LogisticRegression)`` on the name column; row weights reach the regression."""
+    with routing():
+        return make_pipeline(
+            ColumnTransformer([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), "name")]),
+            LogisticRegression(C=C, max_iter=3000).set_fit_request(sample_weight=True),
+        )
 
 
 class KeywordRules(ClassifierMixin, BaseEstimator):
@@ -44,7 +47,7 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
     def __init__(self, fallback: str = FALLBACK) -> None:
         self.fallback = fallback
 
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y):
         self.classes_ = np.array(sorted(set(np.asarray(y)) | {c for _, c in KEYWORD_RULES} | {self.fallback}), dtype=object)
         self.patterns_ = [(re.compile(p), c) for p, c in KEYWORD_RULES]
         return self

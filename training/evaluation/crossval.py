@@ -67,7 +67,7 @@ def cross_validated(estimator, data: TrainingData, cv, views: dict[str, Callable
     classes = np.array(sorted(set(data.labels)), dtype=object)
     column = {c: i for i, c in enumerate(classes)}
     with routing():
-        result = cross_validate(estimator, data.frame, data.labels, cv=cv, params={"groups": data.groups}, scoring=_no_score,
+        result = cross_validate(estimator, data.frame, data.labels, cv=cv, params=data.fit_params(), scoring=_no_score,
                                 return_estimator=True, return_indices=True, error_score="raise")
     probabilities = {view: np.zeros((len(data), len(classes))) for view in views}
     fold_of = np.full(len(data), -1)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from training.domain.judgements import HardCase, row_key
 from training.domain.records import IndicatorRow
-from training.evaluation.hard_cases import HardCase, row_key
 
 
 def find_issues(labels: np.ndarray, probabilities: np.ndarray, classes: np.ndarray) -> np.ndarray:

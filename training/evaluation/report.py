@@ -20,13 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import GridSearchCV
 
+from training.domain.judgements import acceptable_sets, load_hard_cases, published_unacceptable
 from training.domain.taxonomy import load_taxonomy
 from training.evaluation import plots
 from training.evaluation.baselines import KeywordRules, majority, tfidf_logistic
 from training.evaluation.crossval import CrossValidated, cross_validated
-from training.evaluation.hard_cases import acceptable_sets, load_hard_cases, published_unacceptable
 from training.evaluation.label_issues import label_issue_report
 from training.evaluation.metrics import (
     acceptable_accuracy,
@@ -39,7 +40,7 @@ from training.evaluation.splits import TrainOnlyGroupKFold
 from training.lifecycle.corpus import Corpus, load_corpus, seed_sources
 from training.model.dataset import training_data
 from training.model.encoder import Encoder, make_encoder
-from training.model.pipeline import SEARCH_GRID, make_classifier
+from training.model.pipeline import SEARCH_GRID, make_classifier, routing
 from training.model.review import ReviewPolicy, name_problems
 
 OUTER_FOLDS = 5
@@ -59,14 +60,16 @@ def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None]
     started = time.time()
     taxonomy = load_taxonomy()
     corpus = corpus or load_corpus()
-    data = training_data(corpus.rows)
+    data = training_data(corpus.rows, judgements=load_hard_cases())
     encoder = encoder or make_encoder()
     say(f"embedding {len(set(data.frame['name']))} distinct names")
     encoder.encode(sorted(set(data.frame["name"])), "query")
     outer = TrainOnlyGroupKFold(OUTER_FOLDS)
     zhibiao = make_classifier(encoder)
     if not quick:
-        zhibiao = GridSearchCV(zhibiao, SEARCH_GRID, cv=TrainOnlyGroupKFold(INNER_FOLDS), scoring="accuracy", refit=True)
+        with routing():
+            scorer = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+        zhibiao = GridSearchCV(zhibiao, SEARCH_GRID, cv=TrainOnlyGroupKFold(INNER_FOLDS), scoring=scorer, refit=True)
     systems = {"majority class": majority(), "keyword rules": KeywordRules(), "TF-IDF + logistic regression": tfidf_logistic(), MAIN: zhibiao}
     results: dict[str, CrossValidated] = {}
     for name, estimator in systems.items():
@@ -75,7 +78,7 @@ def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None]
 
     main = results[MAIN]
     rows = [data.rows[i] for i in main.index]
-    truth = data.labels[main.index]
+    truth = data.published[main.index]
     seeds = seed_sources()
     subsets = {"other publishers": np.array([r.source not in seeds for r in rows]), "seed documents": np.array([r.source in seeds for r in rows])}
     subsets["all"] = np.ones(len(rows), dtype=bool)

@@ -55,7 +55,7 @@ def compare(data: TrainingData, encoder, taxonomy: Taxonomy, candidate_params: d
                                 progress=lambda stage: say(f"candidate {stage}"))
     current = cross_validated(make_classifier(encoder, **current_params), data, RestrictedTrain(folds, allowed), views=name_only_view(),
                               progress=lambda stage: say(f"current {stage}"))
-    truth = data.labels[candidate.index]
+    truth = data.published[candidate.index]
     candidate_pred, current_pred = candidate.predictions("name"), current.predictions("name")
     comparison = Comparison(
         documents=len({r.doc for r in data.rows}), new_documents=sorted(new_documents),

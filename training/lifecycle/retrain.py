@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from training.domain.judgements import load_hard_cases
 from training.domain.taxonomy import load_taxonomy
 from training.lifecycle import bundle as bundles
 from training.lifecycle.corpus import Corpus, build_corpus, write_corpus
@@ -94,7 +95,7 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
             log(f"the corpus is what {current} was trained on; nothing to do (use --force to retrain anyway)")
             return result
 
-    data = training_data(corpus.rows)
+    data = training_data(corpus.rows, judgements=load_hard_cases())
     encoder = encoder or make_encoder()
     log(f"embedding {len(set(data.frame['name']))} distinct names")
     encoder.encode(sorted(set(data.frame["name"])), "query")

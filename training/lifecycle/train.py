@@ -14,8 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
+from training.domain.judgements import load_hard_cases
 from training.domain.records import IndicatorRow
 from training.domain.taxonomy import load_taxonomy
 from training.evaluation.crossval import cross_validated
@@ -55,7 +54,7 @@ def held_out_metrics(data: TrainingData, encoder: Encoder, params: dict, n_split
     """
     taxonomy = load_taxonomy()
     result = cross_validated(make_classifier(encoder, **params), data, TrainOnlyGroupKFold(n_splits), progress=progress)
-    truth = data.labels[result.index]
+    truth = data.published[result.index]
     metrics: dict = {}
     for view in result.probabilities:
         predicted = result.predictions(view)
@@ -84,11 +83,11 @@ def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder
     corpus = corpus or load_corpus()
     encoder = encoder or make_encoder()
     recipe = recipe_params(params or {})
-    data = training_data(corpus.rows)
+    data = training_data(corpus.rows, judgements=load_hard_cases())
     say(f"embedding {len(set(data.frame['name']))} distinct names")
     encoder.encode(sorted(set(data.frame["name"])), "query")
     say(f"fitting on {int(data.scored.sum())} table rows and {int((~data.scored).sum())} library rows and name-only copies")
-    model = fit(make_classifier(encoder, **recipe), data.frame, data.labels, data.groups)
+    model = fit(make_classifier(encoder, **recipe), data.frame, data.labels, data.groups, data.weights)
     references = build_references(corpus.rows, encoder)
     if metrics is None and evaluate:
         say("scoring the recipe on held-out publishers (5 folds)")
@@ -107,6 +106,8 @@ def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder
             "library_rows": sum(1 for r in labelled if r.origin == "library"),
             "documents": len({r.doc for r in labelled}),
             "publishers": len({r.publisher for r in labelled}),
+            "relabelled_by_expert": int(sum(1 for label, published, scored in zip(data.labels, data.published, data.scored, strict=True)
+                                            if scored and label != published)),
             "document_ids": sorted({r.doc for r in labelled}),
             "per_class": dict(collections.Counter(r.level2 for r in labelled).most_common()),
             "years": dict(sorted(collections.Counter(str(r.year) for r in labelled).items())),
@@ -121,7 +122,3 @@ def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder
     if promote:
         bundles.promote(path.name, models_root)
     return path
-
-
-def class_counts(labels: np.ndarray) -> dict[str, int]:
-    return dict(collections.Counter(labels.tolist()).most_common())

@@ -15,6 +15,7 @@ are plain ``TfidfVectorizer``\\ s.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 from scipy import sparse
@@ -196,6 +197,38 @@ class KeywordCues(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"cue:{category}" for _, category in KEYWORD_RULES], dtype=object)
+
+
+class MeasureCues(BaseEstimator, TransformerMixin):
+    """One binary feature per group of ``data/cues.json`` (what the name says it measures: a count, a rate, money, time,
+    an effect, a lasting mechanism, an adverse event ...) that matches the name. Output: dense ``(n, groups)``.
+
+    ``lexicon`` is the path of the cue file (default: the data folder's ``cues.json``); the patterns are read at
+    ``fit`` and kept in ``patterns_``, so a fitted model does not depend on the file any more.
+    """
+
+    def __init__(self, lexicon: str | None = None) -> None:
+        self.lexicon = lexicon
+
+    def fit(self, X, y=None):
+        import json
+        from pathlib import Path
+
+        from training.settings import get_settings
+
+        path = Path(self.lexicon) if self.lexicon else get_settings().data_dir / "cues.json"
+        groups = json.loads(path.read_text(encoding="utf-8"))["groups"]
+        self.groups_ = list(groups)
+        self.patterns_ = [re.compile(groups[g]) for g in self.groups_]
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "patterns_")
+        names = [unicodedata.normalize("NFKC", n) for n in texts_of(X)]
+        return np.array([[float(bool(p.search(n))) for p in self.patterns_] for n in names], dtype=np.float32).reshape(len(names), -1)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"measure:{g}" for g in self.groups_], dtype=object)
 
 
 # ------------------------------------------------------------------ meaning

@@ -154,7 +154,8 @@ def make_classifier(encoder, **params) -> Pipeline:
             ],
             sparse_threshold=1.0,
         )
-        calibrated = CalibratedClassifierCV(LogisticRegression(max_iter=3000), method="temperature", cv=GroupKFold(n_splits=3))
+        linear = LogisticRegression(max_iter=3000).set_fit_request(sample_weight=True)
+        calibrated = CalibratedClassifierCV(linear, method="temperature", cv=GroupKFold(n_splits=3)).set_fit_request(sample_weight=True)
         classifier = RareClassFilter(calibrated, min_rows=3)
         pipeline = Pipeline([("features", features), ("classifier", classifier)])
         return pipeline.set_params(**recipe_params(params))
@@ -167,10 +168,13 @@ def recipe_params(params: dict) -> dict:
     return {k: v for k, v in merged.items() if not any(k.startswith(d + "__") for d in dropped)}
 
 
-def fit(model, frame: pd.DataFrame, labels, groups) -> object:
-    """Fit any estimator of this project with document/unit ``groups`` routed to the parts that ask for them."""
+def fit(model, frame: pd.DataFrame, labels, groups, sample_weight=None) -> object:
+    """Fit any estimator of this project with publisher ``groups`` (and row weights) routed to the parts that ask for them."""
+    params = {"groups": np.asarray(groups)}
+    if sample_weight is not None:
+        params["sample_weight"] = np.asarray(sample_weight)
     with routing():
-        return model.fit(frame, np.asarray(labels), groups=np.asarray(groups))
+        return model.fit(frame, np.asarray(labels), **params)
 
 
 def indicator_frame(indicators: Iterable[Indicator]) -> pd.DataFrame:

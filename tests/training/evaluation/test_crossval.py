@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import GridSearchCV
 
+from training.domain.judgements import acceptable_sets, load_hard_cases
 from training.evaluation.baselines import KeywordRules, majority, tfidf_logistic
 from training.evaluation.crossval import cross_validated
-from training.evaluation.hard_cases import acceptable_sets, load_hard_cases
 from training.evaluation.splits import TrainOnlyGroupKFold
 from training.model.dataset import training_data
 

@@ -21,3 +21,31 @@ def test_groups_scored_rows_and_copies(corpus):
 def test_without_copies_every_labelled_row_once(corpus):
     data = training_data(corpus.rows, name_only_copies=False)
     assert len(data) == len(corpus.labelled)
+
+
+def test_expert_judgements_relabel_only_unacceptable_rows(corpus):
+    from training.domain.judgements import judgement_of, load_hard_cases
+
+    cases = load_hard_cases()
+    data = training_data(corpus.rows, judgements=cases)
+    full_weight = data.weights == 1.0
+    changed = [i for i in range(len(data)) if full_weight[i] and data.labels[i] != data.published[i]]
+    assert changed
+    for i in changed:
+        case = judgement_of(data.rows[i], cases)
+        assert case is not None and not case.published_acceptable and data.labels[i] == case.acceptable[0]
+    untouched = training_data(corpus.rows)
+    assert (untouched.labels == untouched.published).all() and untouched.weights is None
+
+
+def test_other_acceptable_categories_enter_with_a_lower_weight(corpus):
+    from training.domain.judgements import judgement_of, load_hard_cases
+
+    cases = load_hard_cases()
+    data = training_data(corpus.rows, judgements=cases, alternatives_weight=0.5)
+    extra = [i for i in range(len(data)) if data.weights[i] == 0.5]
+    assert extra and not data.scored[extra].any()
+    for i in extra[:50]:
+        case = judgement_of(data.rows[i], cases)
+        assert data.labels[i] in case.acceptable and len(case.acceptable) > 1
+    assert set(data.fit_params()) == {"groups", "sample_weight"}

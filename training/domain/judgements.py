@@ -1,10 +1,13 @@
-"""The frozen list of hard cases: rows an expert would file under more than one category, or not under the published one.
+"""An expert's judgements of published labels: the frozen list of hard cases.
 
-``data/hard_cases.jsonl`` holds, for every table row of the evaluation whose
-acceptable set of categories is not exactly its published label, that set and
-whether the published label is in it; ``data/hard_cases.md`` gives the rules
-it was written by (from the category meanings in ``data/taxonomy.json``).
-Rows are keyed by ``<source>#<row>`` and checked against their name.
+``data/hard_cases.jsonl`` holds, for every corpus table row whose acceptable
+set of categories is not exactly its published label, that set and whether the
+published label is in it; ``data/hard_cases.md`` gives the rules it was written
+by (from the category meanings in ``data/taxonomy.json`` and the 2021/2015
+guidelines). Rows are keyed by ``<source>#<row>`` and checked against their
+name. The evaluation scores predictions against the acceptable sets; training
+may use the judgements of its own training rows as reviewed labels
+(``training.model.dataset.training_data``).
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ HARD_CASES_FILE = "hard_cases.jsonl"
 
 @dataclass(frozen=True)
 class HardCase:
-    """One judged row: its key, name, the published category, the acceptable categories and whether the published one is among them."""
+    """One judged row: its key, name, the published category, the acceptable categories (the expert's preferred
+    first) and whether the published one is among them."""
 
     key: str
     name: str
     published: str
-    acceptable: frozenset[str]
+    acceptable: tuple[str, ...]
     published_acceptable: bool
     why: str
 
@@ -44,7 +48,7 @@ def load_hard_cases(path: Path | None = None) -> dict[str, HardCase]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             record = json.loads(line)
-            cases[record["id"]] = HardCase(record["id"], record["name"], record["published"], frozenset(record["acceptable"]),
+            cases[record["id"]] = HardCase(record["id"], record["name"], record["published"], tuple(record["acceptable"]),
                                            bool(record["published_acceptable"]), record.get("why", ""))
     return cases
 
@@ -53,9 +57,15 @@ def acceptable_sets(rows: list[IndicatorRow], cases: dict[str, HardCase]) -> lis
     """For each row, the categories an expert accepts: the hard case's set when the row is one (and its name matches), else the published label."""
     sets = []
     for row in rows:
-        case = cases.get(row_key(row))
-        sets.append(case.acceptable if case is not None and case.name == row.level3 else frozenset({row.level2}))
+        case = judgement_of(row, cases)
+        sets.append(frozenset(case.acceptable) if case is not None else frozenset({row.level2}))
     return sets
+
+
+def judgement_of(row: IndicatorRow, cases: dict[str, HardCase]) -> HardCase | None:
+    """The expert's judgement of a row, when there is one for this row (same key and name)."""
+    case = cases.get(row_key(row))
+    return case if case is not None and case.name == row.level3 else None
 
 
 def published_unacceptable(rows: list[IndicatorRow], cases: dict[str, HardCase]) -> list[bool]:
