@@ -19,6 +19,23 @@ from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.readers import ReadError
 
 SORTS = {"order": "原表顺序", "confidence": "置信度从低到高", "confidence_desc": "置信度从高到低"}
+FLAGS = {"": "全部行", "any": "所有标记行", "review": "需复核", "disagree": "原标签疑似有误", "target": "指标值有问题", "unreadable": "无法读取"}
+"""The row filters a reviewer can pick (query value → Chinese label)."""
+
+
+def has_flag(record: dict, flag: str) -> bool:
+    """Whether a record passes the filter ``flag`` (a key of ``FLAGS``; ``""`` passes every row)."""
+    if flag == "any":
+        return is_flagged(record)
+    if flag == "review":
+        return bool(record.get("needs_review"))
+    if flag == "disagree":
+        return bool(record.get("label_disagrees"))
+    if flag == "target":
+        return bool(record.get("target_warning"))
+    if flag == "unreadable":
+        return is_unreadable(record)
+    return True
 PER_PAGE = 100
 
 
@@ -144,9 +161,9 @@ class RowView:
 
 
 def row_views(tables: list[IndicatorTable], decisions: dict[tuple[int, int], Decision], framework: str, table: int | None = None,
-              flagged_only: bool = False, sort: str = "order", indicator_rows: dict[tuple[int, int], dict] | None = None,
+              flag: str = "", open_only: bool = False, sort: str = "order", indicator_rows: dict[tuple[int, int], dict] | None = None,
               taxonomy: Taxonomy | None = None) -> list[RowView]:
-    """The rows to show: of one table (``table``) or all, flagged ones only if asked, in table order or by confidence.
+    """The rows to show: of one table (``table``) or all, with a flag (``FLAGS``), undecided only, in table order or by confidence.
 
     ``indicator_rows`` (``ReviewStore.indicator_rows``) give the target as
     written and the description; without them the record's target is shown.
@@ -159,10 +176,10 @@ def row_views(tables: list[IndicatorTable], decisions: dict[tuple[int, int], Dec
         if table is not None and number != table:
             continue
         for position, record in enumerate(indicator_table.records):
-            flagged = is_flagged(record)
-            if flagged_only and not flagged:
-                continue
             decision = decisions.get((number, position))
+            if not has_flag(record, flag) or (open_only and decision is not None):
+                continue
+            flagged = is_flagged(record)
             problem = target_problem(record.get("target_warning"))
             read = (indicator_rows or {}).get((number, position)) or {}
             given = read.get("target_raw") if read else record.get("target")

@@ -108,32 +108,34 @@ def _summary_context(found, decisions) -> dict:
 
 @router.get("/{batch}", response_class=HTMLResponse)
 def review_batch(request: Request, batch: str, store: StoreDep, table_param: str = Query(default="", alias="table", pattern=r"^\d*$"),
-                 flagged: bool = False, sort: str = Query(default="order", pattern="^(order|confidence|confidence_desc)$"),
+                 flag: str = Query(default="", pattern="^(|any|review|disagree|target|unreadable)$"), open_param: str = Query(default="", alias="open"),
+                 sort: str = Query(default="order", pattern="^(order|confidence|confidence_desc)$"),
                  page_number: int = Query(default=1, ge=1, alias="page")):
-    """A batch: the summary per table, then the rows (one table or all, flagged only, sorted), 100 per page."""
+    """A batch: the summary per table, then the rows (one table or all; all, flagged or one kind of flag; undecided only; sorted), 100 a page."""
     found = _batch_or_404(request, store, batch)
     if isinstance(found, Response):
         return found
     table = int(table_param) if table_param else None
+    open_only = open_param.lower() in ("1", "true", "on", "yes")
     if table is not None and table >= len(found.tables):
         return _error_page(request, 404, "找不到这张表", f"这批只有 {len(found.tables)} 张表。")
     decisions = store.decisions(batch)
     taxonomy = load_taxonomy()
-    views = page.row_views(found.tables, decisions, found.framework, table=table, flagged_only=flagged, sort=sort,
+    views = page.row_views(found.tables, decisions, found.framework, table=table, flag=flag, open_only=open_only, sort=sort,
                            indicator_rows=store.indicator_rows(batch), taxonomy=taxonomy)
     pages = max(1, -(-len(views) // page.PER_PAGE))
     page_number = min(page_number, pages)
     shown = views[(page_number - 1) * page.PER_PAGE : page_number * page.PER_PAGE]
 
     def link(**changes) -> str:
-        query = {"table": table, "flagged": "1" if flagged else None, "sort": sort if sort != "order" else None, "page": None}
+        query = {"table": table, "flag": flag or None, "open": "1" if open_only else None, "sort": sort if sort != "order" else None, "page": None}
         query.update(changes)
         return f"/review/{batch}?" + urlencode({k: v for k, v in query.items() if v is not None})
 
     return TEMPLATES.TemplateResponse(request, "review/batch.html", {
         **_summary_context(found, decisions),
         "rows": shown, "row_count": len(views), "page": page_number, "pages": pages, "link": link,
-        "table": table, "flagged": flagged, "sort": sort, "sorts": page.SORTS,
+        "table": table, "flag": flag, "flags": page.FLAGS, "open_only": open_only, "sort": sort, "sorts": page.SORTS,
         "categories": page.categories(taxonomy, found.framework), "framework_zh": FRAMEWORK_ZH.get(found.framework, found.framework),
         "label_action_zh": LABEL_ACTION_ZH, "target_action_zh": TARGET_ACTION_ZH, "fills": FILLS,
     })

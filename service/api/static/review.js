@@ -61,7 +61,12 @@ document.addEventListener("click", async (event) => {
 });
 
 document.addEventListener("change", (event) => {
-  if (event.target.matches("#filter-table, #filter-flagged, #filter-sort")) {
+  if (event.target.id === "files") {
+    const names = Array.from(event.target.files).map((file) => file.name);
+    document.getElementById("file-names").textContent = names.length ? "已选择 " + names.length + " 个文件：" + names.join("、") : "未选择文件";
+    return;
+  }
+  if (event.target.matches("#filter-table, #filter-flag, #filter-open, #filter-sort")) {
     event.target.form.submit();
   }
 });

@@ -42,8 +42,16 @@ def test_row_views_filter_and_sort(annotated_seed, taxonomy):
     tables = annotated_seed.tables
     everything = row_views(tables, {}, "2021", taxonomy=taxonomy)
     assert len(everything) == 38 and [(v.table, v.position) for v in everything][:2] == [(0, 0), (0, 1)]
-    flagged = row_views(tables, {}, "2021", flagged_only=True, taxonomy=taxonomy)
+    flagged = row_views(tables, {}, "2021", flag="any", taxonomy=taxonomy)
     assert flagged and all(v.flagged for v in flagged) and len(flagged) < 38
+    review = row_views(tables, {}, "2021", flag="review", taxonomy=taxonomy)
+    assert review and all(v.record["needs_review"] for v in review) and len(review) <= len(flagged)
+    assert [v.position for v in row_views(tables, {}, "2021", flag="unreadable", taxonomy=taxonomy)] == [10]
+    assert all(v.target_problem for v in row_views(tables, {}, "2021", flag="target", taxonomy=taxonomy))
+    first = flagged[0]
+    undecided = row_views(tables, {(first.table, first.position): Decision("产出指标", "数量指标", "accepted")}, "2021", flag="any",
+                          open_only=True, taxonomy=taxonomy)
+    assert len(undecided) == len(flagged) - 1
     one = row_views(tables, {}, "2021", table=2, taxonomy=taxonomy)
     assert {v.table for v in one} == {2} and len(one) == 9
     by_confidence = row_views(tables, {}, "2021", sort="confidence", taxonomy=taxonomy)

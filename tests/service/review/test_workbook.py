@@ -48,7 +48,6 @@ def test_every_input_row_present_in_order_with_labels_filled_down(workbook, anno
         rows = rows_of(workbook[name])
         assert [r["三级指标"] or "" for r in rows] == [row[2] for row in table["rows"]]
         assert all(r["原一级指标"] and r["原二级指标"] for r in rows)  # merged cells filled down
-    first = rows_of(workbook["1 残疾人保障金"])
     assert sum(len(rows_of(workbook[n])) for n in workbook.sheetnames[1:]) == 38
 
 
@@ -104,7 +103,7 @@ def test_decisions_add_the_reviewers_columns(annotated_seed):
     decisions = {(0, 0): Decision("产出指标", "数量指标", "changed", "≥90%", "edited", "2026-01-05T08:00:00+00:00")}
     book = load_workbook(io.BytesIO(render(tables, "xlsx", decisions=decisions)))
     sheet = book["1 残疾人保障金"]
-    assert [c.value for c in sheet[1]] == PUBLISHED + ["三级指标", "指标值", "指标值说明"] + ADDED + DECIDED
+    assert [c.value for c in sheet[1]] == [*PUBLISHED, "三级指标", "指标值", "指标值说明", *ADDED, *DECIDED]
     first = rows_of(sheet)[0]
     assert (first["复核二级指标"], first["复核指标值"], first["复核方式"]) == ("数量指标", "≥90%", "改为其他类别；修改")
     assert first["复核时间"] == "2026-01-05 08:00:00"
