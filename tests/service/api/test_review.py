@@ -138,3 +138,10 @@ def test_unknown_batch_is_a_chinese_404(client):
 
 def test_review_pages_stay_out_of_the_openapi_schema(client):
     assert not [p for p in client.get("/openapi.json").json()["paths"] if p.startswith("/review")]
+
+
+def test_cells_are_escaped_in_the_page(client):
+    table = '一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训人次<img src=x onerror=alert(1) & "引号",≥300人次\n'.encode()
+    response = client.post("/review", files=[("files", ("x.csv", table))], follow_redirects=True)
+    assert response.status_code == 200
+    assert "<img" not in response.text and "培训人次&lt;img src=x onerror=alert(1) &amp; &#34;引号&#34;" in response.text
