@@ -145,3 +145,23 @@ def test_cells_are_escaped_in_the_page(client):
     response = client.post("/review", files=[("files", ("x.csv", table))], follow_redirects=True)
     assert response.status_code == 200
     assert "<img" not in response.text and "培训人次&lt;img src=x onerror=alert(1) &amp; &#34;引号&#34;" in response.text
+
+
+def test_table_route_csv_is_the_chinese_table(client):
+    from tests.conftest import YUTIAN
+
+    response = client.post("/v1/tables/classify?format=csv", files={"file": ("yutian.txt", YUTIAN.read_bytes())})
+    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("来源文件,表序号,所属项目,原一级指标,原二级指标") and len(lines) == 37
+
+
+def test_a_2015_batch_offers_and_keeps_2015_categories(client):
+    response = client.post("/review", files=[("files", ("yutian_seed.xlsx", seed_xlsx_bytes()))], data={"framework": "2015"})
+    assert response.status_code == 200 and "2015 年框架" in response.text
+    assert 'value="产出指标/成本指标"' in response.text and 'value="成本指标/经济成本指标"' not in response.text
+    batch = str(response.url).rsplit("/", 1)[-1]
+    answer = client.post(f"/review/{batch}/rows/0/3", data={"category": "产出指标/成本指标"}, headers={"Accept": "application/json"})
+    assert answer.status_code == 200 and answer.json()["decision"]["level2"] == "成本指标"
+    line = json.loads(client.get(f"/review/{batch}/reviewed.jsonl").text.splitlines()[0])
+    assert (line["level1"], line["level2"], line["provenance"]["framework"]) == ("产出指标", "成本指标", "2015")
