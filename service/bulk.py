@@ -6,17 +6,17 @@ cache, the similar-indicator search and the target suggestions.
 
 from __future__ import annotations
 
-import collections
-import csv
-import io
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from service.predictor import Predictor, Published
+from service.review.summary import summarize_table
+from service.review.table import Decision, IndicatorTable, split_tables
+from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.domain.targets import target_weakness
 from training.readers import ReadError, read_file
@@ -101,22 +101,11 @@ def classify_file(path: Path, predictor: Predictor, framework: str = "2021", pro
     return annotate(result.rows, predictor, framework, progress)
 
 
-def columns_of(records: list[dict]) -> list[str]:
-    """The input columns in first-seen order, then ``OUTPUT_COLUMNS``."""
-    columns: list[str] = []
-    for record in records:
-        for key in record:
-            if key not in columns and key not in OUTPUT_COLUMNS:
-                columns.append(key)
-    return columns + OUTPUT_COLUMNS
-
-
-def _cell(value) -> object:
-    if isinstance(value, list) and value and isinstance(value[0], dict) and "level2" in value[0]:
-        return "；".join(f"{a['level2']} {a['confidence']:.2f}" for a in value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+def classify_tables(path: Path, predictor: Predictor, framework: str = "2021", progress: Callable[[int], None] | None = None,
+                    data: bytes | None = None, name: str | None = None) -> list[IndicatorTable]:
+    """Read a table file and annotate every row, grouped by the indicator table each row came from. Raises ``ReadError``."""
+    rows = read_file(path, data=data, name=name).rows
+    return split_tables(rows, annotate(rows, predictor, framework, progress), name or Path(path).name)
 
 
 def check_output_path(path: Path) -> None:
@@ -125,59 +114,56 @@ def check_output_path(path: Path) -> None:
         raise ValueError(f"{path.name}: output must end in {', '.join(OUTPUT_FORMATS)}")
 
 
-def render(records: list[dict], format: str) -> bytes:
-    """The records as a file's bytes: ``jsonl``, ``csv`` (UTF-8 with BOM, so Excel opens it) or ``xlsx``."""
-    columns = columns_of(records)
-    if format == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records).encode("utf-8")
-    if format == "csv":
-        text = io.StringIO()
-        writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: _cell(record.get(k)) for k in columns})
-        return text.getvalue().encode("utf-8-sig")
-    if format == "xlsx":
-        from openpyxl import Workbook
+def render(tables: list[IndicatorTable], format: str, decisions: Mapping[tuple[int, int], Decision] | None = None,
+           about: Mapping[str, str] | None = None) -> bytes:
+    """The annotated tables as a file's bytes.
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("classified")
-        sheet.append(columns)
-        for record in records:
-            sheet.append([_cell(record.get(k)) for k in columns])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+    ``jsonl``: one record per row with the English keys of ``annotate`` (for
+    programs); ``xlsx``: the Chinese annotated workbook (one sheet per table and
+    a 汇总 sheet, ``service.review.workbook``); ``csv``: the same Chinese columns,
+    UTF-8 with BOM. ``decisions`` (review page) add the reviewer's columns.
+    Raises ``ValueError`` for another format.
+    """
+    if format == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for t in tables for r in t.records).encode("utf-8")
+    if format == "csv":
+        return annotated_csv(tables, decisions)
+    if format == "xlsx":
+        return annotated_workbook(tables, decisions, about)
     raise ValueError(f"unknown output format {format!r}; use jsonl, csv or xlsx")
 
 
-def write_output(records: list[dict], path: Path) -> None:
-    """Write records as JSON Lines, CSV or xlsx by the suffix (write-then-rename). Raises ``ValueError`` for another suffix."""
+def write_output(tables: list[IndicatorTable], path: Path, about: Mapping[str, str] | None = None) -> None:
+    """Write the tables as JSON Lines, CSV or xlsx by the suffix (write-then-rename). Raises ``ValueError`` for another suffix."""
     check_output_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(render(records, path.suffix.lower().lstrip(".")))
+    tmp.write_bytes(render(tables, path.suffix.lower().lstrip("."), about=about))
     tmp.replace(path)
 
 
 @dataclass
 class AnnotatedTable:
-    """An uploaded table, annotated: one record per input row, and a summary of them."""
+    """An uploaded file, annotated: one record per input row, a summary of them, the records per indicator table, the rows read."""
 
     records: list[dict]
     summary: dict
+    tables: list[IndicatorTable] = field(default_factory=list)
+    rows: list[IndicatorRow] = field(default_factory=list)
 
 
 def summarize(records: list[dict]) -> dict:
-    """Counts over annotated records: rows, unreadable rows, flags, weak targets, rows per predicted category."""
-    return {
-        "rows": len(records),
-        "unreadable": sum(1 for r in records if r.get("pred_level2") is None),
-        "needs_review": sum(1 for r in records if r.get("needs_review")),
-        "label_disagrees": sum(1 for r in records if r.get("label_disagrees")),
-        "weak_targets": sum(1 for r in records if r.get("target_warning")),
-        "per_category": dict(collections.Counter(f"{r['pred_level1']}/{r['pred_level2']}" for r in records if r.get("pred_level2"))),
-    }
+    """Counts over annotated records (English keys, for the JSON API); see ``service.review.summary.TableSummary``.
+
+    ``rows``, ``unreadable`` (count) with ``unreadable_rows`` (``[{position, why}]``),
+    ``needs_review``, ``label_disagrees``, ``weak_targets`` with ``targets``
+    (``{missing, vague, unmeasurable}``), ``flagged``, ``per_category``
+    (predicted ``"一级/二级" → rows``) and ``missing_categories`` (of 数量, 质量,
+    时效, 成本, 效益, 满意度).
+    """
+    summary = summarize_table(records).as_dict()
+    summary["weak_targets"] = sum(1 for r in records if r.get("target_warning"))
+    return summary
 
 
 def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str = "2021", max_rows: int | None = None) -> AnnotatedTable:
@@ -186,4 +172,14 @@ def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str
     if max_rows is not None and len(rows) > max_rows:
         raise ReadError(f"{name}: {len(rows)} rows; at most {max_rows}")
     records = annotate(rows, predictor, framework)
-    return AnnotatedTable(records, summarize(records))
+    return AnnotatedTable(records, summarize(records), split_tables(rows, records, name), rows)
+
+
+def about_zh(model_version: str, framework: str) -> dict[str, str]:
+    """The lines the 汇总 sheet ends with: model version, framework, when (local time)."""
+    import datetime
+
+    from service.review.texts import FRAMEWORK_ZH
+
+    return {"模型版本": model_version, "指标框架": FRAMEWORK_ZH.get(framework, framework),
+            "生成时间": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")}

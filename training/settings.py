@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []
     log_level: str = "info"
 
+    # the reviewer's page (/review): uploaded tables and the reviewer's decisions, kept across visits
+    review_dir: Path = Field(default=PROJECT_ROOT / "review", description="folder of the review page's SQLite database (review.sqlite3)")
+    review_max_files: int = Field(default=20, ge=1, description="files one upload on the review page may hold (each within max_upload_bytes)")
+
     @property
     def taxonomy_path(self) -> Path:
         return self.taxonomy or self.data_dir / "taxonomy.json"

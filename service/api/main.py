@@ -6,14 +6,17 @@ import logging
 import time
 import uuid
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.api.routes import admin, health, indicators, tables
+from service.api.docs import install_offline_docs
+from service.api.routes import admin, health, indicators, review, tables
 from service.api.state import ModelHolder
 from training.settings import Settings, get_settings
 
@@ -44,6 +47,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         version="0.1.0",
         description="Classify budget performance indicators into the standard hierarchy and suggest measurable targets.",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets below (install_offline_docs): no CDN
+        redoc_url=None,
     )
     app.state.holder = holder
     if settings.cors_origins:
@@ -75,4 +80,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
 
     for router in (health.router, indicators.router, tables.router, admin.router):
         app.include_router(router)
+    # the reviewer's page, its static files, and the OpenAPI pages with local assets (all work offline)
+    app.include_router(review.router)
+    install_offline_docs(app)  # mounts /static/docs: before /static, which would shadow it
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
     return app

@@ -80,7 +80,7 @@ def _predictor():
 def cmd_classify(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from service.bulk import check_output_path, classify_file, write_output
+    from service.bulk import about_zh, check_output_path, classify_tables, write_output
     from training.readers import ReadError
 
     if args.output:
@@ -89,15 +89,16 @@ def cmd_classify(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise CliError(str(error)) from None
     predictor = _predictor()
-    records = []
+    tables = []
     for file in args.files:
         with tqdm(desc=f"classifying {Path(file).name}", unit="row", disable=not sys.stderr.isatty()) as bar:
             try:
-                records.extend(classify_file(Path(file), predictor, framework=args.framework, progress=bar.update))
+                tables.extend(classify_tables(Path(file), predictor, framework=args.framework, progress=bar.update))
             except ReadError as error:
                 raise CliError(str(error)) from None
+    records = [record for table in tables for record in table.records]
     if args.output:
-        write_output(records, Path(args.output))
+        write_output(tables, Path(args.output), about=about_zh(predictor.version, args.framework))
         flagged = sum(1 for r in records if r.get("needs_review"))
         disagreeing = sum(1 for r in records if r.get("label_disagrees"))
         print(f"{len(records)} rows -> {args.output} ({flagged} need review, {disagreeing} disagree with the published label; "

@@ -9,7 +9,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from service.bulk import annotate_upload, check_output_path, classify_file, render, write_output
+from service.bulk import annotate_upload, check_output_path, classify_file, classify_tables, render, write_output
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +40,13 @@ def test_weak_targets_get_a_suggestion_and_a_reason(fake_predictor, table):
 
 
 def test_outputs_in_every_format(fake_predictor, table, tmp_path):
-    records = classify_file(table, fake_predictor)
+    tables = classify_tables(table, fake_predictor)
     for suffix in (".csv", ".xlsx", ".jsonl"):
-        write_output(records, tmp_path / f"out{suffix}")
+        write_output(tables, tmp_path / f"out{suffix}")
     assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert len(load_workbook(tmp_path / "out.xlsx").active["A"]) == 4
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[0].startswith("来源文件,表序号,所属项目,原一级指标,原二级指标")
+    workbook = load_workbook(tmp_path / "out.xlsx")
+    assert workbook.sheetnames == ["汇总", "1 legacy.csv"] and len(workbook["1 legacy.csv"]["A"]) == 4
     assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])["三级指标"] == "培训人次"
     with pytest.raises(ValueError, match="must end in"):
         check_output_path(tmp_path / "out.pdf")
@@ -53,4 +55,6 @@ def test_outputs_in_every_format(fake_predictor, table, tmp_path):
 def test_upload_is_annotated_in_memory(fake_predictor, table):
     annotated = annotate_upload(table.read_bytes(), "legacy.csv", fake_predictor)
     assert annotated.summary["rows"] == 3 and annotated.summary["weak_targets"] == 2
-    assert load_workbook(io.BytesIO(render(annotated.records, "xlsx"))).active.max_row == 4
+    assert annotated.summary["targets"] == {"missing": 1, "vague": 1, "unmeasurable": 0}
+    assert len(annotated.tables) == 1 and annotated.tables[0].records == annotated.records
+    assert load_workbook(io.BytesIO(render(annotated.tables, "xlsx"))).worksheets[1].max_row == 4

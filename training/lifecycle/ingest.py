@@ -2,7 +2,8 @@
 
 The file name is the hash of the file's bytes, so re-adding the same file (under
 any name) changes nothing. Every row keeps its provenance: the file it came
-from, that file's hash, and the budget year. Rows whose label is not in the
+from, that file's hash, and the budget year (added to what the file itself says,
+e.g. the review page's decision on the row). Rows whose label is not in the
 taxonomy are kept (with ``label_known`` false) and listed by the caller; they
 are never dropped.
 """
@@ -67,7 +68,7 @@ def read_new_file(path: str | Path, year: int | None = None, root: Path | None =
         row.source = f"added/{path.name}"
         if year is not None:
             row.year = year
-        row.provenance = {"file": path.name, "sha256": sha256, "year": row.year}
+        row.provenance = {**(row.provenance or {}), "file": path.name, "sha256": sha256, "year": row.year}
         row.publisher = row.publisher or row.department or row.unit_name or f"{path.name}@{sha256[:8]}"
     return IngestedFile(str(path), sha256, stored, new=True, rows=rows)
 

@@ -4,6 +4,8 @@ Fields are found by the column aliases of ``data/taxonomy.json`` (``level3``,
 ``target``, ``unit``, ``meaning`` ...). A leading edit marker in a name
 (``【新增】``, ``【修改】``, as a management system's seed data writes them) is
 not part of the name: it is removed and the raw name kept in ``input``.
+``origin``, ``publisher`` and a ``provenance`` object are taken as given (the
+review page's labelled export writes them: ``origin`` = ``reviewed``).
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]
                 label_approximate=mapping.approximate,
                 label_process=mapping.process,
                 input=record,
+                provenance=record.get("provenance") if isinstance(record.get("provenance"), dict) else None,
                 issues=issues,
             )
         )

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from service.api.deps import PredictorDep, SettingsDep
 from service.api.schemas import TableClassifyResponse
-from service.bulk import MEDIA_TYPES, annotate_upload, render
+from service.bulk import MEDIA_TYPES, about_zh, annotate_upload, render
 from training.readers import ReadError
 
 router = APIRouter(prefix="/v1/tables", tags=["tables"])
@@ -35,6 +35,6 @@ def classify_table(predictor: PredictorDep, settings: SettingsDep, file: UploadF
         raise HTTPException(status_code=422, detail=str(error)) from None
     if format in ("csv", "xlsx"):
         download = f"{Path(name).stem}.classified.{format}"
-        return Response(content=render(table.records, format), media_type=MEDIA_TYPES[format], headers={
+        return Response(content=render(table.tables, format, about=about_zh(predictor.version, framework)), media_type=MEDIA_TYPES[format], headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(download)}", "X-Model-Version": predictor.version})
     return {"model_version": predictor.version, "rows": table.records, "summary": table.summary}

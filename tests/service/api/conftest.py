@@ -18,8 +18,9 @@ def holder(fake_models_root, fake_encoder) -> ModelHolder:
 
 
 @pytest.fixture(scope="session")
-def test_settings(fake_models_root) -> Settings:
-    return Settings(models_dir=fake_models_root, max_items=50, max_upload_bytes=2 * 1024 * 1024, reload_interval_seconds=0)
+def test_settings(fake_models_root, tmp_path_factory) -> Settings:
+    return Settings(models_dir=fake_models_root, max_items=50, max_upload_bytes=2 * 1024 * 1024, reload_interval_seconds=0,
+                    review_dir=tmp_path_factory.mktemp("review"))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,10 @@ def test_upload_seed_table_as_json_and_xlsx(client):
     assert body["rows"][1]["published_level1"]  # filled down from the merged cell above
     download = client.post("/v1/tables/classify?format=xlsx", files={"file": ("yutian.txt", data)})
     assert download.status_code == 200
-    assert load_workbook(io.BytesIO(download.content)).active.max_row == 37
+    workbook = load_workbook(io.BytesIO(download.content))
+    assert workbook.sheetnames[0] == "汇总" and len(workbook.sheetnames) == 5  # the seed holds four tables
+    assert sum(sheet.max_row - 1 for sheet in workbook.worksheets[1:]) == 36
+    assert [c.value for c in workbook.worksheets[1][1]][:2] == ["原一级指标", "原二级指标"]
     assert "filename*=UTF-8''yutian.classified.xlsx" in download.headers["content-disposition"]
 
 

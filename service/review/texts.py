@@ -1,0 +1,144 @@
+"""Chinese display texts for what the code says in English: review reasons, target problems, reading issues, yes/no.
+
+The JSON API and ``.jsonl`` output keep the English texts (programs read them);
+reviewers see these. Each English message is matched against the form its
+source writes it in: ``training.model.review`` (``ReviewPolicy.reasons``,
+``name_problems``), ``training.domain.targets.target_weakness`` and the readers'
+row ``issues`` (``training.readers.table_parser``, ``jsonl``, ``pdf``). A message
+with no translation here is shown as ``其他：<English>`` rather than hidden;
+``tests/service/review/test_texts.py`` walks every branch of those sources so
+that a changed English text fails a test instead of reaching a reviewer.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+UNTRANSLATED = "其他："
+
+
+def _quoted(text: str) -> str:
+    """A Python repr of a string (as f"{x!r}" writes it) back to the string; other text unchanged."""
+    text = text.strip()
+    if text == "None":
+        return "（空）"
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        try:
+            return str(ast.literal_eval(text))
+        except (ValueError, SyntaxError):
+            return text[1:-1]
+    return text
+
+
+_Rule = tuple[re.Pattern, Callable[[re.Match], str]]
+
+
+def _translate(text: str, rules: list[_Rule]) -> str:
+    for pattern, render in rules:
+        match = pattern.fullmatch(text.strip())
+        if match:
+            return render(match)
+    return f"{UNTRANSLATED}{text}"
+
+
+# training/model/review.py: ReviewPolicy.reasons and name_problems
+_REVIEW_RULES: list[_Rule] = [
+    (re.compile(r"low confidence \(([\d.]+) < ([\d.]+)\)"), lambda m: f"置信度低（{m[1]} < {m[2]}）"),
+    (re.compile(r"close runner-up \(margin ([\d.]+) < ([\d.]+)\)"), lambda m: f"备选类别很接近（差距 {m[1]} < {m[2]}）"),
+    (re.compile(r"empty name"), lambda m: "指标名称为空"),
+    (re.compile(r"no Chinese: .*"), lambda m: "不含中文，不像中文绩效指标表中的指标名称"),
+    (re.compile(r"no words: .*"), lambda m: "只有数字或符号，没有文字"),
+    (re.compile(r"too short: .*"), lambda m: "太短：一个字不构成指标名称"),
+    (re.compile(r"a whole sentence .*"), lambda m: "是一整句话（可能是绩效目标），不是指标名称"),
+]
+
+
+def review_reason_zh(reason: str) -> str:
+    """Chinese for one of ``review_reasons`` (``"low confidence (0.41 < 0.6)"`` → ``"置信度低（0.41 < 0.6）"``)."""
+    return _translate(reason, _REVIEW_RULES)
+
+
+@dataclass(frozen=True)
+class TargetProblem:
+    """What is wrong with a given target: ``code``, the reviewer's group (缺失/模糊/不可衡量) and a Chinese text."""
+
+    code: str
+    group: str
+    zh: str
+
+
+MISSING, VAGUE, UNMEASURABLE = "missing", "vague", "unmeasurable"
+GROUP_ZH = {MISSING: "缺失", VAGUE: "模糊", UNMEASURABLE: "不可衡量"}
+
+# training/domain/targets.py: target_weakness
+_TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
+    (re.compile(r"missing"), "missing", MISSING, lambda m: "未填写指标值"),
+    (re.compile(r"vague;.*"), "vague", VAGUE, lambda m: "表述模糊：宜写成带运算符和单位的数值，或完成时限"),
+    (re.compile(r"qualitative;.*"), "qualitative", UNMEASURABLE, lambda m: "定性表述：带运算符和单位的数值更便于考核"),
+    (re.compile(r"a code meaning (.+); write .*"), "coded", UNMEASURABLE,
+     lambda m: f"代码值，含义为“{_quoted(m[1])}”：请写成可衡量的数值或完成时限"),
+    (re.compile(r"not understood"), "unparsed", UNMEASURABLE, lambda m: "无法识别"),
+    (re.compile(r"no operator .*"), "no_operator", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）"),
+    (re.compile(r"no unit"), "no_unit", UNMEASURABLE, lambda m: "缺少计量单位"),
+]
+
+
+def target_problem(warning: str | None) -> TargetProblem | None:
+    """The problem a ``target_warning`` names, or None for no warning. An unknown text counts as 不可衡量."""
+    if not warning:
+        return None
+    for pattern, code, group, render in _TARGET_RULES:
+        match = pattern.fullmatch(warning.strip())
+        if match:
+            return TargetProblem(code, group, render(match))
+    return TargetProblem("other", UNMEASURABLE, f"{UNTRANSLATED}{warning}")
+
+
+def target_warning_zh(warning: str | None) -> str | None:
+    """Chinese for a ``target_warning`` (``"missing"`` → ``"未填写指标值"``); None stays None."""
+    problem = target_problem(warning)
+    return problem.zh if problem else None
+
+
+# training/readers: the row issues of table_parser.py, jsonl.py and pdf.py, and bulk's own "no indicator name"
+_ISSUE_RULES: list[_Rule] = [
+    (re.compile(r"line (\d+): invalid JSON \((.*)\)"), lambda m: f"第 {m[1]} 行不是有效的 JSON"),
+    (re.compile(r"no indicator name(?: \(.*\))?"), lambda m: "没有指标名称（三级指标为空）"),
+    (re.compile(r"target not understood: (.*)"), lambda m: f"指标值无法识别：{_quoted(m[1])}"),
+    (re.compile(r"label not in taxonomy: (.*) / (.*)"), lambda m: f"标签不在标准指标体系中：{_quoted(m[1])} / {_quoted(m[2])}"),
+    (re.compile(r"cells out of their columns: .*"), lambda m: "单元格错位：已按一级/二级指标名称推断所在列（推测）"),
+    (re.compile(r"name continued on the next row and joined: (.*) \+ (.*) \(guessed\)"),
+     lambda m: f"指标名称跨行，已合并：{_quoted(m[1])} + {_quoted(m[2])}（推测）"),
+    (re.compile(r"columns read from the alignment of the text: .*"), lambda m: "PDF 表格没有框线，按文字对齐推断各列（推测）"),
+]
+
+
+# where one issue ends and the next begins in "; "-joined issues (a quoted cell may itself hold "; ")
+_ISSUE_START = re.compile(r"; (?=line \d+:|no indicator name|target not understood:|label not in taxonomy:|cells out of|name continued|columns read)")
+
+
+def read_issue_zh(issue: str) -> str:
+    """Chinese for one reading issue of a row (``"target not understood: '见附件'"`` → ``"指标值无法识别：见附件"``)."""
+    return _translate(issue, _ISSUE_RULES)
+
+
+def read_error_zh(error: str | None) -> str | None:
+    """Chinese for a record's ``error`` field (issues joined by ``"; "``), each issue translated; None stays None."""
+    if not error:
+        return None
+    return "；".join(read_issue_zh(part) for part in _ISSUE_START.split(error) if part.strip())
+
+
+def yes_no(value: bool | None) -> str:
+    """``是`` / ``否``; an unknown value (None) is an empty cell."""
+    if value is None:
+        return ""
+    return "是" if value else "否"
+
+
+LABEL_ACTION_ZH = {"accepted": "采纳预测", "published": "采用原标签", "changed": "改为其他类别"}
+TARGET_ACTION_ZH = {"accepted": "采纳建议", "kept": "保留原指标值", "edited": "修改"}
+FRAMEWORK_ZH = {"2021": "2021 年指引（财预〔2021〕101号）", "2015": "2015 年框架（财预〔2015〕88号）"}

@@ -1,0 +1,330 @@
+"""The annotated workbook and CSV a reviewer gets back: Chinese columns and values, flagged cells highlighted.
+
+One sheet per input table plus a 汇总 sheet first (the summary per table and
+overall, the unreadable rows with why, what the colours mean). Each table sheet
+has the published 一级/二级 filled down from merged cells (原一级指标, 原二级指标),
+the input's other columns as given, then 预测一级指标, 预测二级指标, 置信度,
+备选类别, 是否需复核, 复核原因, 原标签疑似有误, 建议指标值, 指标值问题, 读取问题 and,
+from the review page, the reviewer's decision. Header row frozen, auto-filter on,
+column widths from the content. The CSV has the same columns for all tables
+in one file (with 来源文件/表序号/所属项目 first), UTF-8 with BOM so Excel opens it.
+English stays in the JSON API and the ``.jsonl`` output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from service.review.summary import TableSummary, combine, summarize_table
+from service.review.table import Decision, IndicatorTable, is_unreadable
+from service.review.texts import (
+    LABEL_ACTION_ZH,
+    TARGET_ACTION_ZH,
+    read_error_zh,
+    read_issue_zh,
+    review_reason_zh,
+    target_warning_zh,
+    yes_no,
+)
+from training.domain.taxonomy import Taxonomy, load_taxonomy
+
+PUBLISHED = ["原一级指标", "原二级指标"]
+ADDED = ["预测一级指标", "预测二级指标", "置信度", "备选类别", "是否需复核", "复核原因", "原标签疑似有误", "建议指标值", "指标值问题", "读取问题"]
+DECIDED = ["复核一级指标", "复核二级指标", "复核指标值", "复核方式", "复核时间"]
+CSV_LEAD = ["来源文件", "表序号", "所属项目"]
+SUMMARY_SHEET = "汇总"
+
+# Chinese names of input columns whose header is not Chinese (JSON Lines input), by the role the taxonomy gives them.
+ROLE_ZH = {"level3": "三级指标", "target": "指标值", "explanation": "指标值说明", "basis": "指标值确定依据", "project": "项目名称",
+           "year": "年度", "unit": "计量单位", "operator": "指标方向", "actual": "实际完成值", "weight": "权重", "score": "得分",
+           "seq": "序号", "sector": "项目类型", "doc": "文档"}
+
+# Fills (openpyxl PatternFill colours): what is flagged, and how.
+FILLS = {
+    "review": ("FFE699", "需复核（置信度低、备选类别接近或名称不像指标）"),
+    "disagree": ("F8CBAD", "原标签疑似有误（与把握较大的预测不一致）"),
+    "target": ("FFF2CC", "指标值缺失、模糊或不可衡量"),
+    "unreadable": ("D9D9D9", "无法读取的行（没有指标名称）"),
+    "decided": ("C6EFCE", "已复核"),
+}
+HEADER_FILL = "DDEBF7"
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_WIDTH, MIN_WIDTH = 50, 6
+
+
+@dataclass
+class Cell:
+    """One value and the fill (a key of ``FILLS``) it gets, if any."""
+
+    value: object
+    fill: str | None = None
+
+
+def input_headers(columns: list[str], taxonomy: Taxonomy) -> dict[str, str]:
+    """``{input column: display header}`` for the input columns kept; published 一级/二级 columns are left out (原一级/二级 replace them)."""
+    shown: dict[str, str] = {}
+    for column in columns:
+        role = taxonomy.column_role(column)
+        if role in ("level1", "level2"):
+            continue
+        header = column if _CJK.search(column) or role not in ROLE_ZH else ROLE_ZH[role]
+        while header in shown.values() or header in PUBLISHED + ADDED + DECIDED + CSV_LEAD:
+            header += "（原）"
+        shown[column] = header
+    return shown
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def alternatives_zh(alternatives: list[dict] | None) -> str:
+    """``效益指标/社会效益指标 12%；产出指标/质量指标 5%``."""
+    return "；".join(f"{a['level1']}/{a['level2']} {a['confidence']:.0%}" for a in alternatives or [])
+
+
+def display_row(record: dict, headers: dict[str, str], decision: Decision | None = None, with_decisions: bool = False) -> dict[str, Cell]:
+    """The Chinese cells of one annotated record, by header, with the fills of its flags."""
+    unreadable = is_unreadable(record)
+    disagree = bool(record.get("label_disagrees"))
+    cells = {"原一级指标": Cell(record.get("published_level1"), "disagree" if disagree else None),
+             "原二级指标": Cell(record.get("published_level2"), "disagree" if disagree else None)}
+    for column, header in headers.items():
+        cells[header] = Cell(_plain(record.get(column)))
+    warning = record.get("target_warning")
+    cells.update({
+        "预测一级指标": Cell(record.get("pred_level1")),
+        "预测二级指标": Cell(record.get("pred_level2")),
+        "置信度": Cell(record.get("confidence")),
+        "备选类别": Cell(alternatives_zh(record.get("alternatives"))),
+        "是否需复核": Cell("" if unreadable else yes_no(record.get("needs_review")), "review" if record.get("needs_review") else None),
+        "复核原因": Cell("；".join(review_reason_zh(r) for r in record.get("review_reasons") or [])),
+        "原标签疑似有误": Cell(yes_no(record.get("label_disagrees")), "disagree" if disagree else None),
+        "建议指标值": Cell(record.get("suggested_target"), "target" if warning else None),
+        "指标值问题": Cell(target_warning_zh(warning), "target" if warning else None),
+        "读取问题": Cell(read_error_zh(record.get("error")), "unreadable" if unreadable else None),
+    })
+    if with_decisions:
+        decided = "decided" if decision else None
+        cells.update({
+            "复核一级指标": Cell(decision.level1 if decision else None, decided),
+            "复核二级指标": Cell(decision.level2 if decision else None, decided),
+            "复核指标值": Cell(decision.target if decision else None, decided),
+            "复核方式": Cell("；".join(filter(None, [LABEL_ACTION_ZH.get(decision.label_action),
+                                                  TARGET_ACTION_ZH.get(decision.target_action or "")])) if decision else None, decided),
+            "复核时间": Cell(decision.decided_at.replace("T", " ")[:19] if decision and decision.decided_at else None, decided),
+        })
+    if unreadable:
+        for cell in cells.values():
+            cell.fill = cell.fill or "unreadable"
+    return cells
+
+
+def _width(value: object) -> float:
+    text = f"{value:.0%}" if isinstance(value, float) else str(value if value is not None else "")
+    line = max(text.splitlines() or [""], key=len)
+    return len(line) + len(_CJK.findall(line)) + 2
+
+
+def _widths(headers: list[str], rows: list[dict[str, Cell]]) -> list[float]:
+    widths = []
+    for header in headers:
+        longest = max([_width(header)] + [_width(row[header].value) for row in rows[:500] if header in row])
+        widths.append(max(MIN_WIDTH, min(MAX_WIDTH, longest)))
+    return widths
+
+
+def sheet_name(index: int, table: IndicatorTable, taken: set[str]) -> str:
+    """``3 科普宣传``: the table's number in the workbook and its project (or file), within Excel's 31 characters, unique."""
+    label = _SHEET_FORBIDDEN.sub("", table.project or table.file).strip("'") or "表"
+    name = f"{index + 1} {label}"[:31].strip()
+    suffix = 2
+    while name in taken or name == SUMMARY_SHEET:
+        tail = f"_{suffix}"
+        name = f"{index + 1} {label}"[: 31 - len(tail)].strip() + tail
+        suffix += 1
+    taken.add(name)
+    return name
+
+
+def _table_decisions(decisions: Mapping[tuple[int, int], Decision] | None, index: int) -> dict[int, Decision]:
+    return {pos: d for (t, pos), d in (decisions or {}).items() if t == index}
+
+
+def _category_order(taxonomy: Taxonomy, summaries: list[TableSummary]) -> list[str]:
+    known = []
+    for framework in ("2021", "2015"):
+        for category in taxonomy.categories:
+            key = "/".join(taxonomy.view(category.level2, framework))
+            if key not in known:
+                known.append(key)
+    present = {key for s in summaries for key in s.per_category}
+    return [k for k in known if k in present] + sorted(present - set(known))
+
+
+def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[int, int], Decision] | None = None,
+                       about: Mapping[str, str] | None = None, taxonomy: Taxonomy | None = None) -> bytes:
+    """The annotated workbook (xlsx bytes) of ``tables``.
+
+    ``decisions`` by ``(table index in tables, row position in the table)`` adds
+    the reviewer's columns (复核一级指标 …) when given (the review page's export);
+    ``about`` lines (``{"模型版本": "…"}``) go to the 汇总 sheet.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    taxonomy = taxonomy or load_taxonomy()
+    with_decisions = decisions is not None
+    fills = {key: PatternFill("solid", start_color=colour, end_color=colour) for key, (colour, _) in FILLS.items()}
+    header_fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    workbook = Workbook(write_only=True)
+    summary_sheet = workbook.create_sheet(SUMMARY_SHEET)
+    summaries = [summarize_table(t.records, _table_decisions(decisions, i), taxonomy) for i, t in enumerate(tables)]
+    taken: set[str] = set()
+    names = [sheet_name(i, t, taken) for i, t in enumerate(tables)]
+
+    def header_cells(sheet, headers: list[str]) -> list:
+        out = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font, cell.fill = bold, header_fill
+            out.append(cell)
+        return out
+
+    def start(sheet, headers: list[str], rows_count: int, widths: list[float]) -> None:
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(rows_count + 1, 2)}"
+
+    _write_summary(summary_sheet, tables, names, summaries, with_decisions, about or {}, taxonomy, header_cells, start, fills, bold)
+
+    for index, (table, name) in enumerate(zip(tables, names, strict=True)):
+        sheet = workbook.create_sheet(name)
+        headers_map = input_headers(table.input_columns, taxonomy)
+        headers = PUBLISHED + list(headers_map.values()) + ADDED + (DECIDED if with_decisions else [])
+        table_decisions = _table_decisions(decisions, index)
+        rows = [display_row(r, headers_map, table_decisions.get(p), with_decisions) for p, r in enumerate(table.records)]
+        start(sheet, headers, len(rows), _widths(headers, rows))
+        sheet.append(header_cells(sheet, headers))
+        for row in rows:
+            out = []
+            for header in headers:
+                cell = row.get(header, Cell(None))
+                written = WriteOnlyCell(sheet, value=cell.value)
+                if header == "置信度" and isinstance(cell.value, float):
+                    written.number_format = "0%"
+                if cell.fill:
+                    written.fill = fills[cell.fill]
+                if isinstance(cell.value, str) and len(cell.value) > MAX_WIDTH:
+                    written.alignment = wrap
+                out.append(written)
+            sheet.append(out)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+SUMMARY_HEADERS = ["工作表", "文件", "表序号", "项目名称", "单位", "年度", "行数", "无法读取", "需复核", "原标签疑似有误", "指标值缺失",
+                   "指标值模糊", "指标值不可衡量", "缺少的必备类别"]
+
+
+def _summary_values(summary: TableSummary, with_decisions: bool, categories: list[str]) -> list:
+    values = [summary.rows, len(summary.unreadable), summary.needs_review, summary.label_disagrees, summary.target_missing,
+              summary.target_vague, summary.target_unmeasurable]
+    if summary.tables == 1:
+        values.append("、".join(summary.missing_groups) or "无")
+    else:
+        values.append(f"{summary.tables_missing_groups} 张表有缺" if summary.tables_missing_groups else "无")
+    if with_decisions:
+        values += [summary.reviewed, summary.open_flagged]
+    return values + [summary.per_category.get(c, 0) for c in categories]
+
+
+def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxonomy, header_cells, start, fills, bold) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
+    categories = _category_order(taxonomy, summaries)
+    headers = SUMMARY_HEADERS + (["已复核", "待复核"] if with_decisions else []) + categories
+    total = combine(summaries)
+    described = [[n, t.file, t.number + 1, t.project, t.unit, t.year] for n, t in zip(names, tables, strict=True)]
+    widths = [max(MIN_WIDTH, min(MAX_WIDTH, max([_width(h)] + [_width(row[i]) for row in described]))) if i < 6 else max(MIN_WIDTH, _width(h))
+              for i, h in enumerate(headers)]
+    start(sheet, headers, len(tables), widths)
+    sheet.append(header_cells(sheet, headers))
+    for name, table, summary in zip(names, tables, summaries, strict=True):
+        sheet.append([name, table.file, table.number + 1, table.project, table.unit, table.year, *_summary_values(summary, with_decisions, categories)])
+    total_row = []
+    for value in ["合计", f"{len({t.file for t in tables})} 个文件", f"{len(tables)} 张表", None, None, None,
+                  *_summary_values(total, with_decisions, categories)]:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        total_row.append(cell)
+    sheet.append(total_row)
+    sheet.append([])
+    sheet.append([_bold(sheet, "无法读取的行", bold)])
+    unreadable = [(name, item) for name, summary in zip(names, summaries, strict=True) for item in summary.unreadable]
+    if unreadable:
+        sheet.append(header_cells(sheet, ["工作表", "表内第几行", "原因"]))
+        for name, item in unreadable:
+            sheet.append([name, item["position"] + 1, read_error_zh(item["why"]) or read_issue_zh("no indicator name")])
+    else:
+        sheet.append(["无"])
+    sheet.append([])
+    sheet.append([_bold(sheet, "填色说明", bold)])
+    for key, (_, meaning) in FILLS.items():
+        if key == "decided" and not with_decisions:
+            continue
+        cell = WriteOnlyCell(sheet, value="")
+        cell.fill = fills[key]
+        sheet.append([cell, meaning])
+    if about:
+        sheet.append([])
+        for key, value in about.items():
+            sheet.append([_bold(sheet, key, bold), value])
+
+
+def _bold(sheet, value, bold):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = bold
+    return cell
+
+
+def annotated_csv(tables: list[IndicatorTable], decisions: Mapping[tuple[int, int], Decision] | None = None,
+                  taxonomy: Taxonomy | None = None) -> bytes:
+    """All tables in one CSV with the workbook's Chinese columns (来源文件, 表序号, 所属项目 first), UTF-8 with BOM."""
+    taxonomy = taxonomy or load_taxonomy()
+    with_decisions = decisions is not None
+    header_maps = [input_headers(t.input_columns, taxonomy) for t in tables]
+    inputs: list[str] = []
+    for mapping in header_maps:
+        inputs.extend(h for h in mapping.values() if h not in inputs)
+    headers = CSV_LEAD + PUBLISHED + inputs + ADDED + (DECIDED if with_decisions else [])
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    for index, (table, mapping) in enumerate(zip(tables, header_maps, strict=True)):
+        table_decisions = _table_decisions(decisions, index)
+        for position, record in enumerate(table.records):
+            row = display_row(record, mapping, table_decisions.get(position), with_decisions)
+            row.update(dict(zip(CSV_LEAD, [Cell(table.file), Cell(table.number + 1), Cell(table.project)], strict=True)))
+            values = []
+            for header in headers:
+                value = row[header].value if header in row else None
+                values.append(f"{value:.0%}" if header == "置信度" and isinstance(value, float) else ("" if value is None else value))
+            writer.writerow(values)
+    return text.getvalue().encode("utf-8-sig")

@@ -1,0 +1,109 @@
+"""Every English message a reviewer could meet has Chinese: each branch of its source is walked, so a changed text fails here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from service.review.texts import (
+    UNTRANSLATED,
+    read_error_zh,
+    read_issue_zh,
+    review_reason_zh,
+    target_problem,
+    target_warning_zh,
+    yes_no,
+)
+from training.domain.targets import Target, parse_target, target_weakness
+from training.model.review import ReviewPolicy, name_problems
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def assert_chinese(text: str) -> None:
+    assert text and not text.startswith(UNTRANSLATED), text
+    assert not _LATIN_WORD.search(text), text
+
+
+@pytest.mark.parametrize("name", ["", "rate", "123", "率", "为进一步提高全民科学素质，组织开展各类科普活动并覆盖全县城乡居民群众"])
+def test_every_name_problem_has_chinese(name):
+    problems = name_problems(name)
+    assert problems
+    for problem in problems:
+        assert_chinese(review_reason_zh(problem))
+
+
+def test_policy_reasons_have_chinese_with_their_figures():
+    reasons = ReviewPolicy().reasons(confidence=0.41, margin=0.05)
+    assert [review_reason_zh(r) for r in reasons] == ["置信度低（0.41 < 0.6）", "备选类别很接近（差距 0.05 < 0.2）"]
+
+
+@pytest.mark.parametrize(("target", "code", "group"), [
+    (Target(kind="empty"), "missing", "missing"),
+    (parse_target("有所提高"), "vague", "vague"),
+    (parse_target("合规"), "qualitative", "unmeasurable"),
+    (parse_target("1", "1=及时；2=不及时"), "coded", "unmeasurable"),
+    (parse_target("见附件说明"), "unparsed", "unmeasurable"),
+    (Target(kind="quantitative", value=95.0, unit="%", text="95%"), "no_operator", "unmeasurable"),
+    (Target(kind="quantitative", operator="≥", value=90.0, text="≥90"), "no_unit", "unmeasurable"),
+])
+def test_every_target_weakness_has_chinese(target, code, group):
+    warning = target_weakness(target)
+    assert warning, target
+    problem = target_problem(warning)
+    assert (problem.code, problem.group) == (code, group)
+    assert_chinese(target_warning_zh(warning))
+
+
+def test_coded_target_names_its_meaning():
+    warning = target_weakness(parse_target("1", "1=及时；2=不及时"))
+    assert "“及时”" in target_warning_zh(warning)
+
+
+def test_measurable_target_has_no_problem():
+    assert target_weakness(parse_target("≥95%")) is None and target_problem(None) is None and target_warning_zh(None) is None
+
+
+@pytest.mark.parametrize(("issue", "expected"), [
+    ("no indicator name (三级指标 is empty)", "没有指标名称（三级指标为空）"),
+    ("no indicator name (level3 is empty)", "没有指标名称（三级指标为空）"),
+    ("target not understood: '见附件'", "指标值无法识别：见附件"),
+    ("label not in taxonomy: '影响力目标' / None", "标签不在标准指标体系中：影响力目标 / （空）"),
+    ("line 3: invalid JSON (Expecting value: line 1 column 1 (char 0))", "第 3 行不是有效的 JSON"),
+    ("name continued on the next row and joined: '科普' + '活动次数' (guessed)", "指标名称跨行，已合并：科普 + 活动次数（推测）"),
+])
+def test_read_issues_have_chinese(issue, expected):
+    assert read_issue_zh(issue) == expected
+
+
+def test_every_reader_issue_text_in_the_code_is_translated():
+    """The readers' literal issue texts, as the source writes them, all translate (no 其他： fallback)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3] / "training" / "readers"
+    literals = []
+    for path in root.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        literals += re.findall(r'issues\.append\(f?"([^"]+)"\)', source)
+        literals += re.findall(r'guessed_columns = "([^"]+)"', source)
+        literals += re.findall(r'previous\.issues\.append\(f"([^"]+)"\)', source)
+    assert len(literals) >= 7
+    for literal in literals:
+        sample = re.sub(r"\{[^}]*!r\}", "'x'", literal)
+        sample = re.sub(r"\{[^}]*\}", "1", sample)
+        assert not read_issue_zh(sample).startswith(UNTRANSLATED), literal
+
+
+def test_joined_issues_split_where_issues_start_not_inside_a_quoted_cell():
+    joined = "target not understood: '按月; 按季' ; no indicator name (三级指标 is empty)".replace("' ;", "';")
+    assert read_error_zh(joined) == "指标值无法识别：按月; 按季；没有指标名称（三级指标为空）"
+    assert read_error_zh(None) is None
+
+
+def test_unknown_text_is_shown_not_hidden():
+    assert read_issue_zh("something new") == f"{UNTRANSLATED}something new"
+
+
+def test_yes_no():
+    assert (yes_no(True), yes_no(False), yes_no(None)) == ("是", "否", "")
