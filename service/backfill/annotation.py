@@ -3,6 +3,15 @@
 ``parse_file`` runs where files are read (in-process, or a Ray task);
 ``FileAnnotator`` where the model is (in-process, or one per Ray actor). Both
 engines call exactly these, so their rows are the same.
+
+Two things would otherwise make a row depend on where it was annotated:
+the int8 encoder's batches (see ``encoding.py``: each file is encoded on its
+own) and the BLAS thread count. The nearest-neighbour votes order equally
+similar references by float rounding, which changes with the number of BLAS
+threads: measured on the test archive, 2 of 30 rows' confidences differed in
+the 4th decimal between 1 and 2 threads. Annotation therefore runs with BLAS
+on one thread everywhere (a Ray actor has one CPU anyway); the encoder's own
+torch threads are not affected.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+from threadpoolctl import ThreadpoolController
 
 from service.backfill.encoding import EncoderSpec
 from service.backfill.output import to_table
@@ -111,18 +121,20 @@ class FileAnnotator:
         if loaded.metadata.get("version") != model.version:
             raise BundleError(f"{model.bundle} holds model {loaded.metadata.get('version')}, the job uses {model.version}")
         self.predictor = Predictor(loaded, taxonomy)
+        self.threadpools = ThreadpoolController()
 
     @property
     def version(self) -> str:
         return self.predictor.version
 
     def annotate(self, parsed: ParsedFile) -> FileResult:
-        """Every row of a readable file annotated (``service.bulk.annotate``), one table row per input row, in order."""
+        """Every row of a readable file annotated (``service.bulk.annotate``, BLAS on one thread), one table row per input row, in order."""
         if parsed.error is not None:
             return FileResult(parsed.path, parsed.hash, error=parsed.error, read_seconds=parsed.read_seconds)
         start = time.perf_counter()
         self.encoder.reset()
-        records = annotate(parsed.rows, self.predictor, self.model.framework)
+        with self.threadpools.limit(limits=1, user_api="blas"):
+            records = annotate(parsed.rows, self.predictor, self.model.framework)
         self.encoder.reset()
         table = to_table(parsed.path, parsed.rows, records, self.model.version)
         return FileResult(parsed.path, parsed.hash, table=table, stats=summarize(records), tables=parsed.tables,

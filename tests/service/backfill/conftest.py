@@ -1,25 +1,19 @@
-"""Fixtures for the backfill tests: a writable copy of the fake-encoder models folder, the archive, the fake encoder spec."""
+"""Fixtures for the backfill tests: a writable copy of the fake-encoder models folder and the archive of tables."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from service.backfill.encoding import EncoderSpec
 from tests.service.backfill.archive import make_archive
-
-FAKE_SPEC = EncoderSpec("tests.fakes:HashingEncoder")
-"""The hashing encoder, built by name in whatever process annotates (a Ray actor included)."""
+from tests.service.backfill.helpers import copy_models
 
 
 @pytest.fixture
 def models_root(tmp_path, fake_models_root) -> Path:
-    """A copy of the fake-encoder models folder (``current`` link included) that a test may promote in."""
-    root = tmp_path / "models"
-    shutil.copytree(fake_models_root, root, symlinks=True)
-    return root
+    """A copy of the fake-encoder models folder that a test may promote in."""
+    return copy_models(fake_models_root, tmp_path / "models")
 
 
 @pytest.fixture(scope="session")

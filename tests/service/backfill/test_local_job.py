@@ -8,12 +8,13 @@ import shutil
 
 import openpyxl
 import pytest
+from threadpoolctl import threadpool_limits
 
 from service.backfill import BackfillError, run_backfill
 from service.backfill.inputs import content_hash
 from service.backfill.output import part_path, read_rows
 from service.bulk import OUTPUT_COLUMNS, annotate
-from tests.service.backfill.conftest import FAKE_SPEC
+from tests.service.backfill.helpers import FAKE_SPEC
 from training.lifecycle.bundle import current_version, promote
 from training.readers import read_file
 
@@ -46,7 +47,8 @@ def test_every_row_of_every_readable_file_once_with_provenance(finished, archive
         assert list(zip(mine.table, mine.row, strict=True)) == [(r.table, r.row) for r in rows]
         assert [json.loads(cells) for cells in mine.input] == [{str(k): v for k, v in r.input.items()} for r in rows]
         # the same annotations as `zhibiao classify` of the file (service.bulk.annotate with the same model)
-        expected = annotate(rows, fake_predictor)
+        with threadpool_limits(limits=1, user_api="blas"):  # as the backfill annotates (see service/backfill/annotation.py)
+            expected = annotate(rows, fake_predictor)
         for column in ("pred_level1", "pred_level2", "confidence", "needs_review", "label_disagrees", "suggested_target", "target_warning", "error"):
             assert [None if v != v else v for v in mine[column]] == [r[column] for r in expected], (role, column)
         assert [[dict(a) for a in alts] for alts in mine.alternatives] == [r["alternatives"] for r in expected]
