@@ -64,11 +64,16 @@ class ParsedFile:
     tables: int = 0
     error: dict | None = None
     read_seconds: float = 0.0
+    read_cpu_seconds: float = 0.0
 
 
 @dataclass
 class FileResult:
-    """A finished file: its annotated rows as an Arrow ``table`` and their ``stats`` (``service.bulk.summarize``), or ``error``."""
+    """A finished file: its annotated rows as an Arrow ``table`` and their ``stats`` (``service.bulk.summarize``), or ``error``.
+
+    Timings: wall seconds and CPU seconds (``time.process_time`` of the process
+    that did the work, all its threads) of reading and of annotating.
+    """
 
     path: str
     hash: str
@@ -78,6 +83,8 @@ class FileResult:
     error: dict | None = None
     read_seconds: float = 0.0
     annotate_seconds: float = 0.0
+    read_cpu_seconds: float = 0.0
+    annotate_cpu_seconds: float = 0.0
 
     @property
     def rows(self) -> int:
@@ -91,16 +98,17 @@ def parse_file(item: WorkItem, taxonomy: Taxonomy, limits: ReadLimits) -> Parsed
     exception from a reader becomes ``READER_FAILED`` with the exception's
     type and message, so one bad file never stops a job of thousands.
     """
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         result = read_file(item.path, taxonomy, data=item.data, limits=limits)
+        parsed = ParsedFile(item.path, item.hash, rows=result.rows, tables=result.tables)
     except ReadError as error:
-        return ParsedFile(item.path, item.hash, error=error.as_dict(), read_seconds=time.perf_counter() - start)
+        parsed = ParsedFile(item.path, item.hash, error=error.as_dict())
     except Exception as error:  # a reader bug must not stop the job; the file is listed with what happened
         message = f"{Path(item.path).name}: the reader failed ({type(error).__name__}: {' '.join(str(error).split())})"
-        return ParsedFile(item.path, item.hash, error={"code": READER_FAILED, "message": message, "message_zh": f"{Path(item.path).name}：读取程序出错"},
-                          read_seconds=time.perf_counter() - start)
-    return ParsedFile(item.path, item.hash, rows=result.rows, tables=result.tables, read_seconds=time.perf_counter() - start)
+        parsed = ParsedFile(item.path, item.hash, error={"code": READER_FAILED, "message": message, "message_zh": f"{Path(item.path).name}：读取程序出错"})
+    parsed.read_seconds, parsed.read_cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    return parsed
 
 
 class FileAnnotator:
@@ -130,12 +138,13 @@ class FileAnnotator:
     def annotate(self, parsed: ParsedFile) -> FileResult:
         """Every row of a readable file annotated (``service.bulk.annotate``, BLAS on one thread), one table row per input row, in order."""
         if parsed.error is not None:
-            return FileResult(parsed.path, parsed.hash, error=parsed.error, read_seconds=parsed.read_seconds)
-        start = time.perf_counter()
+            return FileResult(parsed.path, parsed.hash, error=parsed.error, read_seconds=parsed.read_seconds, read_cpu_seconds=parsed.read_cpu_seconds)
+        start, cpu = time.perf_counter(), time.process_time()
         self.encoder.reset()
         with self.threadpools.limit(limits=1, user_api="blas"):
             records = annotate(parsed.rows, self.predictor, self.model.framework)
         self.encoder.reset()
         table = to_table(parsed.path, parsed.rows, records, self.model.version)
         return FileResult(parsed.path, parsed.hash, table=table, stats=summarize(records), tables=parsed.tables,
-                          read_seconds=parsed.read_seconds, annotate_seconds=time.perf_counter() - start)
+                          read_seconds=parsed.read_seconds, annotate_seconds=time.perf_counter() - start,
+                          read_cpu_seconds=parsed.read_cpu_seconds, annotate_cpu_seconds=time.process_time() - cpu)

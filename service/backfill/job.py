@@ -56,7 +56,12 @@ class _Silent:
 
 @dataclass
 class BackfillResult:
-    """What one run did (counts of this run; ``summary`` covers the whole output folder, earlier runs included)."""
+    """What one run did (counts of this run; ``summary`` covers the whole output folder, earlier runs included).
+
+    ``seconds`` is the whole run, ``startup_seconds`` the part before the first
+    file (Ray starting, models loading); ``worker_stats`` has one entry per
+    annotating process (``rows``, ``busy_seconds``, ``cpu_seconds``, ``peak_rss_mb``).
+    """
 
     outdir: Path
     engine: str
@@ -68,6 +73,8 @@ class BackfillResult:
     skipped: int = 0
     rows: int = 0
     seconds: float = 0.0
+    startup_seconds: float = 0.0
+    worker_stats: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
 
     @property
@@ -193,7 +200,8 @@ def run_backfill(inputs: Iterable[str | Path], outdir: str | Path, engine: str =
 
     def record(done: FileResult) -> None:
         entry = {"hash": done.hash, "path": done.path, "model_version": version,
-                 "read_seconds": round(done.read_seconds, 4), "annotate_seconds": round(done.annotate_seconds, 4)}
+                 "read_seconds": round(done.read_seconds, 4), "annotate_seconds": round(done.annotate_seconds, 4),
+                 "read_cpu_seconds": round(done.read_cpu_seconds, 4), "annotate_cpu_seconds": round(done.annotate_cpu_seconds, 4)}
         if done.error is not None:
             manifest.add({**entry, "status": "unreadable", "error": done.error})
             result.unreadable += 1
@@ -213,11 +221,13 @@ def run_backfill(inputs: Iterable[str | Path], outdir: str | Path, engine: str =
             runner.start()
         except Exception as error:  # BundleError, EncoderMissing, a cluster that cannot be reached: one line
             raise BackfillError(f"cannot start the {engine} engine: {error}") from None
+        result.startup_seconds = time.perf_counter() - started
         for done in runner.process(items()):
             record(done)
     finally:
         runner.close()
         progress.close()
+    result.worker_stats = runner.worker_stats
     result.seconds = time.perf_counter() - started
     manifest.add_run({"engine": engine, "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "files": result.files,
                       "done": result.done, "unreadable": result.unreadable, "duplicates": result.duplicates, "skipped": result.skipped,

@@ -42,7 +42,7 @@ def _parse(item: WorkItem, taxonomy: Taxonomy, limits: ReadLimits) -> tuple[dict
     """``parse_file`` as a task: (``{"path", "hash", "rows", "tables", "error", "read_seconds"}``, the rows)."""
     parsed = parse_file(item, taxonomy, limits)
     meta = {"path": parsed.path, "hash": parsed.hash, "rows": len(parsed.rows), "tables": parsed.tables, "error": parsed.error,
-            "read_seconds": parsed.read_seconds}
+            "read_seconds": parsed.read_seconds, "read_cpu_seconds": parsed.read_cpu_seconds}
     return meta, parsed.rows
 
 
@@ -54,6 +54,7 @@ class _Annotator:
         self.annotator = FileAnnotator(model, taxonomy)
         self.rows = 0
         self.busy_seconds = 0.0
+        self.cpu_seconds = 0.0
 
     def version(self) -> str:
         return self.annotator.version
@@ -63,15 +64,18 @@ class _Annotator:
         start = time.perf_counter()
         results = []
         for meta, (rows_ref,) in units:
-            parsed = ParsedFile(meta["path"], meta["hash"], rows=ray.get(rows_ref), tables=meta["tables"], read_seconds=meta["read_seconds"])
-            results.append(self.annotator.annotate(parsed))
+            parsed = ParsedFile(meta["path"], meta["hash"], rows=ray.get(rows_ref), tables=meta["tables"], read_seconds=meta["read_seconds"],
+                                read_cpu_seconds=meta["read_cpu_seconds"])
+            result = self.annotator.annotate(parsed)
+            results.append(result)
             self.rows += len(parsed.rows)
+            self.cpu_seconds += result.annotate_cpu_seconds
         self.busy_seconds += time.perf_counter() - start
         return results
 
     def stats(self) -> dict:
-        """Rows annotated, seconds spent annotating, and peak resident memory of this actor's process (MiB)."""
-        return {"rows": self.rows, "busy_seconds": self.busy_seconds,
+        """Rows annotated, wall and CPU seconds spent annotating, and peak resident memory of this actor's process (MiB)."""
+        return {"rows": self.rows, "busy_seconds": self.busy_seconds, "cpu_seconds": self.cpu_seconds,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -99,7 +103,7 @@ class RayEngine:
         self.address = address
         self.object_store_mb = object_store_mb
         self.actors: list = []
-        self.actor_stats: list[dict] = []
+        self.worker_stats: list[dict] = []
         self._started_ray = False
 
     def start(self) -> None:
@@ -156,7 +160,8 @@ class RayEngine:
                     rows_ref = reads.pop(ref)
                     meta = ray.get(ref)
                     if meta["error"] is not None:
-                        yield FileResult(meta["path"], meta["hash"], error=meta["error"], read_seconds=meta["read_seconds"])
+                        yield FileResult(meta["path"], meta["hash"], error=meta["error"], read_seconds=meta["read_seconds"],
+                                         read_cpu_seconds=meta["read_cpu_seconds"])
                     else:
                         waiting.append((meta, [rows_ref]))
                         waiting_rows += meta["rows"]
@@ -165,12 +170,12 @@ class RayEngine:
                     yield from ray.get(ref)
 
     def close(self) -> None:
-        """Collect the actors' figures (``actor_stats``), end them, and stop the local instance this engine started."""
+        """Collect the actors' figures (``worker_stats``), end them, and stop the local instance this engine started."""
         if self.actors and ray.is_initialized():
             try:
-                self.actor_stats = ray.get([actor.stats.remote() for actor in self.actors], timeout=30)
+                self.worker_stats = ray.get([actor.stats.remote() for actor in self.actors], timeout=30)
             except Exception:  # a dead actor has no figures; closing goes on
-                self.actor_stats = []
+                self.worker_stats = []
             for actor in self.actors:
                 ray.kill(actor)
         self.actors = []
