@@ -66,3 +66,14 @@ def test_bad_inputs_and_foreign_folders_are_one_line_errors(tmp_path, archive, f
     (tmp_path / "taken" / "notes.txt").write_text("mine", encoding="utf-8")
     assert main(["backfill", str(archive[0]), "-o", str(tmp_path / "taken")]) == 2
     assert "holds no backfill job" in capsys.readouterr().err
+
+
+def test_ray_address_comes_from_the_settings(monkeypatch):
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:6379")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().ray_address == "127.0.0.1:6379"
+    finally:
+        monkeypatch.delenv("RAY_ADDRESS")
+        get_settings.cache_clear()
+    assert get_settings().ray_address is None
