@@ -82,6 +82,12 @@ class BackfillResult:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
+def one_line(error: BaseException) -> str:
+    """The last line of an error's message (Ray wraps a worker's error in its traceback), or its type name."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[-1] if lines else type(error).__name__
+
+
 def resolve_model(models_root: Path, version: str | None) -> tuple[Path, str]:
     """The bundle folder and version to use: ``version`` (a job's own) or what ``current`` points at now.
 
@@ -220,10 +226,14 @@ def run_backfill(inputs: Iterable[str | Path], outdir: str | Path, engine: str =
         try:
             runner.start()
         except Exception as error:  # BundleError, EncoderMissing, a cluster that cannot be reached: one line
-            raise BackfillError(f"cannot start the {engine} engine: {error}") from None
+            raise BackfillError(f"cannot start the {engine} engine: {one_line(error)}") from None
         result.startup_seconds = time.perf_counter() - started
-        for done in runner.process(items()):
-            record(done)
+        try:
+            for done in runner.process(items()):
+                record(done)
+        except Exception as error:  # a worker lost for good, a full disk: what is recorded stays, a rerun continues
+            raise BackfillError(f"the job stopped after {result.done + result.unreadable} files ({one_line(error)}); "
+                                "run the same command again to continue") from None
     finally:
         runner.close()
         progress.close()

@@ -172,3 +172,27 @@ def test_jobs_that_cannot_start_say_why(tmp_path, archive, models_root):
         backfill([folder], tmp_path / "out", tmp_path / "no-models")
     with pytest.raises(BackfillError, match="unknown engine"):
         backfill([folder], tmp_path / "out2", models_root, engine="spark")
+
+
+def test_a_failure_inside_the_engine_keeps_what_is_recorded_and_says_rerun(tmp_path, archive, models_root, monkeypatch):
+    from service.backfill import annotation
+
+    folder, _files = archive
+    real = annotation.FileAnnotator.annotate
+    calls = []
+
+    def fail_on_the_third(self, parsed):
+        calls.append(parsed.path)
+        if len(calls) == 3:
+            raise RuntimeError("worker lost\n  (second line of a wrapped traceback)\nray.exceptions.ActorDiedError: the actor died")
+        return real(self, parsed)
+
+    monkeypatch.setattr(annotation.FileAnnotator, "annotate", fail_on_the_third)
+    with pytest.raises(BackfillError) as raised:
+        backfill([folder], tmp_path / "out", models_root)
+    assert str(raised.value) == ("the job stopped after 2 files (ray.exceptions.ActorDiedError: the actor died); "
+                                 "run the same command again to continue")
+    monkeypatch.setattr(annotation.FileAnnotator, "annotate", real)
+    again = backfill([folder], tmp_path / "out", models_root)
+    assert (again.skipped, again.done, again.unreadable) == (3, 2, 2)  # 2 files and 1 duplicate were recorded before the failure
+    assert again.summary["files"] == {"distinct": 6, "done": 4, "unreadable": 2, "duplicates": 2}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.backfill import run_backfill
+from service.backfill import BackfillError, run_backfill
+from service.backfill.encoding import EncoderSpec
 from service.backfill.output import read_rows
 from tests.service.backfill.helpers import FAKE_SPEC
 from training.readers import read_file
@@ -30,6 +31,12 @@ def test_ray_matches_local_row_for_row(tmp_path, archive, fake_models_root):
     assert mine.equals(theirs)
     assert comparable(ray_run.summary) == comparable(local.summary)
     assert {d["path"] for d in ray_run.summary["duplicate_files"]} == {str(files["copy_xlsx"]), str(files["copy_csv"])}
-    # a rerun on Ray skips everything without starting work twice
-    again = run_backfill([folder], tmp_path / "ray", engine="ray", workers=1, models_root=fake_models_root, encoder=FAKE_SPEC)
-    assert (again.done, again.skipped) == (0, 8) and len(read_rows(tmp_path / "ray")) == local.rows
+
+
+def test_actors_that_cannot_load_the_model_stop_the_job_with_one_line(tmp_path, archive, fake_models_root):
+    other = EncoderSpec("tests.fakes:HashingEncoder", {"fingerprint": "another-encoder"})
+    with pytest.raises(BackfillError) as raised:
+        run_backfill([archive[0]], tmp_path / "out", engine="ray", workers=1, models_root=fake_models_root, encoder=other)
+    message = str(raised.value)
+    assert "\n" not in message and "cannot start the ray engine" in message and "another-encoder" in message
+    assert not list((tmp_path / "out").glob("rows/*"))
