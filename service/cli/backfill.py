@@ -19,6 +19,8 @@ def cmd_backfill(args: argparse.Namespace, encoder=None) -> int:
 
     if args.engine == "local" and (args.address or args.workers or args.batch_size):
         raise CliError("--address, --workers and --batch-size are options of --engine ray")
+    if any(value is not None and value < 1 for value in (args.workers, args.batch_size)):
+        raise CliError("--workers and --batch-size must be at least 1")
     if args.engine == "ray" and importlib.util.find_spec("ray") is None:
         raise CliError(INSTALL_HINT)
     try:

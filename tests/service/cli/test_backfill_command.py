@@ -53,6 +53,7 @@ def test_without_ray_the_command_says_how_to_install_it(tmp_path, archive, monke
 @pytest.mark.parametrize(("args", "words"), [
     (["--workers", "3"], "options of --engine ray"),
     (["--address", "127.0.0.1:6379"], "options of --engine ray"),
+    (["--engine", "ray", "--workers", "0"], "at least 1"),
 ])
 def test_ray_options_with_the_local_engine_are_an_error(tmp_path, archive, args, words, capsys):
     assert main(["backfill", str(archive[0]), "-o", str(tmp_path / "out"), *args]) == 2
