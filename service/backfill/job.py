@@ -140,6 +140,8 @@ def run_backfill(inputs: Iterable[str | Path], outdir: str | Path, engine: str =
     """
     from training.settings import get_settings
 
+    if engine not in ENGINES:
+        raise BackfillError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     settings = get_settings()
     started = time.perf_counter()
     outdir = Path(outdir)

@@ -172,6 +172,7 @@ def test_jobs_that_cannot_start_say_why(tmp_path, archive, models_root):
         backfill([folder], tmp_path / "out", tmp_path / "no-models")
     with pytest.raises(BackfillError, match="unknown engine"):
         backfill([folder], tmp_path / "out2", models_root, engine="spark")
+    assert not (tmp_path / "out2").exists()
 
 
 def test_a_failure_inside_the_engine_keeps_what_is_recorded_and_says_rerun(tmp_path, archive, models_root, monkeypatch):
