@@ -9,7 +9,7 @@ ZB := $(VENV)/bin/zhibiao
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
-	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	$(VENV)/bin/pip install --quiet -e ".[dev,distributed]"
 	touch $@
 
 ## system: Debian packages the pictures and browser tests need (CJK font, Chromium + driver), when missing

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     read_max_expanded_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="uncompressed size of an xlsx/docx archive")
     read_max_pdf_pages: int = Field(default=200, ge=1, description="pages of one PDF")
     read_time_budget_seconds: float = Field(default=30.0, gt=0, description="wall time for reading one file")
+
+    # bulk backfill of many files (service.backfill, `zhibiao backfill`)
+    backfill_workers: int = Field(default=2, ge=1, description="annotating actors of a Ray backfill (each loads the model once, 1 CPU)")
+    backfill_batch_rows: int = Field(default=2000, ge=1, description="rows handed to an actor at once; whole files, never split")
+    backfill_object_store_mb: int = Field(default=256, ge=80, description="object store of the local Ray instance a backfill starts")
+    ray_address: str | None = Field(default=None, validation_alias=AliasChoices("ZHIBIAO_RAY_ADDRESS", "RAY_ADDRESS"),
+                                    description="an existing Ray cluster to join (RAY_ADDRESS as Ray reads it); default: start a local instance")
 
     # HTTP API
     max_items: int = Field(default=256, ge=1)

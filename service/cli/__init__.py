@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from service.cli import data, lifecycle, model, serve
+from service.cli import backfill, data, lifecycle, model, serve
 from service.cli.common import EXIT_USAGE, CliError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhibiao", description="Budget performance indicators: read, classify, suggest, serve.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (data, model, lifecycle, serve):
+    for group in (data, model, lifecycle, serve, backfill):
         group.register(sub)
     return parser
 
