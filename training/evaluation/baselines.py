@@ -34,7 +34,7 @@ def tfidf_logistic(C: float = 8.0) -> Pipeline:
     with routing():
         return make_pipeline(
             ColumnTransformer([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), "name")]),
-            LogisticRegression(C=C, max_iter=3000).set_fit_request(sample_weight=True),
+            LogisticRegression(C=C, solver="newton-cg", max_iter=1000).set_fit_request(sample_weight=True),
         )
 
 

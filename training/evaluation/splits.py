@@ -9,7 +9,7 @@ part. Works wherever scikit-learn takes a ``cv`` (``cross_validate``,
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import BaseCrossValidator, GroupKFold
+from sklearn.model_selection import BaseCrossValidator
 
 from training.model.dataset import TRAIN_ONLY_PREFIX
 
@@ -17,6 +17,11 @@ from training.model.dataset import TRAIN_ONLY_PREFIX
 class TrainOnlyGroupKFold(BaseCrossValidator):
     """K folds over whole groups; groups starting with ``train_only_prefix`` stay in every training part.
 
+    Groups are dealt to folds largest first, each to the fold with the fewest
+    so far (as ``GroupKFold`` does), where a group's size is its number of
+    distinct names when ``X`` has a ``name`` column: the folds are then the same
+    whether or not the rows come with name-only copies or weighted duplicates,
+    so differently prepared data of one corpus is scored on the same folds.
     ``split(X, y, groups)`` yields ``(train, test)`` index arrays. Raises
     ``ValueError`` without groups or with fewer held-out groups than ``n_splits``.
     """
@@ -37,10 +42,21 @@ class TrainOnlyGroupKFold(BaseCrossValidator):
         train_only = np.array([str(g).startswith(self.train_only_prefix) for g in groups])
         held = np.flatnonzero(~train_only)
         always = np.flatnonzero(train_only)
-        if len(set(groups[held])) < self.n_splits:
-            raise ValueError(f"{len(set(groups[held]))} groups to hold out, fewer than {self.n_splits} folds")
-        for train, test in GroupKFold(n_splits=self.n_splits).split(held, groups=groups[held]):
-            yield np.sort(np.concatenate([held[train], always])), held[test]
+        names = X["name"].to_numpy() if hasattr(X, "columns") and "name" in X.columns else np.arange(len(groups))
+        sizes: dict[str, set] = {}
+        for i in held:
+            sizes.setdefault(groups[i], set()).add(names[i])
+        if len(sizes) < self.n_splits:
+            raise ValueError(f"{len(sizes)} groups to hold out, fewer than {self.n_splits} folds")
+        fold_of, load = {}, [0] * self.n_splits
+        for group in sorted(sizes, key=lambda g: (-len(sizes[g]), str(g))):
+            fold = min(range(self.n_splits), key=lambda f: (load[f], f))
+            fold_of[group] = fold
+            load[fold] += len(sizes[group])
+        assigned = np.array([fold_of.get(g, -1) for g in groups])
+        for fold in range(self.n_splits):
+            test = held[assigned[held] == fold]
+            yield np.sort(np.concatenate([held[assigned[held] != fold], always])), test
 
     def _iter_test_indices(self, X=None, y=None, groups=None):  # required by the base class; split() is overridden
         raise NotImplementedError

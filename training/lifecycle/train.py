@@ -14,14 +14,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from training.domain.judgements import load_hard_cases
+import numpy as np
+
+from training.domain.judgements import acceptable_sets, load_hard_cases
 from training.domain.records import IndicatorRow
 from training.domain.taxonomy import load_taxonomy
 from training.evaluation.crossval import cross_validated
-from training.evaluation.metrics import calibration_metrics, classification_metrics
+from training.evaluation.metrics import acceptable_accuracy, calibration_metrics, classification_metrics
 from training.evaluation.splits import TrainOnlyGroupKFold
 from training.lifecycle import bundle as bundles
-from training.lifecycle.corpus import Corpus, load_corpus
+from training.lifecycle.corpus import Corpus, load_corpus, seed_sources
 from training.model.dataset import TrainingData, training_data
 from training.model.encoder import Encoder, make_encoder
 from training.model.pipeline import fit, make_classifier, recipe_params
@@ -55,11 +57,21 @@ def held_out_metrics(data: TrainingData, encoder: Encoder, params: dict, n_split
     taxonomy = load_taxonomy()
     result = cross_validated(make_classifier(encoder, **params), data, TrainOnlyGroupKFold(n_splits), progress=progress)
     truth = data.published[result.index]
+    rows = [data.rows[i] for i in result.index]
+    acceptable = acceptable_sets(rows, load_hard_cases())
+    seeds = seed_sources()
+    other = np.array([r.source not in seeds for r in rows])
     metrics: dict = {}
     for view in result.probabilities:
         predicted = result.predictions(view)
         figures = classification_metrics(truth, predicted, taxonomy)
         figures.pop("confusion")
+        figures["acceptable_accuracy"] = acceptable_accuracy(list(predicted), acceptable)
+        figures["other_publishers"] = {
+            "n": int(other.sum()),
+            "level2_accuracy": round(float(np.mean(predicted[other] == truth[other])), 4) if other.any() else None,
+            "acceptable_accuracy": acceptable_accuracy(list(predicted[other]), [a for a, o in zip(acceptable, other, strict=True) if o]),
+        }
         confidence = result.probabilities[view].max(axis=1)
         figures["calibration"] = calibration_metrics(confidence, predicted == truth)
         metrics[view] = figures

@@ -36,7 +36,16 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, proces
 from sklearn.utils.validation import check_is_fitted
 
 from training.domain.records import Indicator
-from training.model.features import JiebaWords, KeywordCues, NameHead, NeighbourVotes, SentenceEmbedding, TargetForm, texts_of
+from training.model.features import (
+    JiebaWords,
+    KeywordCues,
+    MeasureCues,
+    NameHead,
+    NeighbourVotes,
+    SentenceEmbedding,
+    TargetForm,
+    texts_of,
+)
 
 FRAME_COLUMNS = ("name", "description", "target", "project")
 
@@ -44,7 +53,7 @@ FRAME_COLUMNS = ("name", "description", "target", "project")
 # (reports/evaluation.md says which values each outer fold chose).
 DEFAULT_PARAMS: dict = {
     "features__transformer_weights": {"chars": 1.0, "words": 1.0, "head": 1.0, "description": 0.5, "target": 1.0,
-                                      "keywords": 1.0, "embedding": 2.0, "neighbours": 2.0},
+                                      "keywords": 3.0, "measures": 3.0, "embedding": 2.0, "neighbours": 2.0},
     "classifier__estimator__estimator__C": 1.0,
     "classifier__estimator__estimator__class_weight": "balanced",
     "features__neighbours__n_neighbors": 20,
@@ -96,26 +105,43 @@ class DescriptionNgrams(BaseEstimator, TransformerMixin):
 
 
 class RareClassFilter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    """Fit ``estimator`` on the rows whose class has at least ``min_rows`` rows; the rarer classes are left out.
+    """Fit ``estimator`` on the rows of the classes it can learn; the others are left out and listed in ``dropped_classes_``.
 
-    A class seen once or twice cannot be learnt, and grouped calibration folds
-    need every class at least once per fold. Left-out classes are listed in
-    ``dropped_classes_`` and never predicted. Sample-aligned fit parameters
-    (``groups``) are routed to ``estimator`` and filtered with the rows.
+    A class is kept when it has at least ``min_rows`` rows and, when
+    ``estimator`` splits its input with a grouped ``cv`` (the calibration
+    folds of ``CalibratedClassifierCV``), appears in the training part of every
+    one of those folds: a fold model that never saw a class cannot calibrate
+    it. Left-out classes are never predicted. Sample-aligned fit parameters
+    (``groups``, ``sample_weight``) are routed to ``estimator`` and filtered with the rows.
     """
 
     def __init__(self, estimator=None, min_rows: int = 3) -> None:
         self.estimator = estimator
         self.min_rows = min_rows
 
+    def _learnable(self, y: np.ndarray, groups) -> set:
+        labels, counts = np.unique(y, return_counts=True)
+        kept = set(labels[counts >= self.min_rows])
+        cv = getattr(self.estimator, "cv", None)
+        if groups is not None and hasattr(cv, "split"):
+            for train, _ in cv.split(np.zeros(len(y)), y, np.asarray(groups)):
+                kept &= set(np.unique(y[train]))
+        return kept
+
     def fit(self, X, y, **fit_params):
         routed = process_routing(self, "fit", **fit_params)
         y = np.asarray(y)
-        labels, counts = np.unique(y, return_counts=True)
-        kept = set(labels[counts >= self.min_rows])
+        kept = self._learnable(y, fit_params.get("groups"))
+        for _ in range(3):  # leaving rows out moves the folds: check again on what remains
+            mask = np.isin(y, list(kept))
+            groups = fit_params.get("groups")
+            again = self._learnable(y[mask], None if groups is None else np.asarray(groups)[mask])
+            if again == kept:
+                break
+            kept = again
         if len(kept) < 2:
-            raise ValueError(f"fewer than two classes have {self.min_rows} or more rows")
-        self.dropped_classes_ = sorted(set(labels) - kept)
+            raise ValueError(f"fewer than two classes have {self.min_rows} or more rows in every calibration fold")
+        self.dropped_classes_ = sorted(set(np.unique(y)) - kept)
         mask = np.isin(y, list(kept))
         params = {k: np.asarray(v)[mask] if hasattr(v, "__len__") and len(v) == len(y) else v for k, v in routed.estimator.fit.items()}
         self.estimator_ = clone(self.estimator).fit(X[mask], y[mask], **params)
@@ -149,12 +175,13 @@ def make_classifier(encoder, **params) -> Pipeline:
                 ("description", DescriptionNgrams(), "description"),
                 ("target", TargetForm(), ["target"]),
                 ("keywords", KeywordCues(), "name"),
+                ("measures", MeasureCues(), "name"),
                 ("embedding", SentenceEmbedding(encoder), "name"),
                 ("neighbours", neighbours, "name"),
             ],
             sparse_threshold=1.0,
         )
-        linear = LogisticRegression(max_iter=3000).set_fit_request(sample_weight=True)
+        linear = LogisticRegression(solver="newton-cg", max_iter=1000).set_fit_request(sample_weight=True)
         calibrated = CalibratedClassifierCV(linear, method="temperature", cv=GroupKFold(n_splits=3)).set_fit_request(sample_weight=True)
         classifier = RareClassFilter(calibrated, min_rows=3)
         pipeline = Pipeline([("features", features), ("classifier", classifier)])

@@ -29,7 +29,7 @@ def test_default_recipe_is_a_pipeline_of_named_parts(fake_encoder):
     model = make_classifier(fake_encoder)
     assert [name for name, _ in model.steps] == ["features", "classifier"]
     parts = [name for name, _, _ in model.named_steps["features"].transformers]
-    assert parts == ["chars", "words", "head", "description", "target", "keywords", "embedding", "neighbours"]
+    assert parts == ["chars", "words", "head", "description", "target", "keywords", "measures", "embedding", "neighbours"]
     assert model.get_params()["classifier__estimator__estimator__C"] == DEFAULT_PARAMS["classifier__estimator__estimator__C"]
 
 
