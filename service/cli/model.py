@@ -76,18 +76,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predictor():
+def _predictor(encoder=None):
     from service.predictor import load_predictor
     from training.lifecycle.bundle import BundleError
     from training.model.encoder import EncoderMissing
 
     try:
-        return load_predictor()
+        return load_predictor(encoder=encoder)
     except (BundleError, EncoderMissing) as error:
         raise CliError(str(error)) from None
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from service import preload
+    from training.model.encoder import DiskCachedEncoder
+
+    encoder = DiskCachedEncoder(preload.start())  # loads while the rest is imported; names seen before come from disk
     from tqdm import tqdm
 
     from service.bulk import check_output_path, classify_file, write_output
@@ -98,7 +102,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             check_output_path(Path(args.output))
         except ValueError as error:
             raise CliError(str(error)) from None
-    predictor = _predictor()
+    predictor = _predictor(encoder)
     records = []
     for file in args.files:
         with tqdm(desc=f"classifying {Path(file).name}", unit="row", disable=not sys.stderr.isatty()) as bar:
@@ -119,9 +123,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from service import preload
+
+    encoder = preload.start()
     from training.domain.records import Indicator
 
-    predictor = _predictor()
+    predictor = _predictor(encoder)
     if args.project:
         print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k or 12, year=args.year))
     else:

