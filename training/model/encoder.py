@@ -284,7 +284,7 @@ class OnnxEncoder(CachingEncoder):
     backend = "onnx"
 
     def __init__(self, path: str | Path | None = None, threads: int | None = None, cache_size: int | None = None,
-                 batch_tokens: int = 4096) -> None:
+                 batch_tokens: int = 1024) -> None:
         super().__init__(cache_size)
         self.path = Path(path) if path else None
         self.threads = threads
