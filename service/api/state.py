@@ -15,7 +15,7 @@ from pathlib import Path
 from service.predictor import Predictor, load_predictor
 from training.domain.records import Indicator
 from training.lifecycle import bundle as bundles
-from training.model.encoder import Encoder, SentenceEncoder
+from training.model.encoder import Encoder, local_encoder
 
 log = logging.getLogger("zhibiao.model")
 
@@ -52,7 +52,7 @@ class ModelHolder:
                     return {"changed": False, "version": version}
                 started = time.perf_counter()
                 if self.encoder is None:
-                    self.encoder = SentenceEncoder()
+                    self.encoder = local_encoder()
                 predictor = load_predictor(bundles.current_bundle(self.models_dir), encoder=self.encoder)
                 predictor.classify([Indicator(name="预算执行率")])  # warm up
                 self.current = predictor

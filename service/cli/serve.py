@@ -8,14 +8,19 @@ import argparse
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
+    from service import preload
+
+    encoder = preload.start()  # the encoder's session and jieba load while the app is imported
     import uvicorn
 
     from service.api.main import create_app
+    from service.api.state import ModelHolder
     from training.settings import get_settings
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level, access_log=False)
+    holder = ModelHolder(settings.models_dir, encoder, settings.reload_interval_seconds)
+    uvicorn.run(create_app(settings, holder), host=args.host, port=args.port, log_level=settings.log_level, access_log=False)
     return 0
 
 

@@ -58,3 +58,26 @@ def test_upload_is_annotated_in_memory(fake_predictor, table):
     assert annotated.summary["targets"] == {"missing": 1, "vague": 1, "unmeasurable": 0}
     assert len(annotated.tables) == 1 and annotated.tables[0].records == annotated.records
     assert load_workbook(io.BytesIO(render(annotated.tables, "xlsx"))).worksheets[1].max_row == 4
+
+
+def test_repeated_rows_are_classified_once_and_every_row_keeps_its_own_record(fake_predictor, monkeypatch):
+    """Tables repeat whole rows; annotate classifies each distinct input once (the pipeline reads no project)."""
+    from service.bulk import annotate
+    from training.domain.records import IndicatorRow
+    from training.domain.targets import parse_target
+
+    def row(number: int, name: str, target: str, project: str) -> IndicatorRow:
+        return IndicatorRow(source="t.xlsx", table=0, row=number, doc="d", level3=name, level1_raw="产出指标", level2_raw="质量指标",
+                            target_raw=target, target=parse_target(target), project=project)
+
+    rows = [row(1, "资金拨付及时率", "=100%", "甲"), row(2, "资金拨付及时率", "=100%", "乙"), row(3, "资金拨付及时率", "较好", "丙"),
+            row(4, "培训人次", "≥800人次", "甲")]
+    seen = []
+    original = fake_predictor.classify
+    monkeypatch.setattr(fake_predictor, "classify", lambda indicators, *a, **k: seen.extend(i.name for i in indicators) or original(indicators, *a, **k))
+    records = annotate(rows, fake_predictor)
+    assert sorted(seen) == ["培训人次", "资金拨付及时率", "资金拨付及时率"]  # rows 1 and 2 are one input
+    assert [r["row"] for r in records] == [1, 2, 3, 4]
+    assert records[0]["pred_level2"] == records[1]["pred_level2"] and records[0] is not records[1]
+    assert records[2]["target_warning"] and not records[0]["target_warning"]  # the target advice is per row
+    assert "project" not in str(fake_predictor.model.named_steps["features"].transformers)  # what makes the dedupe safe

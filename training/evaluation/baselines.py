@@ -41,13 +41,15 @@ def tfidf_logistic(C: float = 8.0) -> Pipeline:
 class KeywordRules(ClassifierMixin, BaseEstimator):
     """The first ``KEYWORD_RULES`` pattern found in the name decides; no match means ``fallback``.
 
-    ``fit`` learns nothing but the class list (the rules' categories and the labels seen).
+    ``fit`` learns nothing but the class list (the rules' categories and the labels seen); row weights are accepted and unused.
     """
+
+    __metadata_request__fit = {"sample_weight": True}
 
     def __init__(self, fallback: str = FALLBACK) -> None:
         self.fallback = fallback
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         self.classes_ = np.array(sorted(set(np.asarray(y)) | {c for _, c in KEYWORD_RULES} | {self.fallback}), dtype=object)
         self.patterns_ = [(re.compile(p), c) for p, c in KEYWORD_RULES]
         return self

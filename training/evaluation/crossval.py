@@ -52,6 +52,22 @@ class CrossValidated:
         return self.classes[self.probabilities[view].argmax(axis=1)]
 
 
+def nested_search(estimator, grid: dict, inner_folds: int = 3):
+    """``GridSearchCV`` over grouped inner folds (library rows kept on the training side), scored by row-weighted accuracy.
+
+    Used as the estimator of ``cross_validated`` it makes the evaluation nested:
+    each outer fold chooses its settings on its own training part.
+    """
+    from sklearn.metrics import accuracy_score, make_scorer
+    from sklearn.model_selection import GridSearchCV
+
+    from training.evaluation.splits import TrainOnlyGroupKFold
+
+    with routing():
+        scorer = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+    return GridSearchCV(estimator, grid, cv=TrainOnlyGroupKFold(inner_folds), scoring=scorer, refit=True, error_score="raise")
+
+
 def _no_score(estimator, X, y) -> float:
     return 0.0  # figures come from the out-of-fold probabilities, not from cross_validate's scorer
 
@@ -64,7 +80,7 @@ def cross_validated(estimator, data: TrainingData, cv, views: dict[str, Callable
     entries) and unscored rows (name-only copies) are not in the result.
     """
     views = views or VIEWS
-    classes = np.array(sorted(set(data.labels)), dtype=object)
+    classes = np.array(sorted(set(data.labels) | set(data.published)), dtype=object)
     column = {c: i for i, c in enumerate(classes)}
     with routing():
         result = cross_validate(estimator, data.frame, data.labels, cv=cv, params=data.fit_params(), scoring=_no_score,

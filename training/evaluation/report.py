@@ -20,14 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import accuracy_score, make_scorer
-from sklearn.model_selection import GridSearchCV
 
 from training.domain.judgements import acceptable_sets, load_hard_cases, published_unacceptable
 from training.domain.taxonomy import load_taxonomy
 from training.evaluation import plots
 from training.evaluation.baselines import KeywordRules, majority, tfidf_logistic
-from training.evaluation.crossval import CrossValidated, cross_validated
+from training.evaluation.crossval import CrossValidated, cross_validated, nested_search
 from training.evaluation.label_issues import label_issue_report
 from training.evaluation.metrics import (
     acceptable_accuracy,
@@ -40,7 +38,7 @@ from training.evaluation.splits import TrainOnlyGroupKFold
 from training.lifecycle.corpus import Corpus, load_corpus, seed_sources
 from training.model.dataset import training_data
 from training.model.encoder import Encoder, make_encoder
-from training.model.pipeline import SEARCH_GRID, make_classifier, routing
+from training.model.pipeline import SEARCH_GRID, make_classifier
 from training.model.review import ReviewPolicy, name_problems
 
 OUTER_FOLDS = 5
@@ -68,9 +66,7 @@ def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None]
     outer = TrainOnlyGroupKFold(OUTER_FOLDS)
     zhibiao = make_classifier(encoder)
     if not quick:
-        with routing():
-            scorer = make_scorer(accuracy_score).set_score_request(sample_weight=True)
-        zhibiao = GridSearchCV(zhibiao, SEARCH_GRID, cv=TrainOnlyGroupKFold(INNER_FOLDS), scoring=scorer, refit=True)
+        zhibiao = nested_search(zhibiao, SEARCH_GRID, INNER_FOLDS)
     systems = {"majority class": majority(), "keyword rules": KeywordRules(), "TF-IDF + logistic regression": tfidf_logistic(), MAIN: zhibiao}
     results: dict[str, CrossValidated] = {}
     for name, estimator in systems.items():

@@ -98,11 +98,11 @@ def load_model(bundle: Path | None = None, encoder=None, models_root: Path | Non
     trained with another encoder (the message names both fingerprints), and
     ``EncoderMissing`` when no local encoder exists.
     """
-    from training.model.encoder import EncoderNotAttached, SentenceEncoder, attach_encoder
+    from training.model.encoder import EncoderNotAttached, attach_encoder, local_encoder
 
     bundle = bundle or current_bundle(models_root)
     metadata = verify_bundle(bundle)
-    encoder = encoder or SentenceEncoder()
+    encoder = encoder or local_encoder()
     expected = metadata.get("encoder", {}).get("fingerprint")
     if encoder.identity["fingerprint"] != expected:
         raise BundleError(f"{bundle.name} was trained with encoder {expected}, but the local encoder is {encoder.identity['fingerprint']}; "

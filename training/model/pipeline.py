@@ -206,8 +206,10 @@ def fit(model, frame: pd.DataFrame, labels, groups, sample_weight=None) -> objec
 
 def indicator_frame(indicators: Iterable[Indicator]) -> pd.DataFrame:
     """The model's input: one row per indicator, columns ``FRAME_COLUMNS``; missing text is ``""``, a missing target ``None``."""
-    rows = [(i.name or "", i.description or "", i.target, i.project or "") for i in indicators]
-    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS)).astype({"name": object, "description": object, "target": object, "project": object})
+    indicators = list(indicators)
+    columns = {"name": [i.name or "" for i in indicators], "description": [i.description or "" for i in indicators],
+               "target": [i.target for i in indicators], "project": [i.project or "" for i in indicators]}
+    return pd.DataFrame(columns, columns=list(FRAME_COLUMNS), dtype=object)  # object columns built as such: no string-array round trip per request
 
 
 def name_only(frame: pd.DataFrame) -> pd.DataFrame:

@@ -32,6 +32,11 @@ def _base_dictionary() -> tuple[dict, int]:
         return _BASE["freq"], _BASE["total"]
 
 
+def preload_dictionary() -> None:
+    """Read jieba's main dictionary now (about a second), e.g. in a background thread while a model loads."""
+    _base_dictionary()
+
+
 class JiebaTokenizer:
     """A callable tokenizer ``text -> list[str]`` with its own user words.
 

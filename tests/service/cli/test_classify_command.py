@@ -15,7 +15,7 @@ from tests.conftest import BAODING, YUTIAN
 def fake_model(monkeypatch, fake_predictor):
     from service.cli import model
 
-    monkeypatch.setattr(model, "_predictor", lambda: fake_predictor)
+    monkeypatch.setattr(model, "_predictor", lambda encoder=None: fake_predictor)
 
 
 def test_classify_two_files_into_one_workbook(fake_model, tmp_path, capsys):

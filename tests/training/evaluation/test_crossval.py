@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import GridSearchCV
 
 from training.domain.judgements import acceptable_sets, load_hard_cases
 from training.evaluation.baselines import KeywordRules, majority, tfidf_logistic
-from training.evaluation.crossval import cross_validated
+from training.evaluation.crossval import cross_validated, nested_search
 from training.evaluation.splits import TrainOnlyGroupKFold
 from training.model.dataset import training_data
 
 
 def small_data(corpus):
-    return training_data([r for r in corpus.rows if r.source in ("extra_indicators.jsonl", "library_indicators.jsonl")])
+    """Two sources' rows with the expert's judgements, so rows carry weights as in the real evaluation."""
+    rows = [r for r in corpus.rows if r.source in ("extra_indicators.jsonl", "library_indicators.jsonl")]
+    return training_data(rows, judgements=load_hard_cases())
 
 
 def test_every_scored_row_gets_out_of_fold_probabilities(corpus):
@@ -27,7 +28,7 @@ def test_every_scored_row_gets_out_of_fold_probabilities(corpus):
 
 def test_nested_search_reports_the_settings_each_fold_chose(corpus):
     data = small_data(corpus)
-    search = GridSearchCV(tfidf_logistic(), {"logisticregression__C": [0.5, 8.0]}, cv=TrainOnlyGroupKFold(2))
+    search = nested_search(tfidf_logistic(), {"logisticregression__C": [0.5, 8.0]}, inner_folds=2)
     result = cross_validated(search, data, TrainOnlyGroupKFold(3))
     assert len(result.chosen) == 3 and all("logisticregression__C" in c["params"] for c in result.chosen)
 
@@ -35,6 +36,7 @@ def test_nested_search_reports_the_settings_each_fold_chose(corpus):
 def test_baselines_order(corpus):
     data = small_data(corpus)
     folds = TrainOnlyGroupKFold(3)
+    assert data.weights is not None
     scores = {}
     for name, estimator in {"majority": majority(), "keywords": KeywordRules(), "tfidf": tfidf_logistic()}.items():
         result = cross_validated(estimator, data, folds)

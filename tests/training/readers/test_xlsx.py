@@ -59,3 +59,24 @@ def test_every_sheet_is_read_in_order():
     result = read_file("t.xlsx", data=buffer.getvalue(), name="t.xlsx")
     assert [r.level3 for r in result.rows] == [NAMES[0], NAMES[3]]
     assert result.tables == 2
+
+
+def test_typed_targets_are_read_from_the_sheet_formulas_shared_ones_included():
+    """``=100%`` typed into a cell is a formula; Excel shares one typed down a column (``t="shared"``)."""
+    import re
+
+    from tests.training.readers.builders import rewrite_zip
+
+    data = xlsx_bytes([["一级指标", "二级指标", "三级指标", "指标值"],
+                       ["产出指标", "质量指标", "验收合格率", "=100%"],
+                       ["", "质量指标", "资金拨付率", "=100%"],
+                       ["", "数量指标", "培训人次", "=8座"],
+                       ["", "数量指标", "新建里程", "=SUM(1,2)"]])
+
+    def share(xml: bytes) -> bytes:
+        xml = re.sub(rb'(<c r="D2"[^>]*>)<f>100%</f>', rb'\1<f t="shared" ref="D2:D3" si="0">100%</f>', xml)
+        return re.sub(rb'(<c r="D3"[^>]*>)<f>100%</f>', rb'\1<f t="shared" si="0"/>', xml)
+
+    rows = read(rewrite_zip(data, "xl/worksheets/sheet1.xml", share))
+    assert [r.target_raw for r in rows[:3]] == ["=100%", "=100%", "=8座"]
+    assert rows[3].target_raw != "=SUM(1,2)"  # a real formula is no typed target

@@ -1,0 +1,40 @@
+"""Start loading a model's slow parts in a background thread, before the heavy imports: the encoder's session and jieba's dictionary.
+
+A command that answers from a model spends its start-up importing
+scikit-learn and pandas (for the pipeline), unpickling the bundle, creating
+the encoder (an ONNX Runtime session: native code) and reading jieba's
+dictionary. :func:`start` begins the last two at once; the caller meanwhile
+imports and unpickles, and hands the returned encoder to ``load_predictor``.
+Both loads are idempotent and locked, so the first use simply waits for
+whatever is still loading. A failure here is not reported: the same load
+fails again on first use, with its own message (``EncoderMissing`` says how
+to build the encoder).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from training.model.encoder import Encoder, local_encoder
+
+
+def start(encoder: Encoder | None = None) -> Encoder:
+    """The configured local encoder (or ``encoder``), being loaded in a daemon thread together with jieba's dictionary."""
+    encoder = encoder or local_encoder()
+
+    def work() -> None:
+        try:
+            load = getattr(encoder, "load", None)
+            if load is not None:
+                load()
+        except Exception:  # reported on first use
+            pass
+        try:
+            from training.model.text import preload_dictionary
+
+            preload_dictionary()
+        except Exception:
+            pass
+
+    threading.Thread(target=work, name="zhibiao-preload", daemon=True).start()
+    return encoder
