@@ -43,4 +43,4 @@ def csv_sections(text: str, name: str, budget: Budget) -> list[Section]:
             ) from None
         raise ReadError(f"{name}: cannot read as CSV at line {reader.line_num} ({error})", code=UNREADABLE_FILE,
                         message_zh=f"{name}：第 {reader.line_num} 行无法按 CSV 读取") from None
-    return split_sections(rows)
+    return split_sections(rows, wrapped_names=False)

@@ -35,7 +35,7 @@ def html_sections(text: str, name: str, budget: Budget) -> list[Section]:
     root = _parse(text, name, budget)
     stream = _Stream(budget, root)
     stream.visit(root)
-    return split_sections(stream.rows, table_starts=stream.table_starts)
+    return split_sections(stream.rows, table_starts=stream.table_starts, wrapped_names=False)
 
 
 def _parse(text: str, name: str, budget: Budget):

@@ -27,7 +27,11 @@ class Section:
     HTML): a header repeated there starts a new table, while a header repeated
     elsewhere (a PDF page break) continues the one above. ``guessed_columns``
     says why the cells' columns are a guess (a PDF table without ruling lines);
-    every row of the section reports it.
+    every row of the section reports it. ``wrapped_names``: a long name may
+    come out as two rows where lines are read as rows (the seed text layouts,
+    PDF text); spreadsheets, CSV, Word and HTML keep a wrapped name in its cell,
+    so there a row holding only a name is an indicator without a target,
+    never a continuation.
     """
 
     title: str | None
@@ -36,6 +40,7 @@ class Section:
     columns_fixed: bool = True
     table_starts: set[int] = field(default_factory=set)
     guessed_columns: str | None = None
+    wrapped_names: bool = True
 
 
 def title_of(row: list[str]) -> str | None:
@@ -50,17 +55,17 @@ def title_of(row: list[str]) -> str | None:
 
 
 def split_sections(rows: list[list[str]], merge_short_rows: bool = False, columns_fixed: bool = True,
-                   table_starts: set[int] | None = None) -> list[Section]:
+                   table_starts: set[int] | None = None, wrapped_names: bool = True) -> list[Section]:
     """Rows cut at every title row (…绩效目标表, …绩效自评表); a section without rows is dropped.
 
     ``table_starts`` are indexes into ``rows``; each section gets them relative to its own rows.
     """
     starts = table_starts or set()
-    sections = [Section(title=None, merge_short_rows=merge_short_rows, columns_fixed=columns_fixed)]
+    sections = [Section(title=None, merge_short_rows=merge_short_rows, columns_fixed=columns_fixed, wrapped_names=wrapped_names)]
     for index, row in enumerate(rows):
         title = title_of(row)
         if title:
-            sections.append(Section(title=title, merge_short_rows=merge_short_rows, columns_fixed=columns_fixed))
+            sections.append(Section(title=title, merge_short_rows=merge_short_rows, columns_fixed=columns_fixed, wrapped_names=wrapped_names))
             continue
         if index in starts:
             sections[-1].table_starts.add(len(sections[-1].rows))

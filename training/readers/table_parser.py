@@ -36,6 +36,7 @@ from training.readers.shifted_rows import TEXT_ROLES, assemble_rows, place_cells
 from training.readers.text import clean_cell, find_year
 
 _PLACEHOLDER = {"", "　", "/", "-", "—", "无"}
+MAX_FRAGMENT = 8  # characters: a wrapped name's second line is a few characters (…里程, …合格率)
 
 
 @dataclass
@@ -186,10 +187,19 @@ class _TableReader:
         return len(cells) == 1 and not placed["level3"] and not placed["target"] and not self.taxonomy.is_level_label(cells[0])
 
     def _continues_name(self, cells: list[str], placed: dict[str, str]) -> bool:
-        """Join a row holding only a name fragment to the name of the indicator right above it."""
+        """Join a row holding only a short name fragment to the name of the indicator right above it.
+
+        Only where layouts wrap names over rows (``Section.wrapped_names``), only
+        a fragment of at most ``MAX_FRAGMENT`` characters, and only below a row
+        that has its target: the first line of a wrapped row carries the row's
+        other cells. Anything else is an indicator of its own (perhaps without
+        a target), never merged into another.
+        """
         previous = self.previous
         fragment = placed["level3"]
-        if previous is None or not previous.level3 or not fragment:
+        if not self.section.wrapped_names or previous is None or not previous.level3 or not fragment:
+            return False
+        if len(fragment) > MAX_FRAGMENT or not previous.target_raw:
             return False
         if any(c for c in cells if c != fragment) or any(placed[r] for r in placed if r != "level3"):
             return False

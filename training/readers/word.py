@@ -49,7 +49,7 @@ def docx_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
     rows: list[list[str]] = []
     starts: set[int] = set()
     _blocks(document.element.body, rows, starts, budget)
-    return split_sections(rows, table_starts=starts)
+    return split_sections(rows, table_starts=starts, wrapped_names=False)
 
 
 def _children(element, tag: str):

@@ -55,7 +55,7 @@ def xlsx_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
                     if formulas is None:  # a sheet whose cells carry no references: let openpyxl count them
                         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
                     _typed_targets(rows, formulas.worksheets[index], budget)
-            sections.extend(split_sections([row for row in rows if row]))
+            sections.extend(split_sections([row for row in rows if row], wrapped_names=False))
     except ReadError:
         raise
     except Exception as error:  # a sheet XML cut short, a bad shared-string index, ...

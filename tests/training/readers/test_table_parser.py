@@ -28,8 +28,18 @@ def test_rows_that_are_not_indicators_are_left_out_and_leave_the_levels_alone():
     assert all(not r.issues for r in result.rows)
 
 
+def wrapped_layout(lines: list[str]):
+    """Rows as a layout that reads lines as rows (PDF text, the seed text files) would give them."""
+    from training.domain.taxonomy import load_taxonomy
+    from training.readers.sections import Section
+    from training.readers.table_parser import FileContext, parse_section
+
+    section = Section(title=None, rows=[line.split(",") for line in lines], wrapped_names=True)
+    return parse_section(section, FileContext(source="t.pdf", doc="t.pdf", taxonomy=load_taxonomy()))
+
+
 def test_a_name_wrapped_onto_the_next_row_is_joined_and_reported():
-    rows = read_csv([HEADER, "产出指标,数量指标,新建农村公路,≥120公里,", ",,里程,,", ",,培训人次,≥300人次,"]).rows
+    rows = wrapped_layout([HEADER, "产出指标,数量指标,新建农村公路,≥120公里,", ",,里程,,", ",,培训人次,≥300人次,"])
     assert [r.level3 for r in rows] == ["新建农村公路里程", "培训人次"]
     assert rows[0].issues == ["name continued on the next row and joined: '新建农村公路' + '里程' (guessed)"]
     assert rows[1].issues == []
@@ -121,3 +131,21 @@ def test_metadata_rows_between_tables_belong_to_the_next_table():
         "项目名称,道路养护,,", "一级指标,二级指标,三级指标,指标值", "产出指标,数量指标,养护里程,≥50公里",
     ]).rows
     assert [(r.project, r.level3) for r in rows] == [("乡村培训", "培训人次"), ("道路养护", "养护里程")]
+
+
+def test_an_indicator_without_a_target_is_never_merged_into_the_row_above():
+    rows = read_csv([HEADER, "产出指标,数量指标,新建农村公路里程,≥120公里,", ",,培训合格率,,", ",,培训结业人数超过计划人数的比例,,"]).rows
+    assert [r.level3 for r in rows] == ["新建农村公路里程", "培训合格率", "培训结业人数超过计划人数的比例"]  # CSV keeps wraps in cells
+    rows = wrapped_layout([HEADER, "产出指标,数量指标,群众知晓率,,", ",,里程,,"])  # the row above has no target: not a wrap
+    assert [r.level3 for r in rows] == ["群众知晓率", "里程"]
+    rows = wrapped_layout([HEADER, "产出指标,数量指标,培训人次,≥300人次,", ",,培训结业人数超过计划人数的比例,,"])  # too long for a wrap
+    assert [r.level3 for r in rows] == ["培训人次", "培训结业人数超过计划人数的比例"]
+
+
+def test_spreadsheet_rows_are_never_joined(tmp_path):
+    from tests.training.readers.builders import xlsx_bytes
+
+    data = xlsx_bytes([["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "新建农村公路", "≥120公里"],
+                       [None, None, "里程", None]])
+    rows = read_file("t.xlsx", data=data, name="t.xlsx").rows
+    assert [r.level3 for r in rows] == ["新建农村公路", "里程"]
