@@ -23,7 +23,7 @@ def models_root(tmp_path_factory) -> Path:
     from training.lifecycle.train import train
 
     root = tmp_path_factory.mktemp("models")
-    train(models_root=root)
+    train(models_root=root, evaluate=False)  # held-out scoring is tested in tests/training/evaluation
     return root
 
 
@@ -37,8 +37,7 @@ def predictor(models_root):
 def test_real_model_card(models_root):
     metadata = bundles.verify_bundle(models_root / bundles.current_version(models_root))
     assert metadata["encoder"]["dim"] == 384
-    assert metadata["training_data"]["rows"] > 1200
-    assert metadata["metrics"]["level2_accuracy"] > 0.5  # held-out publishers, name only, published labels (noisy)
+    assert metadata["training_data"]["rows"] > 1200 and metadata["training_data"]["relabelled_by_expert"] > 10
 
 
 def test_clear_cases(predictor):
