@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import unicodedata
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-NAME = Field(min_length=1, max_length=500, description="三级指标, the indicator name", examples=["资金拨付及时率"])
+
+def visible(value: object) -> object:
+    """Text without control and format characters (zero-width spaces, bidi marks, BOM), line breaks as spaces.
+
+    Invisible characters are no part of a name: a name made only of them is
+    empty (422), not a name to classify (issue #14).
+    """
+    if not isinstance(value, str):
+        return value
+    return "".join(" " if c in "\t\r\n" else c for c in value if c in "\t\r\n" or unicodedata.category(c) not in ("Cf", "Cc"))
+
+
+def _not_empty(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("empty_name", "the name is empty once spaces and invisible characters (zero-width, bidi marks) are removed")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(visible)]
+NameText = Annotated[str, BeforeValidator(visible), AfterValidator(_not_empty)]
+# minLength is documented; the check itself is _not_empty, after invisible characters and spaces are gone.
+NAME = Field(max_length=500, description="三级指标, the indicator name", examples=["资金拨付及时率"], json_schema_extra={"minLength": 1})
 
 
 class IndicatorIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = NAME
-    description: str | None = Field(default=None, max_length=5000, examples=["项目资金按照规定时间节点及时拨付到位"])
-    target: str | None = Field(default=None, max_length=500, examples=["≥95%"])
-    project: str | None = Field(default=None, max_length=500, examples=["科普活动专项经费"])
-    level1: str | None = Field(default=None, max_length=100, description="published 一级指标, for review", examples=["产出指标"])
-    level2: str | None = Field(default=None, max_length=100, description="published 二级指标, for review", examples=["时效指标"])
+    name: NameText = NAME
+    description: Text | None = Field(default=None, max_length=5000, examples=["项目资金按照规定时间节点及时拨付到位"])
+    target: Text | None = Field(default=None, max_length=500, examples=["≥95%"])
+    project: Text | None = Field(default=None, max_length=500, examples=["科普活动专项经费"])
+    level1: Text | None = Field(default=None, max_length=100, description="published 一级指标, for review", examples=["产出指标"])
+    level2: Text | None = Field(default=None, max_length=100, description="published 二级指标, for review", examples=["时效指标"])
     year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for suggested deadlines")
 
 
@@ -68,11 +91,14 @@ class ClassifyResponse(BaseModel):
 class TargetSuggestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "新建高标准农田面积", "k": 3, "year": 2025}]})
 
-    name: str = NAME
-    level2: str | None = Field(default=None, max_length=100, examples=["数量指标"])
-    target: str | None = Field(default=None, max_length=500, description="the target as written, checked for measurability")
-    description: str | None = Field(default=None, max_length=5000, description="指标解释: how the indicator is measured")
-    project: str | None = Field(default=None, max_length=500)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"examples": [{"name": "新建高标准农田面积", "k": 3, "year": 2025}]})
+
+    name: NameText = NAME
+    level2: Text | None = Field(default=None, max_length=100, examples=["数量指标"])
+    target: Text | None = Field(default=None, max_length=500, description="the target as written, checked for measurability")
+    description: Text | None = Field(default=None, max_length=5000, description="指标解释: how the indicator is measured")
+    project: Text | None = Field(default=None, max_length=500)
     year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for deadlines")
     k: int = Field(default=3, ge=1, le=20)
 
@@ -107,10 +133,11 @@ class TargetSuggestResponse(TargetSuggestions):
 
 
 class IndicatorSuggestRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"project": "青少年科技创新大赛", "goal": "组织全市中小学生参赛", "k": 12}]})
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"examples": [{"project": "青少年科技创新大赛", "goal": "组织全市中小学生参赛", "k": 12}]})
 
-    project: str = Field(min_length=1, max_length=500)
-    goal: str | None = Field(default=None, max_length=5000)
+    project: NameText = Field(max_length=500, json_schema_extra={"minLength": 1})
+    goal: Text | None = Field(default=None, max_length=5000)
     year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for deadlines")
     k: int = Field(default=12, ge=6, le=60, description="how many indicators in all")
 
