@@ -119,8 +119,9 @@ class FairPool:
     def _work(self) -> None:
         while (job := self._next()) is not None:
             started = time.perf_counter()
+            ran = job.future.set_running_or_notify_cancel()  # False: the request went away while it waited
             try:
-                if job.future.set_running_or_notify_cancel():
+                if ran:
                     try:
                         job.future.set_result(job.call())
                     except BaseException as error:  # handed to the awaiting request, which answers for it
@@ -131,7 +132,8 @@ class FairPool:
                     self._pending[job.client] -= 1
                     if self._pending[job.client] <= 0:
                         del self._pending[job.client]
-                    self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - started)
+                    if ran:
+                        self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - started)
 
     def close(self) -> None:
         """Refuse new jobs; the threads finish what is queued and stop."""
