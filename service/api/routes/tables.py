@@ -13,9 +13,10 @@ from service.api.deps import PredictorDep, SettingsDep, TableLaneDep
 from service.api.errors import ApiError, from_read_error, size_text
 from service.api.openapi import errors
 from service.api.schemas import TableClassifyResponse
-from service.bulk import MEDIA_TYPES, annotate, render, summarize
+from service.bulk import MEDIA_TYPES, annotate_upload, render
 from service.predictor import Predictor
-from training.readers import ReadError, ReadLimits, read_file
+from training.readers import ReadError, ReadLimits
+from training.settings import Settings
 
 router = APIRouter(prefix="/v1/tables", tags=["tables"])
 
@@ -25,23 +26,23 @@ def _ascii_fallback(name: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "download"
 
 
-def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str, limits: ReadLimits, format: str | None) -> Response:
+def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str, settings: Settings, format: str | None) -> Response:
     """Read and annotate an uploaded table and render the answer (JSON, or the file); runs on a worker thread.
 
     Rendering happens here too, so a large answer is never serialized on the
     event loop. Raises ``ApiError`` (the reader's code) for a file that cannot be read.
     """
     try:
-        rows = read_file(name, data=data, name=name, limits=limits).rows
+        table = annotate_upload(data, name, predictor, framework=framework, max_rows=settings.max_table_rows,
+                                limits=ReadLimits.from_settings(settings))
     except ReadError as error:
         raise from_read_error(error) from None
-    records = annotate(rows, predictor, framework)
     if format in ("csv", "xlsx"):
         download = f"{Path(name).stem}.classified.{format}"
         disposition = f"attachment; filename=\"{_ascii_fallback(download)}\"; filename*=UTF-8''{quote(download)}"
-        return Response(content=render(records, format), media_type=MEDIA_TYPES[format],
+        return Response(content=render(table.records, format), media_type=MEDIA_TYPES[format],
                         headers={"Content-Disposition": disposition, "X-Model-Version": predictor.version})
-    body = {"model_version": predictor.version, "rows": records, "summary": summarize(records)}
+    body = {"model_version": predictor.version, "rows": table.records, "summary": table.summary}
     return Response(content=json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"), media_type="application/json")
 
 
@@ -66,6 +67,6 @@ async def classify_table(request: Request, predictor: PredictorDep, settings: Se
                            details={"limit": "max_upload_bytes", "allowed": settings.max_upload_bytes, "found": len(data)})
         if not data:
             raise ApiError("EMPTY_UPLOAD", f"{name}: empty file", f"{name}：文件是空的")
-        return classify_upload(data, name, predictor, framework, ReadLimits.from_settings(settings), format)
+        return classify_upload(data, name, predictor, framework, settings, format)
 
     return await lane.run(work)

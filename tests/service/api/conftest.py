@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -42,3 +44,13 @@ def make_client(holder, test_settings):
         return TestClient(app, client=(peer, 50000))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def models_root(tmp_path_factory) -> Path:
+    """Slow tests only: a models folder with the real model (e5 encoder, the project's corpus), trained once per session."""
+    from training.lifecycle.train import train
+
+    root = tmp_path_factory.mktemp("models")
+    train(models_root=root)
+    return root
