@@ -24,10 +24,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(models_root: Path, env: dict[str, str] | None = None, **settings: str) -> Iterator[str]:
-    """Yield the base URL once /readyz answers 200; ``settings`` become ZHIBIAO_* variables, ``env`` other variables (TMPDIR)."""
+def running_server(models_root: Path, **settings: str) -> Iterator[str]:
+    """Yield the base URL once /readyz answers 200; ``settings`` become ZHIBIAO_* variables."""
     port = free_port()
-    env = {**os.environ, "ZHIBIAO_MODELS_DIR": str(models_root), "ZHIBIAO_RELOAD_INTERVAL_SECONDS": "1", **(env or {}),
+    env = {**os.environ, "ZHIBIAO_MODELS_DIR": str(models_root), "ZHIBIAO_RELOAD_INTERVAL_SECONDS": "1",
            **{f"ZHIBIAO_{k.upper()}": v for k, v in settings.items()}}
     process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     @field_validator("cors_origins")
     @classmethod
     def _origins(cls, origins: list[str]) -> list[str]:
+        origins = [origin.rstrip("/") if origin != "*" else origin for origin in origins]
         for origin in origins:
             if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
                 raise ValueError(f"{origin!r} is not an origin; write scheme://host[:port] with no path, e.g. https://review.example")
