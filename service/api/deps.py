@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 
 from service.api.errors import ApiError
 from service.api.state import ModelHolder
-from service.api.workers import Busy, FairPool
+from service.api.workers import FairPool
 from service.predictor import Predictor
 from training.settings import Settings, get_settings
 
@@ -51,7 +51,7 @@ def client_key(request: Request) -> str:
 class Lane:
     """A worker lane bound to the requesting client: ``await lane.run(call)`` runs ``call()`` off the event loop.
 
-    Raises ``ApiError`` 503 ``SERVER_BUSY`` / 429 ``CLIENT_BUSY`` with ``Retry-After`` when full.
+    Raises ``Busy`` (answered 503 ``SERVER_BUSY`` / 429 ``CLIENT_BUSY`` with ``Retry-After``) when full.
     """
 
     def __init__(self, pool: FairPool, client: str) -> None:
@@ -59,17 +59,17 @@ class Lane:
         self.client = client
 
     async def run(self, call):
-        try:
-            return await self.pool.run(self.client, call)
-        except Busy as busy:
-            raise ApiError(busy.code, busy.message, busy.message_zh, headers={"Retry-After": str(busy.retry_after)}) from None
+        """``call()`` on a worker thread of the lane; its result, or what it raised (``Busy`` is answered 503/429)."""
+        return await self.pool.run(self.client, call)
 
 
 def single_lane(request: Request) -> Lane:
+    """The lane for single requests (classify, suggestions), bound to the requesting client."""
     return Lane(request.app.state.pools["single"], client_key(request))
 
 
 def table_lane(request: Request) -> Lane:
+    """The lane for uploaded tables, bound to the requesting client."""
     return Lane(request.app.state.pools["tables"], client_key(request))
 
 

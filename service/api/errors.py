@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.api.workers import Busy
 from training.readers import ReadError, ReadLimitError
 from training.readers import errors as read_codes
 
@@ -68,6 +69,8 @@ _STATUS_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404:
 
 
 class ErrorDetail(BaseModel):
+    """What went wrong: a stable code, one line in English and in Chinese, and the specifics a program may use."""
+
     code: str = Field(description="stable machine code, e.g. UPLOAD_TOO_LARGE, TOO_MANY_ROWS, VALIDATION_ERROR", examples=["UPLOAD_TOO_LARGE"])
     message: str = Field(description="what went wrong and what to do, in English, one line")
     message_zh: str = Field(description="the same for a reviewer, in Chinese")
@@ -96,6 +99,7 @@ class ApiError(Exception):
 
 
 def error_response(error: ApiError) -> JSONResponse:
+    """The answer for ``error``: its status, ``{"error": {...}}`` and its headers (``Retry-After``, ``Allow``, ...)."""
     body = {"error": {"code": error.code, "message": error.message, "message_zh": error.message_zh, "details": error.details}}
     return JSONResponse(status_code=error.status, content=body, headers=error.headers)
 
@@ -138,6 +142,7 @@ def from_validation_error(error: RequestValidationError) -> ApiError:
     return ApiError("VALIDATION_ERROR", message, f"请求内容不符合要求：{fields}", details={"errors": errors[:50]})
 
 
+# The handlers ``install`` registers: each kind of error to the one shape.
 async def handle_api_error(request: Request, error: ApiError) -> JSONResponse:
     return error_response(error)
 
@@ -154,9 +159,14 @@ async def handle_validation_error(request: Request, error: RequestValidationErro
     return error_response(from_validation_error(error))
 
 
+async def handle_busy(request: Request, busy: Busy) -> JSONResponse:
+    return error_response(ApiError(busy.code, busy.message, busy.message_zh, headers={"Retry-After": str(busy.retry_after)}))
+
+
 def install(app) -> None:
     """Register the handlers on ``app``: every error any route raises is answered in the one shape."""
     app.add_exception_handler(ApiError, handle_api_error)
     app.add_exception_handler(ReadError, handle_read_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(Busy, handle_busy)

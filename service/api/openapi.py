@@ -45,9 +45,11 @@ def error_response_spec(status: int, codes: str | None = None) -> dict:
 
 def errors(*statuses: int) -> dict[int | str, dict]:
     """``responses=`` entries for a route: ``errors(413, 503)``; the bodies use ``ErrorBody``."""
-    return {status: {"model": ErrorBody, "description": error_response_spec(status)["description"],
-                     **({"headers": error_response_spec(status)["headers"]} if "headers" in error_response_spec(status) else {})}
-            for status in statuses}
+    declared: dict[int | str, dict] = {}
+    for status in statuses:
+        spec = error_response_spec(status)
+        declared[status] = {"model": ErrorBody, "description": spec["description"], **({"headers": spec["headers"]} if "headers" in spec else {})}
+    return declared
 
 
 def _has_inputs(operation: dict) -> bool:
