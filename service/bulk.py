@@ -20,7 +20,7 @@ from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.domain.targets import target_weakness
-from training.readers import ReadError, read_file
+from training.readers import ReadError, ReadLimits, read_file
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
                   "review_reasons", "label_disagrees", "target", "suggested_target", "target_warning", "error"]
@@ -191,9 +191,13 @@ def summarize(records: list[dict]) -> dict:
     return summary
 
 
-def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str = "2021", max_rows: int | None = None) -> AnnotatedTable:
-    """Read an uploaded file's bytes and annotate every row. Raises ``ReadError`` (unreadable, or more than ``max_rows`` rows)."""
-    rows = read_file(name, data=data, name=name).rows
+def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str = "2021", max_rows: int | None = None,
+                    limits: ReadLimits | None = None) -> AnnotatedTable:
+    """Read an uploaded file's bytes and annotate every row. Raises ``ReadError`` (unreadable, or more than ``max_rows`` rows).
+
+    ``limits`` bound the reading (default: the configured ``ReadLimits``); past one, a ``ReadLimitError``.
+    """
+    rows = read_file(name, data=data, name=name, limits=limits).rows
     if max_rows is not None and len(rows) > max_rows:
         raise ReadError(f"{name}: {len(rows)} rows; at most {max_rows}")
     records = annotate(rows, predictor, framework)

@@ -9,12 +9,14 @@ that tests, CI and retraining jobs work on copies of the checked-in tree.
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,12 +66,50 @@ class Settings(BaseSettings):
     max_text_chars: int = 5000
     max_upload_bytes: int = 10 * 1024 * 1024
     reload_interval_seconds: float = 5.0
-    cors_origins: list[str] = []
+    cors_origins: Annotated[list[str], NoDecode] = Field(default=[], description="browser origins allowed to call the API: a JSON list or comma-separated")
     log_level: str = "info"
 
     # the reviewer's page (/review): uploaded tables and the reviewer's decisions, kept across visits
     review_dir: Path = Field(default=PROJECT_ROOT / "review", description="folder of the review page's SQLite database (review.sqlite3)")
     review_max_files: int = Field(default=20, ge=1, description="files one upload on the review page may hold (each within max_upload_bytes)")
+
+    # HTTP API: bounded work, fairness, what a request may send, who may call (issue #14)
+    max_json_bytes: int = Field(default=5 * 1024 * 1024, ge=1, description="request body of a JSON route; a larger Content-Length is refused before the body is read")
+    api_workers: int = Field(default=2, ge=1, description="threads answering single requests (classify, suggestions)")
+    api_queue: int = Field(default=32, ge=0, description="single requests that may wait for a worker; beyond it 503 with Retry-After")
+    api_table_workers: int = Field(default=1, ge=1, description="threads reading and classifying uploaded tables")
+    api_table_queue: int = Field(default=2, ge=0, description="uploaded tables that may wait for a worker; beyond it 503 with Retry-After")
+    api_client_max_pending: int = Field(default=16, ge=1, description="requests one client address may have working or waiting per lane; beyond it 429")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default=["127.0.0.1", "localhost", "::1"],
+                                                          description="Host header names the API answers ('*': any); a JSON list or comma-separated")
+    admin_token: SecretStr | None = Field(default=None, description="bearer token for /v1/admin/*; required to serve on a non-loopback address")
+    bundle_signing_key: SecretStr | None = Field(default=None, description="HMAC key: bundles are signed when saved and refused unless signed with it")
+
+    @field_validator("cors_origins", "allowed_hosts", mode="before")
+    @classmethod
+    def _list_of_names(cls, value: object) -> object:
+        """A JSON list (``["https://a.example"]``) or a comma-separated string; anything else is a one-line configuration error."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                raise ValueError(f"not a JSON list: {text[:60]!r}; write [\"https://a.example\"] or a,b") from None
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError("must be a list of strings")
+            return value
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        origins = [origin.rstrip("/") if origin != "*" else origin for origin in origins]
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"{origin!r} is not an origin; write scheme://host[:port] with no path, e.g. https://review.example")
+        return origins
 
     @property
     def taxonomy_path(self) -> Path:

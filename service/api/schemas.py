@@ -2,23 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic_core import PydanticCustomError
 
-NAME = Field(min_length=1, max_length=500, description="三级指标, the indicator name", examples=["资金拨付及时率"])
+# Control and format characters (zero-width spaces and joiners, bidi marks and isolates, BOM, soft hyphen): never seen.
+INVISIBLE = ("\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u08e2\\u180e\\u200b-\\u200f"
+             "\\u202a-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb")
+VISIBLE_CHAR = f"[^\\s{INVISIBLE}]"  # a name's documented `pattern`: at least one character that shows
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
+def visible(value: str) -> str:
+    """Text without control and format characters (``INVISIBLE``), tabs and line breaks as spaces, stripped.
+
+    Applied after the documented length limits, which count what was sent.
+    Invisible characters are no part of a name: a name made only of them is
+    empty (422), not a name to classify (issue #14).
+    """
+    return _INVISIBLE.sub("", value.replace("\t", " ").replace("\r", " ").replace("\n", " ")).strip()
+
+
+def _not_empty(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("empty_name", "the name is empty once spaces and invisible characters (zero-width, bidi marks) are removed")
+    return value
+
+
+def _json_integer(value: object) -> object:
+    """Integers as JSON Schema has them: 3 and 3.0, not "3" or true (pydantic's lax mode would take both)."""
+    if isinstance(value, (str, bool)):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# Requests take JSON types as documented, so what the OpenAPI document calls invalid is refused (no "3" for 3, no 0 for false).
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+Year = Annotated[int, Field(ge=1990, le=2100), BeforeValidator(_json_integer)]  # constraints first, or pydantic documents them as "ge"/"le"
+
+
+def text(max_length: int):
+    """A text field: at most ``max_length`` characters as sent (what the document says), then ``visible``."""
+    return Annotated[str, Field(max_length=max_length), AfterValidator(visible)]
+
+
+NameText = Annotated[str, Field(max_length=500), AfterValidator(visible), AfterValidator(_not_empty)]
+# minLength is documented; the check itself is _not_empty, after invisible characters and spaces are gone.
+NAME = Field(description="三级指标, the indicator name", examples=["资金拨付及时率"],
+             json_schema_extra={"minLength": 1, "pattern": VISIBLE_CHAR})
+
+
+# Requests are strict: JSON types as documented (no "3" for 3, no 0 for false), so what the OpenAPI document rejects is rejected.
 class IndicatorIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
-    name: str = NAME
-    description: str | None = Field(default=None, max_length=5000, examples=["项目资金按照规定时间节点及时拨付到位"])
-    target: str | None = Field(default=None, max_length=500, examples=["≥95%"])
-    project: str | None = Field(default=None, max_length=500, examples=["科普活动专项经费"])
-    level1: str | None = Field(default=None, max_length=100, description="published 一级指标, for review", examples=["产出指标"])
-    level2: str | None = Field(default=None, max_length=100, description="published 二级指标, for review", examples=["时效指标"])
-    year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for suggested deadlines")
+    name: NameText = NAME
+    description: text(5000) | None = Field(default=None, examples=["项目资金按照规定时间节点及时拨付到位"])
+    target: text(500) | None = Field(default=None, examples=["≥95%"])
+    project: text(500) | None = Field(default=None, examples=["科普活动专项经费"])
+    level1: text(100) | None = Field(default=None, description="published 一级指标, for review", examples=["产出指标"])
+    level2: text(100) | None = Field(default=None, description="published 二级指标, for review", examples=["时效指标"])
+    year: Year | None = Field(default=None, description="budget year, for suggested deadlines")
 
 
 class ClassifyRequest(BaseModel):
@@ -27,8 +73,8 @@ class ClassifyRequest(BaseModel):
 
     items: list[IndicatorIn] = Field(min_length=1)
     framework: Literal["2021", "2015"] = "2021"
-    with_targets: bool = Field(default=False, description="also suggest measurable targets for each item (one call for category and target)")
-    k_targets: int = Field(default=3, ge=1, le=20, description="how many targets per item with with_targets")
+    with_targets: StrictBool = Field(default=False, description="also suggest measurable targets for each item (one call for category and target)")
+    k_targets: JsonInt = Field(default=3, ge=1, le=20, description="how many targets per item with with_targets")
 
 
 class Alternative(BaseModel):
@@ -68,13 +114,13 @@ class ClassifyResponse(BaseModel):
 class TargetSuggestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "新建高标准农田面积", "k": 3, "year": 2025}]})
 
-    name: str = NAME
-    level2: str | None = Field(default=None, max_length=100, examples=["数量指标"])
-    target: str | None = Field(default=None, max_length=500, description="the target as written, checked for measurability")
-    description: str | None = Field(default=None, max_length=5000, description="指标解释: how the indicator is measured")
-    project: str | None = Field(default=None, max_length=500)
-    year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for deadlines")
-    k: int = Field(default=3, ge=1, le=20)
+    name: NameText = NAME
+    level2: text(100) | None = Field(default=None, examples=["数量指标"])
+    target: text(500) | None = Field(default=None, description="the target as written, checked for measurability")
+    description: text(5000) | None = Field(default=None, description="指标解释: how the indicator is measured")
+    project: text(500) | None = Field(default=None)
+    year: Year | None = Field(default=None, description="budget year, for deadlines")
+    k: JsonInt = Field(default=3, ge=1, le=20)
 
 
 class Example(BaseModel):
@@ -107,12 +153,13 @@ class TargetSuggestResponse(TargetSuggestions):
 
 
 class IndicatorSuggestRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"project": "青少年科技创新大赛", "goal": "组织全市中小学生参赛", "k": 12}]})
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra={"examples": [{"project": "青少年科技创新大赛", "goal": "组织全市中小学生参赛", "k": 12}]})
 
-    project: str = Field(min_length=1, max_length=500)
-    goal: str | None = Field(default=None, max_length=5000)
-    year: int | None = Field(default=None, ge=1990, le=2100, description="budget year, for deadlines")
-    k: int = Field(default=12, ge=6, le=60, description="how many indicators in all")
+    project: NameText = Field(json_schema_extra={"minLength": 1, "pattern": VISIBLE_CHAR})
+    goal: text(5000) | None = Field(default=None)
+    year: Year | None = Field(default=None, description="budget year, for deadlines")
+    k: JsonInt = Field(default=12, ge=6, le=60, description="how many indicators in all")
 
 
 class SuggestedIndicator(BaseModel):

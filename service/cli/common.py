@@ -1,11 +1,22 @@
-"""Pieces every ``zhibiao`` subcommand shares: the user-error type, exit codes, JSON printing."""
+"""Pieces every ``zhibiao`` subcommand shares: the user-error type, exit codes, JSON printing, one-line failures.
+
+Exit codes: 0 done; 1 an unexpected failure (one line; the traceback only with
+``ZHIBIAO_LOG_LEVEL=debug``); 2 bad usage, unreadable input or configuration,
+a missing or invalid model; 3 a retrain candidate rejected by the gate; 4
+another process holds ``models/.lock``; 130 interrupted; 141 output closed
+early (``zhibiao ingest ... | head``).
+"""
 
 from __future__ import annotations
 
 import json
 
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_REJECTED = 3
+EXIT_LOCKED = 4
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 class CliError(Exception):
@@ -14,3 +25,33 @@ class CliError(Exception):
 
 def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def configuration_error(error) -> str | None:
+    """One line naming the ``ZHIBIAO_*`` variables a settings ``ValidationError`` is about; ``None`` for another model's error."""
+    if getattr(error, "title", None) != "Settings":
+        return None
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item.get("loc", ()))
+        message = str(item.get("msg", "")).removeprefix("Value error, ")
+        parts.append(f"ZHIBIAO_{field.split('.')[0].upper()}: {message}")
+    return "configuration error: " + "; ".join(parts)
+
+
+def failure(error: BaseException) -> tuple[int, str] | None:
+    """``(exit code, one line)`` for a failure a user or operator can act on; ``None`` for a bug."""
+    from pydantic import ValidationError
+
+    from training.lifecycle.bundle import BundleError
+    from training.lifecycle.lock import ModelsLocked, NotWritable
+    from training.model.encoder import EncoderMissing
+    from training.readers import ReadError
+
+    if isinstance(error, ModelsLocked):
+        return EXIT_LOCKED, f"error: {error}"
+    if isinstance(error, (CliError, ReadError, BundleError, NotWritable, EncoderMissing, FileNotFoundError)):
+        return EXIT_USAGE, f"error: {error}"
+    if isinstance(error, ValidationError) and (line := configuration_error(error)):
+        return EXIT_USAGE, line
+    return None

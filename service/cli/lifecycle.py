@@ -47,15 +47,22 @@ def cmd_models(args: argparse.Namespace) -> int:
             list_models(bundles.list_versions())
         elif args.action == "promote":
             if not args.version:
-                raise CliError("models promote needs a VERSION (see `zhibiao models list`)")
+                raise CliError("models promote needs a VERSION; versions: " + (", ".join(bundles.version_names()) or "none"))
             bundles.promote(args.version)
             print(f"current -> {args.version}")
         elif args.action == "rollback":
             previous = bundles.previous_version()
             if previous is None:
                 raise CliError("no previous model to roll back to")
-            bundles.promote(previous)
+            bundles.promote(previous, action="rollback")
             print(f"rolled back: current -> {previous}")
+        elif args.action == "sign":
+            versions = bundles.version_names() if args.version == "all" else [args.version] if args.version else []
+            if not versions:
+                raise CliError("models sign needs a VERSION or `all` (bundles you trust; the key is ZHIBIAO_BUNDLE_SIGNING_KEY)")
+            for version in versions:
+                bundles.sign_bundle(version)
+                print(f"signed {version}")
         else:
             keep = args.keep if args.keep is not None else get_settings().keep_versions
             removed = bundles.prune(keep)
@@ -93,8 +100,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     retrain.add_argument("--force", action="store_true", help="train even when the corpus has not changed")
     retrain.set_defaults(handler=cmd_retrain)
 
-    models = sub.add_parser("models", help="list model versions, promote one, roll back to the previous one, prune old ones")
-    models.add_argument("action", choices=["list", "promote", "rollback", "prune"])
-    models.add_argument("version", nargs="?")
+    models = sub.add_parser("models", help="list model versions, promote one, roll back to the previous one, prune old ones, "
+                                           "sign trusted ones with ZHIBIAO_BUNDLE_SIGNING_KEY")
+    models.add_argument("action", choices=["list", "promote", "rollback", "prune", "sign"])
+    models.add_argument("version", nargs="?", help="for promote: a version; for sign: a version or `all`")
     models.add_argument("--keep", type=int, help="for prune: versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
     models.set_defaults(handler=cmd_models)

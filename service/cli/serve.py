@@ -13,11 +13,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     encoder = preload.start()  # the encoder's session and jieba load while the app is imported
     import uvicorn
 
+    from service.api.deps import is_loopback
     from service.api.main import create_app
     from service.api.state import ModelHolder
+    from service.cli.common import CliError
     from training.settings import get_settings
 
     settings = get_settings()
+    if not is_loopback(args.host) and not settings.admin_token:
+        raise CliError(f"refusing to serve on {args.host}, which is not a loopback address, without ZHIBIAO_ADMIN_TOKEN: "
+                       "set a token for /v1/admin/* (and ZHIBIAO_ALLOWED_HOSTS to the names clients use), or serve on 127.0.0.1")
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     holder = ModelHolder(settings.models_dir, encoder, settings.reload_interval_seconds)
     uvicorn.run(create_app(settings, holder), host=args.host, port=args.port, log_level=settings.log_level, access_log=False)

@@ -3,10 +3,24 @@
 joblib is pickle, so a bundle is loaded only when the hash of its payload
 matches the hash its metadata recorded at save time. ``current`` is a symlink
 replaced with ``os.replace``: at every instant it points at a complete bundle.
+
+Trust: the hash catches corruption, not tampering (whoever can write the
+payload can write the hash beside it). With ``ZHIBIAO_BUNDLE_SIGNING_KEY`` set,
+every saved bundle's metadata (payload hash included) carries an HMAC-SHA256
+``signature`` and only bundles signed with that key are loaded, so writing to
+``models/`` is no longer enough to run code in the server: the key is needed too.
+
+Every change of ``current`` is appended to ``models/history.jsonl``: the
+server falls back to the newest bundle that was once in service when
+``current`` cannot be loaded, never to a rejected or unfinished candidate.
+Writers (train, retrain, promote, rollback, prune, sign) hold ``models/.lock``
+(``training.lifecycle.lock``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -17,6 +31,7 @@ from pathlib import Path
 import joblib
 
 from training.files import sha256_file
+from training.lifecycle.lock import models_lock
 from training.settings import get_settings
 
 PAYLOAD = "model.joblib"
@@ -24,6 +39,9 @@ METADATA = "metadata.json"
 CURRENT = "current"
 PREVIOUS = "previous"
 RETRAIN_REPORT = "retrain.json"
+HISTORY = "history.jsonl"
+SIGNATURE = "signature"
+_FROM_SETTINGS = object()
 STALE_STAGING_SECONDS = 3600
 FORMAT = 2  # 2: a fitted scikit-learn Pipeline (training.model.pipeline); 1: the home-made IndicatorClassifier, refused
 
@@ -32,13 +50,31 @@ class BundleError(Exception):
     """A bundle that is missing, incomplete or fails its integrity check."""
 
 
+def _settings_key() -> str | None:
+    key = get_settings().bundle_signing_key
+    return key.get_secret_value() if key else None
+
+
+def signature_of(metadata: dict, key: str) -> str:
+    """HMAC-SHA256 (hex) of the metadata without its ``signature``, as canonical JSON; it covers the payload hash."""
+    unsigned = {k: v for k, v in metadata.items() if k != SIGNATURE}
+    text = json.dumps(unsigned, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(key.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def new_version(data_digest: str) -> str:
     return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{data_digest[:6]}"
 
 
-def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version: str | None = None) -> Path:
-    """Write into a hidden staging folder, then rename: a killed save leaves no half bundle."""
+def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version: str | None = None,
+                signing_key: str | object | None = _FROM_SETTINGS) -> Path:
+    """Write into a hidden staging folder, then rename: a killed save leaves no half bundle.
+
+    The metadata is signed when a signing key is configured (``signing_key``
+    defaults to ``ZHIBIAO_BUNDLE_SIGNING_KEY``).
+    """
     root = root or get_settings().models_dir
+    key = _settings_key() if signing_key is _FROM_SETTINGS else signing_key
     root.mkdir(parents=True, exist_ok=True)
     version = version or new_version(metadata.get("data_digest", "000000"))
     staging = root / f".staging-{version}"
@@ -47,6 +83,9 @@ def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version
     joblib.dump(payload, staging / PAYLOAD, compress=3)
     metadata = {**metadata, "format": FORMAT, "version": version, "payload_sha256": sha256_file(staging / PAYLOAD),
                 "size_bytes": (staging / PAYLOAD).stat().st_size}
+    if key:
+        metadata = json.loads(json.dumps(metadata, ensure_ascii=False, default=str))  # sign exactly what is read back
+        metadata[SIGNATURE] = signature_of(metadata, key)
     (staging / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     final = root / version
     staging.rename(final)
@@ -60,8 +99,13 @@ def read_metadata(bundle: Path) -> dict:
         raise BundleError(f"{bundle}: unreadable metadata ({error})") from None
 
 
-def verify_bundle(bundle: Path) -> dict:
-    """The bundle's metadata once its payload hash matches and its format is this code's. Raises ``BundleError``."""
+def verify_bundle(bundle: Path, signing_key: str | object | None = _FROM_SETTINGS) -> dict:
+    """The bundle's metadata once its payload hash matches and its format is this code's. Raises ``BundleError``.
+
+    With a signing key (default: ``ZHIBIAO_BUNDLE_SIGNING_KEY``) the metadata
+    must also carry a matching HMAC ``signature``: an unsigned bundle or one
+    signed with another key is refused before anything is unpickled.
+    """
     metadata = read_metadata(bundle)
     if metadata.get("format") != FORMAT:
         raise BundleError(f"{bundle.name}: written by an older Zhibiao (bundle format {metadata.get('format', 1)}, this one reads {FORMAT}); "
@@ -71,6 +115,13 @@ def verify_bundle(bundle: Path) -> dict:
         raise BundleError(f"{bundle}: no {PAYLOAD}")
     if sha256_file(payload) != metadata.get("payload_sha256"):
         raise BundleError(f"{bundle}: payload hash does not match its metadata; refusing to unpickle it")
+    key = _settings_key() if signing_key is _FROM_SETTINGS else signing_key
+    if key:
+        if not metadata.get(SIGNATURE):
+            raise BundleError(f"{bundle.name}: not signed, and ZHIBIAO_BUNDLE_SIGNING_KEY is set; refusing to unpickle it "
+                              "(if you trust it, sign it with `zhibiao models sign " + bundle.name + "`)")
+        if not hmac.compare_digest(str(metadata[SIGNATURE]), signature_of(metadata, key)):
+            raise BundleError(f"{bundle.name}: signature does not match ZHIBIAO_BUNDLE_SIGNING_KEY; refusing to unpickle it")
     return metadata
 
 
@@ -140,16 +191,91 @@ def current_bundle(root: Path | None = None) -> Path:
     return root / version
 
 
-def promote(version: str, root: Path | None = None) -> None:
-    """Point ``current`` at a verified bundle; the old one becomes ``previous``."""
+def version_names(root: Path | None = None) -> list[str]:
+    """Names of the bundle folders under ``root``, oldest first (by name: versions start with their UTC time)."""
     root = root or get_settings().models_dir
-    verify_bundle(root / version)
-    old = current_version(root)
-    if old == version:
-        return
-    if old:
-        _point(root, PREVIOUS, old)
-    _point(root, CURRENT, version)
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+
+
+def promote(version: str, root: Path | None = None, action: str = "promote") -> None:
+    """Point ``current`` at a verified bundle; the old one becomes ``previous``; the change goes to ``history.jsonl``.
+
+    Runs under ``models/.lock``. Raises ``BundleError`` for a version that
+    does not exist (the message lists those that do) or does not verify, and
+    ``ModelsLocked`` while another process holds the lock.
+    """
+    root = root or get_settings().models_dir
+    if not version or "/" in version or version.startswith(".") or not (root / version).is_dir():
+        names = version_names(root)
+        raise BundleError(f"no model version {version!r} in {root}; "
+                          + (f"versions: {', '.join(names)}" if names else "there are none (run `zhibiao train`)"))
+    with models_lock(root, action):
+        verify_bundle(root / version)
+        old = current_version(root)
+        if old == version:
+            return
+        if old:
+            _point(root, PREVIOUS, old)
+        _point(root, CURRENT, version)
+        record_history(root, action, version, old)
+
+
+def record_history(root: Path, action: str, version: str, was: str | None) -> None:
+    """Append one line to ``history.jsonl``: when, what, the new current version and the one before."""
+    line = json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "action": action, "version": version, "was": was})
+    with open(root / HISTORY, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+def served_versions(root: Path | None = None) -> list[str]:
+    """Versions that were ever made current, most recent first (from ``history.jsonl``; unreadable lines skipped)."""
+    root = root or get_settings().models_dir
+    try:
+        lines = (root / HISTORY).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    seen: list[str] = []
+    for line in reversed(lines):
+        try:
+            version = json.loads(line).get("version")
+        except (ValueError, AttributeError):
+            continue
+        if version and version not in seen:
+            seen.append(version)
+    return seen
+
+
+def fallback_versions(root: Path | None = None) -> list[str]:
+    """Where to fall back when ``current`` cannot be loaded: ``previous`` first, then every version once current, newest first.
+
+    Candidates that were never promoted (rejected by the gate, or left by a
+    killed retrain) are never among them.
+    """
+    root = root or get_settings().models_dir
+    current = current_version(root)
+    order = [v for v in [previous_version(root), *served_versions(root)] if v and v != current]
+    return [v for i, v in enumerate(order) if v not in order[:i] and (root / v).is_dir()]
+
+
+def sign_bundle(version: str, root: Path | None = None, key: str | None = None) -> None:
+    """Sign a bundle an operator trusts with ``key`` (default: the configured one). Raises ``BundleError``.
+
+    The payload hash is checked first, so a damaged payload is never signed.
+    """
+    root = root or get_settings().models_dir
+    key = key or _settings_key()
+    if not key:
+        raise BundleError("set ZHIBIAO_BUNDLE_SIGNING_KEY to sign bundles")
+    if not (root / version).is_dir():
+        raise BundleError(f"no model version {version!r} in {root}; versions: {', '.join(version_names(root)) or 'none'}")
+    with models_lock(root, "sign"):
+        metadata = verify_bundle(root / version, signing_key=None)
+        metadata[SIGNATURE] = signature_of(metadata, key)
+        tmp = root / version / f".{METADATA}.tmp"
+        tmp.write_text(json.dumps(metadata, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        tmp.replace(root / version / METADATA)
 
 
 def list_versions(root: Path | None = None) -> list[dict]:
@@ -176,14 +302,15 @@ def prune(keep: int, root: Path | None = None) -> list[str]:
     (a younger one may belong to a save still running).
     """
     root = root or get_settings().models_dir
-    protected = {current_version(root), previous_version(root)}
-    entries = sorted(list_versions(root), key=lambda e: (e.get("created", ""), e["version"]), reverse=True)
-    removed = []
-    for entry in entries[max(keep, 0):]:
-        if entry["version"] not in protected:
-            shutil.rmtree(root / entry["version"], ignore_errors=True)
-            removed.append(entry["version"])
-    for staging in root.glob(".staging-*"):
-        if time.time() - staging.stat().st_mtime > STALE_STAGING_SECONDS:
-            shutil.rmtree(staging, ignore_errors=True)
+    with models_lock(root, "prune"):
+        protected = {current_version(root), previous_version(root)}
+        entries = sorted(list_versions(root), key=lambda e: (e.get("created", ""), e["version"]), reverse=True)
+        removed = []
+        for entry in entries[max(keep, 0):]:
+            if entry["version"] not in protected:
+                shutil.rmtree(root / entry["version"], ignore_errors=True)
+                removed.append(entry["version"])
+        for staging in root.glob(".staging-*"):
+            if time.time() - staging.stat().st_mtime > STALE_STAGING_SECONDS:
+                shutil.rmtree(staging, ignore_errors=True)
     return removed

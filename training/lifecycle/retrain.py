@@ -1,15 +1,19 @@
 """``zhibiao retrain``: add a new year's tables, train a candidate, promote it only through the gate.
 
-Order matters for safety: the new rows are stored and the corpus rewritten
-(each by write-then-rename), the gate compares the recipes, the candidate bundle
-is saved by staging-then-rename, its report is written, and only then does
-``current`` move, by one atomic symlink replace. A kill at any point leaves
-``current`` at a complete bundle; running retrain again picks up where the
-data left off, because the added files are already in the corpus.
+Order matters for safety: the folders are checked writable and ``models/.lock``
+taken, the new rows are stored and the corpus rewritten (each by
+write-then-rename), the gate compares the recipes, the candidate bundle is saved
+by staging-then-rename, its report is written as "pending", and only then does
+``current`` move, by one atomic symlink replace, after which the report says
+"promoted". A failure before the promotion puts the corpus back as it was. A
+kill at any point leaves ``current`` at a complete bundle and no report claiming
+a promotion that did not happen; running retrain again picks up where the data
+left off, because the added files are already in the corpus.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -19,9 +23,10 @@ from pathlib import Path
 from training.domain.judgements import load_hard_cases
 from training.domain.taxonomy import load_taxonomy
 from training.lifecycle import bundle as bundles
-from training.lifecycle.corpus import Corpus, build_corpus, write_corpus
+from training.lifecycle.corpus import ADDED_DIR, CORPUS_FILE, SUMMARY_FILE, SUMMARY_MARKDOWN, Corpus, build_corpus, write_corpus
 from training.lifecycle.gate import Comparison, Decision, compare, decide
 from training.lifecycle.ingest import IngestedFile, read_new_file, store
+from training.lifecycle.lock import check_writable, models_lock
 from training.lifecycle.retrain_report import change_report_markdown, plot_class_changes
 from training.lifecycle.train import train
 from training.model.dataset import training_data
@@ -72,12 +77,40 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
             encoder: Encoder | None = None, log: Callable[[str], None] = print) -> RetrainResult:
     """Add ``files`` to the corpus, gate a candidate against the current model, promote it or set the rows aside.
 
-    Raises ``ReadError`` (nothing changed) when a file cannot be read.
+    Before any work: the data and models folders must be writable
+    (``NotWritable``) and no other process may hold ``models/.lock``
+    (``ModelsLocked``); the lock is held to the end. Raises ``ReadError``
+    (nothing changed) when a file cannot be read. Any failure before the
+    promotion puts the corpus back as it was (the rows added by this run are
+    removed again) and re-raises.
     """
-    taxonomy = load_taxonomy()
-    # Read every file before storing any: an unreadable file stops the run with nothing changed.
-    ingested = [read_new_file(path, year=year, root=data_root, taxonomy=taxonomy) for path in files]
+    data_root = data_root or get_settings().data_dir
+    models_root = models_root or get_settings().models_dir
+    for folder in (data_root, data_root / ADDED_DIR, models_root):
+        check_writable(folder)
+    with models_lock(models_root, "retrain"):
+        taxonomy = load_taxonomy()
+        # Read every file before storing any: an unreadable file stops the run with nothing changed.
+        ingested = [read_new_file(path, year=year, root=data_root, taxonomy=taxonomy) for path in files]
+        snapshot = CorpusSnapshot.take(data_root)
+        promoted = False
+        try:
+            result = _retrain(ingested, snapshot, taxonomy, year, data_root, models_root, tolerance, n_splits, force, encoder, log)
+            promoted = result.promoted
+        except BaseException:
+            snapshot.restore()
+            log("retrain failed: the corpus is back as it was before this run")
+            raise
+        if promoted:
+            result.pruned = bundles.prune(keep, models_root)
+        return result
+
+
+def _retrain(ingested: list[IngestedFile], snapshot: CorpusSnapshot, taxonomy, year: int | None, data_root: Path, models_root: Path,
+             tolerance: float, n_splits: int, force: bool, encoder: Encoder | None, log: Callable[[str], None]) -> RetrainResult:
     for item in ingested:
+        if item.new and not item.stored.exists():
+            snapshot.added.append(item.stored)
         store(item)
         state = "added" if item.new else "already in the corpus, unchanged"
         log(f"{Path(item.path).name}: {len(item.rows)} rows, {len(item.documents)} documents ({state})")
@@ -89,7 +122,7 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
     current, current_params, current_documents = current_recipe(models_root, corpus, new_documents, log)
     result.current_before = bundles.current_version(models_root)
     if current and not force:
-        current_digest = bundles.read_metadata((models_root or get_settings().models_dir) / current).get("data_digest")
+        current_digest = bundles.read_metadata(models_root / current).get("data_digest")
         if current_digest == corpus.digest():
             result.unchanged = True
             log(f"the corpus is what {current} was trained on; nothing to do (use --force to retrain anyway)")
@@ -111,18 +144,53 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
     result.candidate = path.name
     result.comparison = comparison
     result.decision = decide(comparison, tolerance) if comparison else Decision(True, ["no current model to compare: the candidate becomes the first one"])
+    # The report says "pending" until the decision has been carried out: a run killed in between leaves no false "promoted".
     result.report = build_report(result, tolerance, year)
     write_report(path, result.report)
     plot_class_changes(result.report, path / "retrain_per_class.png")
     if result.decision.promote:
-        bundles.promote(path.name, models_root)
+        bundles.promote(path.name, models_root, action="retrain")
         result.promoted = True
-        result.pruned = bundles.prune(keep, models_root)
+        result.report["decision"] = "promoted"
     else:
         set_aside(ingested, current_documents, data_root)
         write_corpus(build_corpus(data_root, taxonomy), data_root)
         log(f"the new rows were moved to {REJECTED_DIR}/: the corpus is again what the current model was trained on")
+        result.report["decision"] = "rejected"
+    write_report(path, result.report)
     return result
+
+
+@dataclass
+class CorpusSnapshot:
+    """The corpus files as they were before a retrain, and the files it added, to put things back on a failure."""
+
+    root: Path
+    files: dict[str, bytes | None]
+    added: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def take(cls, root: Path) -> CorpusSnapshot:
+        files = {}
+        for name in (CORPUS_FILE, SUMMARY_FILE, SUMMARY_MARKDOWN):
+            path = root / name
+            files[name] = path.read_bytes() if path.exists() else None
+        return cls(root, files)
+
+    def restore(self) -> None:
+        """Remove the added files and write the corpus files back (each by write-then-rename); never raises."""
+        for path in self.added:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for name, data in self.files.items():
+            path = self.root / name
+            with contextlib.suppress(OSError):
+                if data is None:
+                    path.unlink(missing_ok=True)
+                    continue
+                tmp = path.with_name(f".{name}.restore")
+                tmp.write_bytes(data)
+                tmp.replace(path)
 
 
 def set_aside(ingested: list[IngestedFile], current_documents: set[str], data_root: Path | None) -> None:
@@ -161,7 +229,8 @@ def build_report(result: RetrainResult, tolerance: float, year: int | None) -> d
         "candidate": result.candidate,
         "current_before": result.current_before,
         "year": year,
-        "decision": "promoted" if result.decision.promote else "rejected",
+        "decision": "pending",  # set to "promoted" or "rejected" once that has happened
+        "gate": "passed" if result.decision.promote else "failed",
         "reasons": result.decision.reasons,
         "tolerance": tolerance,
         "files": [

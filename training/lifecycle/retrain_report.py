@@ -18,6 +18,8 @@ def change_report_markdown(report: dict) -> str:
         "",
         f"Current model before: {report['current_before'] or 'none'}; tolerance {report['tolerance']}; year {report['year'] or 'as read'}.",
         "",
+        *([f"The gate {report.get('gate', '?')}; the run stopped before its decision was carried out, so this candidate "
+           "was neither promoted nor set aside.", ""] if report["decision"] == "pending" else []),
         *[f"- {reason}" for reason in report["reasons"]],
         "",
         "## Files",

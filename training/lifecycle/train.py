@@ -24,11 +24,13 @@ from training.evaluation.metrics import acceptable_accuracy, calibration_metrics
 from training.evaluation.splits import TrainOnlyGroupKFold
 from training.lifecycle import bundle as bundles
 from training.lifecycle.corpus import Corpus, load_corpus, seed_sources
+from training.lifecycle.lock import models_lock
 from training.model.dataset import TrainingData, training_data
 from training.model.encoder import Encoder, make_encoder
 from training.model.pipeline import fit, make_classifier, recipe_params
 from training.model.reference import ReferenceIndex
 from training.model.review import ReviewPolicy
+from training.settings import get_settings
 
 
 def reference_rows(rows: list[IndicatorRow]) -> list[IndicatorRow]:
@@ -87,50 +89,54 @@ def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder
     ``metrics`` lets a caller that has already scored this recipe on held-out
     publishers (the retrain gate) store its figures instead of a second
     evaluation. ``params`` are ``set_params`` keys over ``DEFAULT_PARAMS``.
-    Returns the bundle folder. Raises ``FileNotFoundError`` without a corpus.
+    Returns the bundle folder. Raises ``FileNotFoundError`` without a corpus,
+    ``ModelsLocked`` while another process holds ``models/.lock`` (held for the
+    whole run) and ``NotWritable`` when the models folder cannot be written
+    (both checked before any work).
     """
-    say = log or (lambda _message: None)
-    started = time.time()
-    taxonomy = load_taxonomy()
-    corpus = corpus or load_corpus()
-    encoder = encoder or make_encoder()
-    recipe = recipe_params(params or {})
-    data = training_data(corpus.rows, judgements=load_hard_cases())
-    say(f"embedding {len(set(data.frame['name']))} distinct names")
-    encoder.encode(sorted(set(data.frame["name"])), "query")
-    say(f"fitting on {int(data.scored.sum())} table rows and {int((~data.scored).sum())} library rows and name-only copies")
-    model = fit(make_classifier(encoder, **recipe), data.frame, data.labels, data.groups, data.weights)
-    references = build_references(corpus.rows, encoder)
-    if metrics is None and evaluate:
-        say("scoring the recipe on held-out publishers (5 folds)")
-        metrics = held_out_metrics(data, encoder, recipe, progress=lambda stage: say(f"  {stage} done"))
-    labelled = [r for r in corpus.rows if r.level3 and r.level2]
-    identity = encoder.identity
-    metadata = {
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "encoder": {k: identity.get(k) for k in ("name", "dim", "fingerprint", "fine_tuned", "precision")},
-        "taxonomy_version": taxonomy.version,
-        "taxonomy_digest": taxonomy.digest,
-        "data_digest": corpus.digest(),
-        "training_data": {
-            "rows": len(labelled),
-            "table_rows": sum(1 for r in labelled if r.origin != "library"),
-            "library_rows": sum(1 for r in labelled if r.origin == "library"),
-            "documents": len({r.doc for r in labelled}),
-            "publishers": len({r.publisher for r in labelled}),
-            "relabelled_by_expert": int(sum(1 for label, published, scored in zip(data.labels, data.published, data.scored, strict=True)
-                                            if scored and label != published)),
-            "document_ids": sorted({r.doc for r in labelled}),
-            "per_class": dict(collections.Counter(r.level2 for r in labelled).most_common()),
-            "years": dict(sorted(collections.Counter(str(r.year) for r in labelled).items())),
-        },
-        "model": {"type": "sklearn.pipeline.Pipeline", "recipe": "training.model.pipeline.make_classifier", "params": recipe,
-                  "classes": [str(c) for c in model.classes_], "dropped_classes": list(model[-1].dropped_classes_)},
-        "metrics": metrics or {},
-        "training_seconds": round(time.time() - started, 1),
-    }
-    payload = {"model": model, "references": references, "policy": ReviewPolicy()}
-    path = bundles.save_bundle(payload, metadata, models_root, version=version)
-    if promote:
-        bundles.promote(path.name, models_root)
-    return path
+    with models_lock(models_root or get_settings().models_dir, "train"):
+        say = log or (lambda _message: None)
+        started = time.time()
+        taxonomy = load_taxonomy()
+        corpus = corpus or load_corpus()
+        encoder = encoder or make_encoder()
+        recipe = recipe_params(params or {})
+        data = training_data(corpus.rows, judgements=load_hard_cases())
+        say(f"embedding {len(set(data.frame['name']))} distinct names")
+        encoder.encode(sorted(set(data.frame["name"])), "query")
+        say(f"fitting on {int(data.scored.sum())} table rows and {int((~data.scored).sum())} library rows and name-only copies")
+        model = fit(make_classifier(encoder, **recipe), data.frame, data.labels, data.groups, data.weights)
+        references = build_references(corpus.rows, encoder)
+        if metrics is None and evaluate:
+            say("scoring the recipe on held-out publishers (5 folds)")
+            metrics = held_out_metrics(data, encoder, recipe, progress=lambda stage: say(f"  {stage} done"))
+        labelled = [r for r in corpus.rows if r.level3 and r.level2]
+        identity = encoder.identity
+        metadata = {
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "encoder": {k: identity.get(k) for k in ("name", "dim", "fingerprint", "fine_tuned", "precision")},
+            "taxonomy_version": taxonomy.version,
+            "taxonomy_digest": taxonomy.digest,
+            "data_digest": corpus.digest(),
+            "training_data": {
+                "rows": len(labelled),
+                "table_rows": sum(1 for r in labelled if r.origin != "library"),
+                "library_rows": sum(1 for r in labelled if r.origin == "library"),
+                "documents": len({r.doc for r in labelled}),
+                "publishers": len({r.publisher for r in labelled}),
+                "relabelled_by_expert": int(sum(1 for label, published, scored in zip(data.labels, data.published, data.scored, strict=True)
+                                                if scored and label != published)),
+                "document_ids": sorted({r.doc for r in labelled}),
+                "per_class": dict(collections.Counter(r.level2 for r in labelled).most_common()),
+                "years": dict(sorted(collections.Counter(str(r.year) for r in labelled).items())),
+            },
+            "model": {"type": "sklearn.pipeline.Pipeline", "recipe": "training.model.pipeline.make_classifier", "params": recipe,
+                      "classes": [str(c) for c in model.classes_], "dropped_classes": list(model[-1].dropped_classes_)},
+            "metrics": metrics or {},
+            "training_seconds": round(time.time() - started, 1),
+        }
+        payload = {"model": model, "references": references, "policy": ReviewPolicy()}
+        path = bundles.save_bundle(payload, metadata, models_root, version=version)
+        if promote:
+            bundles.promote(path.name, models_root, action="train")
+        return path

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from service.api import errors
 from service.api.deps import HolderDep, SettingsDep
 from service.bulk import MEDIA_TYPES, about_zh, render
 from service.review import page
@@ -49,6 +50,15 @@ StoreDep = Annotated[ReviewStore, Depends(get_store)]
 
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "review/error.html", {"title": title, "message": message}, status_code=status)
+
+
+def _error_answer(error: errors.ApiError) -> HTMLResponse:
+    """Errors raised before or around the page's own handling (a body over the limit, a bad query) as a Chinese page."""
+    body = TEMPLATES.get_template("review/error.html").render({"title": "无法完成", "message": error.message_zh})
+    return HTMLResponse(body, status_code=error.status, headers=error.headers)
+
+
+errors.HTML_PAGES["/review"] = _error_answer
 
 
 def _index(request: Request, store: ReviewStore, settings: Settings, status: int = 200, errors: list | None = None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,12 +22,35 @@ def holder(fake_models_root, fake_encoder) -> ModelHolder:
 @pytest.fixture(scope="session")
 def test_settings(fake_models_root, tmp_path_factory) -> Settings:
     return Settings(models_dir=fake_models_root, max_items=50, max_upload_bytes=2 * 1024 * 1024, reload_interval_seconds=0,
-                    review_dir=tmp_path_factory.mktemp("review"))
+                    review_dir=tmp_path_factory.mktemp("review"), allowed_hosts=["testserver", "127.0.0.1", "localhost"])
 
 
 @pytest.fixture(scope="session")
 def client(holder, test_settings):
     app = create_app(test_settings, holder)
     app.dependency_overrides[get_settings] = lambda: test_settings
-    with TestClient(app) as client:
+    with TestClient(app, client=("127.0.0.1", 50000)) as client:  # a loopback peer, as in `zhibiao serve`
         yield client
+
+
+@pytest.fixture(scope="session")
+def make_client(holder, test_settings):
+    """A TestClient on an app with some settings changed: ``with make_client(max_json_bytes=1000) as client: ...``."""
+
+    def make(peer: str = "127.0.0.1", **changes) -> TestClient:
+        settings = Settings(**{**test_settings.model_dump(), **changes})
+        app = create_app(settings, holder)
+        app.dependency_overrides[get_settings] = lambda: settings
+        return TestClient(app, client=(peer, 50000))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def models_root(tmp_path_factory) -> Path:
+    """Slow tests only: a models folder with the real model (e5 encoder, the project's corpus), trained once per session."""
+    from training.lifecycle.train import train
+
+    root = tmp_path_factory.mktemp("models")
+    train(models_root=root, evaluate=False)  # held-out scoring is tested in tests/training/evaluation
+    return root

@@ -28,22 +28,25 @@ def test_target_and_indicator_suggestions(client):
 
 
 @pytest.mark.parametrize(
-    ("payload", "status", "message"),
+    ("payload", "status", "code", "message"),
     [
-        (b'{"items": [{"name": "x"', 422, "JSON"),
-        ({"items": [{"description": "no name"}]}, 422, "name"),
-        ({"items": [{"name": "   "}]}, 422, "name"),
-        ({"items": [{"name": 12}]}, 422, "name"),
-        ({"items": [{"name": "长" * 100_000}]}, 422, "name"),
-        ({"items": [{"name": "a"}] * 51}, 413, "at most 50"),
-        ({"items": []}, 422, "items"),
-        ({"items": [{"name": "a", "unknown": 1}]}, 422, "unknown"),
+        (b'{"items": [{"name": "x"', 422, "INVALID_JSON", "JSON"),
+        ({"items": [{"description": "no name"}]}, 422, "VALIDATION_ERROR", "name"),
+        ({"items": [{"name": "   "}]}, 422, "VALIDATION_ERROR", "name"),
+        ({"items": [{"name": 12}]}, 422, "VALIDATION_ERROR", "name"),
+        ({"items": [{"name": "长" * 100_000}]}, 422, "VALIDATION_ERROR", "name"),
+        ({"items": [{"name": "a"}] * 51}, 413, "TOO_MANY_ITEMS", "at most 50"),
+        ({"items": []}, 422, "VALIDATION_ERROR", "items"),
+        ({"items": [{"name": "a", "unknown": 1}]}, 422, "VALIDATION_ERROR", "unknown"),
+        ({"items": [{"name": "a", "year": "2025"}]}, 422, "VALIDATION_ERROR", "year"),
+        ({"items": [{"name": "a"}], "with_targets": 1}, 422, "VALIDATION_ERROR", "with_targets"),
     ],
 )
-def test_bad_json_gets_4xx_with_message(client, payload, status, message):
+def test_bad_json_gets_4xx_with_code_and_message(client, payload, status, code, message):
     if isinstance(payload, bytes):
         response = client.post("/v1/classify", content=payload, headers={"content-type": "application/json"})
     else:
         response = client.post("/v1/classify", json=payload)
     assert response.status_code == status
-    assert message in str(response.json()["error"])
+    error = response.json()["error"]
+    assert error["code"] == code and message in error["message"] and error["message_zh"]

@@ -6,7 +6,6 @@ Slow: trains once per session (a minute or two) and starts uvicorn on a loopback
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,15 +15,6 @@ from tests.live_server import running_server
 from training.lifecycle import bundle as bundles
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def models_root(tmp_path_factory) -> Path:
-    from training.lifecycle.train import train
-
-    root = tmp_path_factory.mktemp("models")
-    train(models_root=root, evaluate=False)  # held-out scoring is tested in tests/training/evaluation
-    return root
 
 
 @pytest.fixture(scope="session")

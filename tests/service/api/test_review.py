@@ -122,7 +122,7 @@ def test_exports(client, batch):
 @pytest.mark.parametrize(("files", "status", "text"), [
     ([], 400, "请选择至少一个表格文件"),
     ([("files", ("empty.csv", b""))], 400, "是空文件"),
-    ([("files", ("big.csv", b"a" * (3 * 1024 * 1024)))], 413, "上传上限"),
+    ([("files", ("big.csv", b"a" * (3 * 1024 * 1024)))], 413, "的上限"),
     ([("files", ("scan.xlsx", b"not a workbook at all"))], 422, "没有能读取的文件"),
 ])
 def test_bad_uploads_get_a_chinese_page(client, files, status, text):

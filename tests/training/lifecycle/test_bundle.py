@@ -47,3 +47,61 @@ def test_bundle_of_the_old_code_is_refused_with_a_clear_message(fake_models_root
 def test_bundle_for_another_encoder_is_refused(fake_models_root):
     with pytest.raises(bundles.BundleError, match="trained with encoder hashing-test"):
         bundles.load_model(models_root=fake_models_root, encoder=HashingEncoder(fingerprint="another"))
+
+
+def test_signed_bundles_only_with_a_signing_key(tmp_path, monkeypatch):
+    from training.settings import get_settings
+
+    payload = {"model": "anything"}
+    signed = bundles.save_bundle(payload, {"data_digest": "abc"}, tmp_path, version="signed", signing_key="k1")
+    unsigned = bundles.save_bundle(payload, {"data_digest": "abc"}, tmp_path, version="unsigned", signing_key=None)
+    assert bundles.verify_bundle(signed, signing_key="k1")["signature"]
+    bundles.verify_bundle(unsigned, signing_key=None)  # no key configured: the hash check alone, as before
+    with pytest.raises(bundles.BundleError, match="signature does not match"):
+        bundles.verify_bundle(signed, signing_key="another key")
+    with pytest.raises(bundles.BundleError, match=r"not signed.*zhibiao models sign unsigned"):
+        bundles.verify_bundle(unsigned, signing_key="k1")
+
+    # tampering: a payload and a hash rewritten together pass the hash check but not the signature
+    import joblib
+
+    from training.files import sha256_file
+
+    joblib.dump({"model": "something else"}, signed / bundles.PAYLOAD)
+    metadata = json.loads((signed / bundles.METADATA).read_text(encoding="utf-8"))
+    metadata["payload_sha256"] = sha256_file(signed / bundles.PAYLOAD)
+    (signed / bundles.METADATA).write_text(json.dumps(metadata), encoding="utf-8")
+    bundles.verify_bundle(signed, signing_key=None)  # the hash alone is fooled
+    with pytest.raises(bundles.BundleError, match="signature does not match"):
+        bundles.verify_bundle(signed, signing_key="k1")
+
+    monkeypatch.setenv("ZHIBIAO_BUNDLE_SIGNING_KEY", "k1")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(bundles.BundleError, match="not signed"):
+            bundles.promote("unsigned", tmp_path)
+        bundles.sign_bundle("unsigned", tmp_path)  # an operator vouches for it
+        bundles.promote("unsigned", tmp_path)
+        assert bundles.current_version(tmp_path) == "unsigned"
+    finally:
+        monkeypatch.delenv("ZHIBIAO_BUNDLE_SIGNING_KEY")
+        get_settings.cache_clear()
+
+
+def test_promote_names_the_versions_that_exist(tmp_path):
+    bundles.save_bundle({"n": 1}, {}, tmp_path, version="20260101-000000-aaaaaa")
+    with pytest.raises(bundles.BundleError, match=r"no model version 'nosuch' .*versions: 20260101-000000-aaaaaa$"):
+        bundles.promote("nosuch", tmp_path)
+    with pytest.raises(bundles.BundleError, match=r"no model version '\.\./etc'"):
+        bundles.promote("../etc", tmp_path)
+
+
+def test_history_and_fallback_order(tmp_path):
+    for version in ("v1", "v2", "v3", "candidate"):
+        bundles.save_bundle({"n": version}, {}, tmp_path, version=version)
+    for version in ("v1", "v2", "v3"):
+        bundles.promote(version, tmp_path)
+    assert bundles.served_versions(tmp_path) == ["v3", "v2", "v1"]
+    assert bundles.fallback_versions(tmp_path) == ["v2", "v1"]  # previous first; the never-promoted candidate never
+    lines = [json.loads(line) for line in (tmp_path / bundles.HISTORY).read_text(encoding="utf-8").splitlines()]
+    assert [(line["version"], line["was"]) for line in lines] == [("v1", None), ("v2", "v1"), ("v3", "v2")]

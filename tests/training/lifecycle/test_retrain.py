@@ -72,6 +72,103 @@ def test_prune_keeps_current_and_previous(tmp_path):
     assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v0", "v1", "v3", "v4"]
 
 
+@pytest.fixture
+def retrain_workspace(tmp_path, fake_models_root, fake_encoder, monkeypatch):
+    """A copy of data/, a models folder whose current bundle is the fake one, and a retrain whose training and gate are stand-ins.
+
+    The ML is tested elsewhere; here only the order of what a retrain writes matters, so the candidate is a copy of
+    the fake bundle and the gate reports fixed figures (the candidate as good as the current model).
+    """
+    from training.lifecycle import retrain as retrain_module
+    from training.lifecycle.gate import Comparison
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("added", "rejected"))
+    models = tmp_path / "models"
+    current = bundles.current_version(fake_models_root)
+    shutil.copytree(fake_models_root / current, models / current)
+    bundles.promote(current, models)
+
+    def fake_train(corpus, models_root, encoder, params, evaluate, promote, metrics, log):
+        target = models_root / "candidate"
+        shutil.copytree(models_root / current, target)
+        metadata = bundles.read_metadata(target)
+        (target / bundles.METADATA).write_text(json.dumps({**metadata, "version": "candidate"}), encoding="utf-8")
+        return target
+
+    figures = {"level2_accuracy": 0.7, "level2_macro_f1": 0.6, "level1_accuracy": 0.8, "level1_macro_f1": 0.8, "per_class": {}}
+    monkeypatch.setattr(retrain_module, "train", fake_train)
+    monkeypatch.setattr(retrain_module, "compare", lambda *a, **k: Comparison(10, [], dict(figures), dict(figures)))
+    table = write_csv(tmp_path / "training.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")
+    run = lambda: retrain_module.retrain([table], year=2026, data_root=data, models_root=models, n_splits=2,  # noqa: E731
+                                         encoder=fake_encoder, log=lambda line: None)
+    return {"data": data, "models": models, "current": current, "run": run}
+
+
+def corpus_files(data) -> dict:
+    return {name: (data / name).read_bytes() for name in ("corpus.jsonl", "corpus_summary.json", "corpus_summary.md")}
+
+
+def test_a_run_stopped_before_promotion_leaves_no_promoted_report_and_the_corpus_as_it_was(retrain_workspace, monkeypatch):
+    data, models = retrain_workspace["data"], retrain_workspace["models"]
+    before = corpus_files(data)
+    real_promote = bundles.promote
+
+    def dies(version, root=None, action="promote"):
+        if action == "retrain":
+            raise RuntimeError("killed between the report and the promotion")
+        return real_promote(version, root, action)
+
+    monkeypatch.setattr(bundles, "promote", dies)
+    with pytest.raises(RuntimeError, match="killed"):
+        retrain_workspace["run"]()
+    report = json.loads((models / "candidate" / "retrain.json").read_text(encoding="utf-8"))
+    assert report["decision"] == "pending" and report["gate"] == "passed"
+    assert "PENDING" in (models / "candidate" / "retrain.md").read_text(encoding="utf-8")
+    assert {e["version"]: e["retrain_decision"] for e in bundles.list_versions(models)}["candidate"] == "pending"
+    assert bundles.current_version(models) == retrain_workspace["current"]
+    assert corpus_files(data) == before and not list((data / "added").glob("*.jsonl"))
+    assert "candidate" not in bundles.fallback_versions(models)
+
+    monkeypatch.setattr(bundles, "promote", real_promote)  # run again: the same rows, this time promoted
+    shutil.rmtree(models / "candidate")
+    result = retrain_workspace["run"]()
+    assert result.promoted and bundles.current_version(models) == "candidate"
+    assert json.loads((models / "candidate" / "retrain.json").read_text(encoding="utf-8"))["decision"] == "promoted"
+    assert json.loads((models / "history.jsonl").read_text(encoding="utf-8").splitlines()[-1])["action"] == "retrain"
+
+
+def test_unwritable_models_folder_stops_a_retrain_before_any_work(retrain_workspace, tmp_path):
+    from training.lifecycle.lock import NotWritable
+    from training.lifecycle.retrain import retrain
+
+    data = retrain_workspace["data"]
+    before = corpus_files(data)
+    (tmp_path / "not-a-folder").write_text("x")
+    table = write_csv(tmp_path / "t.csv", TRAINING_PROJECT, "2026年基层农技推广培训项目")
+    with pytest.raises(NotWritable, match="not-a-folder"):
+        retrain([table], data_root=data, models_root=tmp_path / "not-a-folder" / "models", log=lambda line: None)
+    assert corpus_files(data) == before and not (data / "added").exists()
+
+
+def test_a_second_retrain_waits_for_none_and_changes_nothing(retrain_workspace):
+    from training.lifecycle.lock import ModelsLocked
+
+    data, models = retrain_workspace["data"], retrain_workspace["models"]
+    before = corpus_files(data)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom training.lifecycle.lock import "
+                               "models_lock\nwith models_lock(Path(sys.argv[1]), 'retrain'):\n    print('locked', flush=True)\n    time.sleep(60)",
+                               str(models)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(ModelsLocked, match=f"pid {holder.pid}"):
+            retrain_workspace["run"]()
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert corpus_files(data) == before and bundles.current_version(models) == retrain_workspace["current"]
+
+
 # ------------------------------------------------------------------ slow: the operator's year
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):

@@ -1,0 +1,118 @@
+"""The CLI exits as documented: one line and exit 2 for what a user can fix, 1 for a bug (still one line), never a traceback."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from service.cli import main
+from tests.conftest import ROOT, ZHENGZHOU
+from training.lifecycle import bundle as bundles
+from training.settings import get_settings
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    """Set ZHIBIAO_* variables for in-process runs; the settings are read again."""
+
+    def set_env(**values: str) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(f"ZHIBIAO_{key.upper()}", value)
+        get_settings.cache_clear()
+
+    set_env(models_dir=str(tmp_path / "models"))
+    yield set_env
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in text, text
+    return lines[0]
+
+
+def test_promote_of_a_version_that_does_not_exist_lists_those_that_do(env, tmp_path, capsys):
+    bundles.save_bundle({"n": 1}, {}, tmp_path / "models", version="20260101-000000-aaaaaa")
+    assert main(["models", "promote", "nosuch"]) == 2
+    assert one_line(capsys.readouterr().err) == (f"error: no model version 'nosuch' in {tmp_path / 'models'}; "
+                                                 "versions: 20260101-000000-aaaaaa")
+
+
+def test_malformed_cors_origins_is_a_configuration_error(env, capsys):
+    env(cors_origins='["https://a.example"')
+    assert main(["models", "list"]) == 2
+    assert one_line(capsys.readouterr().err).startswith("configuration error: ZHIBIAO_CORS_ORIGINS: not a JSON list")
+    env(cors_origins="https://a.example/path")
+    assert main(["serve"]) == 2
+    assert "scheme://host[:port]" in one_line(capsys.readouterr().err)
+
+
+def test_serving_beyond_loopback_needs_an_admin_token(env, capsys):
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "ZHIBIAO_ADMIN_TOKEN" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("cut.xlsx", lambda: _xlsx_bytes()[: len(_xlsx_bytes()) // 2]),
+        ("huge-cell.csv", lambda: ("三级指标,指标值\n" + "长" * 200_000 + ",1\n").encode("utf-8")),
+        ("nothing.csv", lambda: b""),
+    ],
+)
+def test_unreadable_input_is_exit_2_with_one_line(name, make, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_bytes(make())
+    assert main(["ingest", str(path)]) == 2
+    assert name in one_line(capsys.readouterr().err)
+
+
+def _xlsx_bytes() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for i in range(300):
+        workbook.active.append(["产出指标", "数量指标", f"培训人次{i}", "≥10人次"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_bug_is_exit_1_with_one_line(env, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something\nthat spans lines")
+
+    monkeypatch.setattr(bundles, "list_versions", broken)
+    assert main(["models", "list"]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("error: unexpected RuntimeError: something that spans lines") and "ZHIBIAO_LOG_LEVEL=debug" in line
+
+
+def test_models_locked_by_another_process_is_exit_4(env, tmp_path, capsys):
+    bundles.save_bundle({"n": 1}, {}, tmp_path / "models", version="v1")
+    code = ("import sys, time\nfrom pathlib import Path\nfrom training.lifecycle.lock import models_lock\n"
+            "with models_lock(Path(sys.argv[1]), 'train'):\n    print('locked', flush=True)\n    time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "models")], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert main(["models", "promote", "v1"]) == 4
+        assert f"locked by pid {holder.pid}" in one_line(capsys.readouterr().err)
+    finally:
+        holder.kill()
+        holder.wait(10)
+
+
+def test_output_closed_early_is_no_traceback():
+    """`zhibiao ingest FILE... | head`: the reader goes away; the command stops quietly with 141."""
+    read, write = os.pipe()
+    process = subprocess.Popen([sys.executable, "-m", "service.cli", "ingest", *[str(ZHENGZHOU)] * 3], cwd=ROOT, stdout=write,
+                               stderr=subprocess.PIPE, text=True)
+    os.close(write)
+    os.close(read)  # like `head` exiting before the first line is written
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 141 and "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
