@@ -42,11 +42,14 @@ def corpus():
 
 @pytest.fixture(scope="session")
 def fake_models_root(tmp_path_factory, corpus, fake_encoder) -> Path:
-    """A models folder whose current bundle was trained on the real corpus with the fake encoder (no held-out scoring)."""
+    """A models folder whose current bundle was trained with the fake encoder on the corpus less the repository tables
+    (no held-out scoring; the smaller corpus keeps the fast suite fast)."""
+    from training.lifecycle.corpus import Corpus
     from training.lifecycle.train import train
 
     root = tmp_path_factory.mktemp("fake-models")
-    train(corpus=corpus, models_root=root, encoder=fake_encoder, evaluate=False)
+    part = Corpus([r for r in corpus.rows if r.source != "repository_indicators.jsonl"])
+    train(corpus=part, models_root=root, encoder=fake_encoder, evaluate=False)
     return root
 
 
