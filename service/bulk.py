@@ -19,6 +19,7 @@ import numpy as np
 from service.predictor import Predictor, Published
 from training.domain.records import IndicatorRow
 from training.domain.targets import target_weakness
+from training.model.suggest import TableForm, table_forms
 from training.readers import ReadError, read_file
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -45,25 +46,33 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
     vectors = predictor.encoder.encode(distinct, "query") if distinct else np.zeros((0, 1), dtype=np.float32)
     position = {name: i for i, name in enumerate(distinct)}
     results: dict[int, dict] = {}
+    by_table: dict[tuple, list[tuple]] = collections.defaultdict(list)
+    for row in readable:
+        by_table[(row.source, row.table)].append((row.target, row.level2))
+    forms = {key: table_forms(targets, predictor.targets.lexicon) for key, targets in by_table.items()}
     for start in range(0, len(readable), BATCH):
         chunk = readable[start : start + BATCH]
         published = [Published(r.level1_raw, r.level2_raw) for r in chunk]
         chunk_vectors = vectors[[position[r.level3] for r in chunk]]
         classified = predictor.classify([r.indicator for r in chunk], published, framework=framework, n_similar=0)
         for row, result, vector in zip(chunk, classified, chunk_vectors, strict=True):
-            result["target_advice"] = _target_advice(row, result, vector, predictor)
+            result["target_advice"] = _target_advice(row, result, vector, predictor, forms[(row.source, row.table)])
             results[id(row)] = result
         if progress:
             progress(len(chunk))
     return [_record(row, results.get(id(row))) for row in rows]
 
 
-def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor) -> tuple[str | None, str | None]:
-    """(suggested target, warning): the canonical target when measurable, else the best suggestion and why."""
+def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor,
+                   table: list[TableForm] | None = None) -> tuple[str | None, str | None]:
+    """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
+
+    ``table``: how the row's table writes its other targets (operators and rate conventions follow it).
+    """
     weakness = target_weakness(row.target)
     if weakness is None:
         return row.target.text, None
-    suggestion = predictor.targets.suggest(row.indicator, vector, result["category"], k=1, year=row.year)["suggestions"]
+    suggestion = predictor.targets.suggest(row.indicator, vector, result["category"], k=1, year=row.year, table=table)["suggestions"]
     return (suggestion[0]["text"] if suggestion else None), weakness
 
 
