@@ -55,6 +55,9 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         published = [Published(r.level1_raw, r.level2_raw) for r in chunk]
         chunk_vectors = vectors[[position[r.level3] for r in chunk]]
         classified = predictor.classify([r.indicator for r in chunk], published, framework=framework, n_similar=0)
+        weak = [(r.level3, c["category"]) for r, c in zip(chunk, classified, strict=True) if target_weakness(r.target)]
+        if weak:
+            predictor.targets.forms.prime([n for n, _ in weak], [c for _, c in weak])
         for row, result, vector in zip(chunk, classified, chunk_vectors, strict=True):
             result["target_advice"] = _target_advice(row, result, vector, predictor, forms[(row.source, row.table)])
             results[id(row)] = result

@@ -77,7 +77,9 @@ class UnitLexicon:
         self.per_units = [(tuple(e["cues"]), e["per"], e["money_unit"]) for e in raw.get("per_units", ())]
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
-        self.category_families: dict[str, str] = {k: v for k, v in raw.get("category_families", {}).items() if v in self.families}
+        categories = {k: v for k, v in raw.get("category_families", {}).items() if isinstance(v, dict)}
+        self.category_families: dict[str, str] = {k: v["usual"] for k, v in categories.items() if v.get("usual") in self.families}
+        self.category_allowed: dict[str, frozenset[str]] = {k: frozenset(v["allowed"]) for k, v in categories.items() if v.get("allowed")}
         self._unit_family = {u: key for key, f in self.families.items() for u in f.units}
         self.money_units = frozenset(self.families["money"].units) if "money" in self.families else frozenset()
 

@@ -38,10 +38,10 @@ from training.model.units import TargetForms, direction, fit_target_forms
 
 PLACEHOLDER = "__"
 # Shares of the family score: the unit model, the similar rows' vote, the name's head word, the category's usual family.
-FAMILY_WEIGHTS = {"model": 0.35, "evidence": 0.2, "head": 0.35, "category": 0.1}
+FAMILY_WEIGHTS = {"model": 0.3, "evidence": 0.2, "head": 0.3, "category": 0.2}
 # Shares of the operator score: the operator model, the similar rows' operators, the lexicon's operator cue, the family's usual
 # one, and (in a bulk job) the operators the same table writes for the same family, which outweighs the rest.
-OPERATOR_WEIGHTS = {"model": 0.15, "evidence": 0.15, "cue": 0.5, "family": 0.2, "table": 2.0}
+OPERATOR_WEIGHTS = {"model": 0.15, "evidence": 0.15, "cue": 0.5, "family": 0.2, "table": 3.0}
 
 
 @dataclass
@@ -128,7 +128,8 @@ class TargetSuggester:
 
     def family_scores(self, name: str, level2: str | None, evidence: list[Evidence]) -> dict[str, float]:
         """``{family: score}`` (sums to 1): a weighted blend of the unit model, the similar rows' vote, the name's head word
-        and the category's usual family (``FAMILY_WEIGHTS``); a unit the name states in brackets wins."""
+        and the category's usual family (``FAMILY_WEIGHTS``), limited to the families the category allows
+        (``category_families`` in ``data/units.json``); a unit the name states in brackets wins."""
         parts: dict[str, dict[str, float]] = {"model": self.forms.family_probabilities([name], [level2])[0]}
         vote: dict[str, float] = collections.defaultdict(float)
         for item in evidence:
@@ -143,6 +144,11 @@ class TargetSuggester:
         if usual:
             parts["category"] = {usual: 1.0}
         scores = _blend(parts, self.weights)
+        allowed = self.lexicon.category_allowed.get(level2 or "")
+        if allowed and any(f in allowed for f in scores):
+            # A 时效 indicator is a deadline, a rate or a duration, whatever its name's last word.
+            kept = {f: s for f, s in scores.items() if f in allowed}
+            scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
         stated = self.lexicon.bracket_family(name)
         if stated:
             scores = {f: s / 2.0 for f, s in scores.items()}
@@ -208,9 +214,9 @@ class TargetSuggester:
         values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None]
         out = []
         written = collections.Counter(f.value for f in table if f.family == family and f.unit == unit and f.direction == op
-                                      and f.value is not None)
-        if family == "percent" and written:
-            # A table's rates follow one convention (=100%, ≥95%); its own rows say it best.
+                                      and f.value is not None and f.level2 == level2)
+        if family == "percent" and len(written) == 1 and sum(written.values()) >= 2:
+            # A table whose rates of this category all read alike (=100%) has a convention; its own rows say it best.
             value, count = written.most_common(1)[0]
             why = f"{reason}；{op_why}；同一表格中同类指标有{count}条写作{format_quantity(op, value, unit)}"
             out.append(self._entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why))
@@ -310,11 +316,12 @@ class TargetSuggester:
         usual = self.lexicon.families[family].operator
         if usual:
             parts["family"] = {usual: 1.0}
-        in_table = collections.Counter(f.direction for f in table or [])
+        # The table's habit decides between "=" and the direction the name's words give; it does not turn a cost into a ≥.
+        in_table = collections.Counter(f.direction for f in table or [] if cue is None or f.direction in (cue.value, "="))
         weights = self.operator_weights
         if in_table:
             parts["table"] = {op: n / sum(in_table.values()) for op, n in in_table.items()}
-            if all(f.family == "" for f in table):
+            if not any(f.family == family and f.level2 == level2 for f in table):
                 weights = {**weights, "table": weights.get("table", 0.0) / 2}
         scores = _blend(parts, weights)
         op = max(scores, key=lambda o: scores[o]) if scores else (self.lexicon.families[family].operator or "≥")

@@ -229,6 +229,21 @@ class TargetForms:
                                                   for f, row in zip(families, proba, strict=True)})
         return self._operators[key]
 
+    def prime(self, names: list[str], level2: list[str | None]) -> None:
+        """Compute the answers for many names in two model calls (a bulk job), so that later single calls are lookups."""
+        keys = sorted({(n or "", v or "") for n, v in zip(names, level2, strict=True)} - set(self._operators))
+        if not keys:
+            return
+        self.family_probabilities([n for n, _ in keys], [v for _, v in keys])
+        families = [f.id for f in self.lexicon.families.values() if f.kind == "quantitative"]
+        frame = pd.DataFrame({"name": [n for n, _ in keys for _ in families], "level2": [v for _, v in keys for _ in families],
+                              "family": families * len(keys)})
+        proba = self.operators.predict_proba(frame)
+        for i, key in enumerate(keys):
+            rows = proba[i * len(families) : (i + 1) * len(families)]
+            self._remember(self._operators, key, {f: dict(zip(self.operators.classes_, map(float, row), strict=True))
+                                                  for f, row in zip(families, rows, strict=True)})
+
     def _remember(self, cache: dict, key, value) -> None:
         if len(cache) >= self.CACHE_SIZE:
             cache.clear()

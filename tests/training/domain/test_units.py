@@ -88,3 +88,4 @@ def test_deadline_and_qualitative_forms_are_checkable(lexicon):
 def test_every_cue_names_a_known_family(lexicon):
     assert set(lexicon.name_cues) <= set(lexicon.families)
     assert set(lexicon.category_families.values()) <= set(lexicon.families)
+    assert all(allowed <= set(lexicon.families) for allowed in lexicon.category_allowed.values())

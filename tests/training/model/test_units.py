@@ -46,3 +46,16 @@ def test_pickled_forms_answer_the_same_and_start_with_an_empty_cache(forms):
 
 def test_direction():
     assert [direction(op) for op in ("≥", ">", "≤", "<", "=", "±", None)] == ["≥", "≥", "≤", "≤", "=", None, None]
+
+
+def test_priming_many_names_gives_the_same_answers(corpus):
+    forms = fit_target_forms(corpus.rows)
+    names, level2 = ["培训人数", "项目完工时间", "办公设备购置成本"], ["数量指标", "时效指标", None]
+    forms.prime(names, level2)
+    primed = [forms.operator_probabilities(n, v) for n, v in zip(names, level2, strict=True)]
+    fresh = fit_target_forms(corpus.rows)
+    for (name, category), answer in zip(zip(names, level2, strict=True), primed, strict=True):
+        expected = fresh.operator_probabilities(name, category)
+        assert answer.keys() == expected.keys()
+        for family in answer:
+            assert all(abs(answer[family][op] - expected[family][op]) < 1e-9 for op in answer[family])
