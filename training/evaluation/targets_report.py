@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from training.domain.units import load_units
@@ -47,10 +48,14 @@ def run_targets_evaluation(output: Path, log: Callable[[str], None] | None = Non
     summary = summarize(result)
     summary["seconds"] = round(time.time() - started, 1)
     summary["pictures"] = {"per_category": str(_picture(result, output).name)}
-    (output / "targets.json").write_text(json.dumps({**summary, "scored": result.as_dict()}, ensure_ascii=False, indent=1),
-                                         encoding="utf-8")
+    (output / "targets.json").write_text(json.dumps({**summary, "scored": scored_rows(result)}, ensure_ascii=False), encoding="utf-8")
     (output / "targets.md").write_text(markdown(summary, result), encoding="utf-8")
     return summary
+
+
+def scored_rows(result: TargetEvaluation) -> dict:
+    """Zhibiao's first suggestion for every scored row (a published unit, operator or date), per view: the rows behind the figures."""
+    return {view: [asdict(r) for r in systems[MAIN] if r.family or r.direction or r.deadline] for view, systems in result.rows.items()}
 
 
 def summarize(result: TargetEvaluation) -> dict:
@@ -62,6 +67,7 @@ def summarize(result: TargetEvaluation) -> dict:
         "per_family": {view: per_family(result.rows[view][MAIN]) for view in VIEWS if view in result.rows},
         "aims": AIMS,
         "projects": result.projects.get("systems", {}),
+        "project_examples": result.projects.get("per_project", [])[:5],
         "skipped_publishers": result.skipped_publishers,
     }
 
@@ -120,9 +126,13 @@ def markdown(summary: dict, result: TargetEvaluation) -> str:
             lines.append(f"| {SYSTEM_ZH.get(system, system)} | {_share(figure['unit_family'])} | {_share(figure['operator'])} | "
                          f"{_share(figure['operator_all'])} | {_share(figure['deadline'])} |")
         lines.append("")
-    lines += ["## 按类别（Zhibiao，仅名称）", "", "| 公布的类别 | 单位类别 | 运算符 | 时限 |", "|---|---|---|---|"]
+    lines += ["## 按类别（Zhibiao）", "", "| 公布的类别 | 单位类别（仅名称） | 运算符（仅名称） | 时限（仅名称） | 运算符（在表格中） | 时限（名称 + 类别） |",
+              "|---|---|---|---|---|---|"]
     for category, figure in summary["per_category"]["name"].items():
-        lines.append(f"| {category} | {_share(figure['unit_family'])} | {_share(figure['operator'])} | {_share(figure['deadline'])} |")
+        in_table = summary["per_category"]["in_table"].get(category, {})
+        with_category = summary["per_category"]["name_category_year"].get(category, {})
+        lines.append(f"| {category} | {_share(figure['unit_family'])} | {_share(figure['operator'])} | {_share(figure['deadline'])} | "
+                     f"{_share(in_table.get('operator'))} | {_share(with_category.get('deadline'))} |")
     lines += ["", "![按类别](targets_per_category.png)", "", "## 按单位类别（Zhibiao，仅名称）", "",
               "| 公布的单位类别 | 一致 |", "|---|---|"]
     for family, figure in summary["per_family"]["name"].items():
@@ -153,11 +163,17 @@ def _project_lines(summary: dict) -> list[str]:
         "| 系统 | 项目数 | 每项目建议数 | 精确度 p95 | 精确度 p99 | 召回 p95 | 召回 p99 |",
         "|---|---|---|---|---|---|---|",
     ]
-    names = {MAIN: "Zhibiao（相似项目 + 指标库行业）", "old: names most similar to the project, per group": "#12 之前：与项目名称最相近的指标，每组一个",
+    names = {MAIN: "Zhibiao（相似项目 + 指标库行业）", "old: names most similar to the project, per group": "#12 之前：与项目名称最相近的指标，每组 k/6 个",
              "most frequent names": "最常见的指标名称"}
     for system, figure in projects.items():
         lines.append(f"| {names.get(system, system)} | {figure['projects']} | {figure['suggested_per_project']} | "
                      f"{figure['precision_p95']:.3f} | {figure['precision_p99']:.3f} | {figure['recall_p95']:.3f} | {figure['recall_p99']:.3f} |")
+    examples = summary.get("project_examples") or []
+    if examples:
+        lines += ["", "### 例子（Zhibiao，前 5 个项目）", ""]
+        for example in examples[:5]:
+            lines += [f"- **{example['project']}**（{example['publisher']}，精确度 p95 {example['precision_p95']:.2f}）",
+                      f"  - 建议：{'、'.join(example['names'])}", f"  - 实际：{'、'.join(example['actual'])}"]
     return lines
 
 

@@ -37,3 +37,17 @@ def test_figures_count_only_rows_whose_published_target_says_something():
     missed = failures(rows)
     assert len(missed["unit_family"]) == 1 and len(missed["deadline"]) == 1
     assert set(per_category(rows)) == {"数量指标", "时效指标"}
+
+
+def test_the_report_is_written_in_chinese_with_every_view_and_the_failures(tmp_path):
+    from training.evaluation.targets import VIEWS, TargetEvaluation, summarize_projects
+    from training.evaluation.targets_report import MAIN, markdown, scored_rows, summarize
+
+    rows = [_row(), _row(name="资金拨付及时率", family="percent", suggested_family="people", target="≥95%")]
+    result = TargetEvaluation(rows={view: {MAIN: rows, "unit model only": rows} for view in VIEWS}, folds=5)
+    result.projects = summarize_projects([{"fold": 0, "publisher": "甲", "project": "培训", "system": MAIN, "suggested": 2,
+                                           "precision_p95": 0.5, "precision_p99": 0.0, "recall_p95": 1.0, "recall_p99": 0.0,
+                                           "names": ["培训人数", "培训满意度"], "actual": ["培训人次"]}])
+    text = markdown(summarize(result), result)
+    assert "单位类别一致" in text and "0.500（1/2）" in text and "资金拨付及时率" in text and "培训满意度" in text
+    assert len(scored_rows(result)["name"]) == 2
