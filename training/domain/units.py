@@ -131,7 +131,7 @@ class UnitLexicon:
         text = _BRACKETED.sub("", text)
         return _NOT_CJK.sub("", text)
 
-    def bracket_family(self, name: str | None) -> str | None:
+    def _bracket_family(self, name: str | None) -> str | None:
         """The family of a unit the name states in brackets (``保障人数(人)``, ``满意度（%）``), if any."""
         for inner in _BRACKETED.findall(name or ""):
             for piece in re.split(r"[或、,，]", inner.strip()):
@@ -140,7 +140,7 @@ class UnitLexicon:
                     return family
         return None
 
-    def head(self, name: str | None) -> Cue | None:
+    def _head(self, name: str | None) -> Cue | None:
         """The longest cue the cleaned name ends with, as ``Cue(word, family)``; a generic head (数量) defers to a contained noun."""
         text = self.clean(name)
         best: Cue | None = None
@@ -161,7 +161,7 @@ class UnitLexicon:
                         return inner[0]
         return best
 
-    def contained(self, name: str | None) -> list[Cue]:
+    def _contained(self, name: str | None) -> list[Cue]:
         """Cues found anywhere in the cleaned name, the one ending last first (the head noun of ``种植人员`` is 人员)."""
         text = self.clean(name)
         found: dict[str, tuple[int, int, str]] = {}
@@ -174,6 +174,31 @@ class UnitLexicon:
                         found[family] = (end, len(word), word)
         ordered = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1]))
         return [Cue(word, family) for family, (_, _, word) in ordered]
+
+    def _memo(self, kind: str, name: str | None, compute):
+        cache = self.__dict__.setdefault("_cache", {})
+        key = (kind, name or "")
+        if key not in cache:
+            if len(cache) >= 50_000:
+                cache.clear()
+            cache[key] = compute(name)
+        return cache[key]
+
+    def bracket_family(self, name: str | None) -> str | None:
+        """The family of a unit the name states in brackets (``保障人数(人)``, ``满意度（%）``), if any."""
+        return self._memo("bracket", name, self._bracket_family)
+
+    def head(self, name: str | None) -> Cue | None:
+        """The longest cue the cleaned name ends with, as ``Cue(word, family)``; a generic head (数量) defers to a contained noun."""
+        return self._memo("head", name, self._head)
+
+    def contained(self, name: str | None) -> list[Cue]:
+        """Cues found anywhere in the cleaned name, the one ending last first (the head noun of ``种植人员`` is 人员). Do not modify."""
+        return self._memo("contained", name, self._contained)
+
+    def operator_cue(self, name: str | None) -> Cue | None:
+        """The operator the name's words suggest (成本 → ≤, 收入 → ≥, 足额 → =): the cue ending last, the longest on ties."""
+        return self._memo("operator", name, self._operator_cue)
 
     # ------------------------------------------------------------ what to write
     def _noun_choice(self, text: str, entries: list[tuple[str, tuple[str, ...]]]) -> Cue | None:
@@ -210,7 +235,7 @@ class UnitLexicon:
     def default_unit(self, family: str) -> str | None:
         return self.families[family].default_unit if family in self.families else None
 
-    def operator_cue(self, name: str | None) -> Cue | None:
+    def _operator_cue(self, name: str | None) -> Cue | None:
         """The operator the name's words suggest (成本 → ≤, 收入 → ≥, 计划 → =): the cue ending last, the longest on ties."""
         text = self.clean(name)
         best: tuple[int, int, Cue] | None = None

@@ -106,6 +106,28 @@ class TextOf(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.transform(self._texts(X))
 
+    def fast_transform(self, X):
+        """The same matrix as ``transform`` without scikit-learn's per-call checks (sublinear tf, idf, l2 norm): for single names."""
+        vectorizer = self.vectorizer_
+        analyze = self.__dict__.get("_analyze") or self.__dict__.setdefault("_analyze", vectorizer.build_analyzer())
+        rows, cols, data = [], [], []
+        seen: dict[str, list[tuple[int, float]]] = {}
+        for i, text in enumerate(self._texts(X)):
+            if text not in seen:
+                counts = collections.Counter(analyze(text))
+                found = [(vectorizer.vocabulary_[t], c) for t, c in counts.items() if t in vectorizer.vocabulary_]
+                values = [(1.0 + np.log(c)) * vectorizer.idf_[j] for j, c in found]
+                norm = float(np.sqrt(sum(v * v for v in values))) or 1.0
+                seen[text] = [(j, value / norm) for (j, _), value in zip(found, values, strict=True)]
+            for j, value in seen[text]:
+                rows.append(i)
+                cols.append(j)
+                data.append(value)
+        return sparse.csr_matrix((data, (rows, cols)), shape=(len(X), len(vectorizer.idf_)))
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_analyze"}
+
 
 class OneHotOf(TransformerMixin, BaseEstimator):
     """One-hot of one categorical column (unknown values → all zeros)."""
@@ -120,6 +142,13 @@ class OneHotOf(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self, "encoder_")
         return self.encoder_.transform(np.asarray(_column(X, self.column), dtype=object).reshape(-1, 1))
+
+    def fast_transform(self, X):
+        """The same matrix as ``transform`` without scikit-learn's per-call checks."""
+        index = {v: j for j, v in enumerate(self.encoder_.categories_[0])}
+        values = _column(X, self.column)
+        rows = [i for i, v in enumerate(values) if v in index]
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, [index[values[i]] for i in rows])), shape=(len(values), len(index)))
 
 
 def _column(X, name: str) -> list[str]:
@@ -157,8 +186,24 @@ class _LinearNameModel(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities ``(len(X), len(classes_))``, computed directly from the fitted parts (what the pipeline
+        computes, without its per-call checks: a suggestion asks for one name at a time)."""
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(X)
+        union = self.pipeline_.named_steps["features"]
+        weights = union.transformer_weights or {}
+        blocks = []
+        for name, transformer in union.transformer_list:
+            block = transformer.fast_transform(X) if hasattr(transformer, "fast_transform") else transformer.transform(X)
+            blocks.append(block * weights.get(name, 1.0))
+        matrix = sparse.hstack(blocks).tocsr()
+        classifier = self.pipeline_.named_steps["classifier"]
+        scores = np.asarray(matrix @ classifier.coef_.T) + classifier.intercept_
+        if scores.shape[1] == 1:
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.column_stack([1.0 - positive, positive])
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

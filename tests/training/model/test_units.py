@@ -58,3 +58,14 @@ def test_priming_many_names_gives_the_same_answers(forms):
         assert answer.keys() == expected.keys()
         for family in answer:
             assert all(abs(answer[family][op] - expected[family][op]) < 1e-9 for op in answer[family])
+
+
+def test_the_direct_probabilities_are_the_pipelines(forms, corpus):
+    import numpy as np
+    import pandas as pd
+
+    names = [r.level3 for r in corpus.rows[:200] if r.level3] + ["", "培训人数(人)"]
+    frame = pd.DataFrame({"name": names, "level2": ["数量指标", None] * (len(names) // 2) + [None] * (len(names) % 2),
+                          "family": ["people"] * len(names)})
+    for model in (forms.units, forms.operators):
+        assert np.allclose(model.predict_proba(frame), model.pipeline_.predict_proba(frame), atol=1e-9)
