@@ -233,6 +233,7 @@ class UnitLexicon:
         return self._noun_choice(text, self.unit_choices.get(family, []))
 
     def default_unit(self, family: str) -> str | None:
+        """The unit a family is written in when nothing else says (面积 → 平方米, 金额 → 万元); None for deadline and qualitative."""
         return self.families[family].default_unit if family in self.families else None
 
     def _operator_cue(self, name: str | None) -> Cue | None:

@@ -73,6 +73,7 @@ class TargetEvaluation:
     skipped_publishers: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
+        """JSON-ready: every scored row of every view and system, the project figures, folds and skipped publishers."""
         return {"rows": {v: {s: [asdict(r) for r in rows] for s, rows in systems.items()} for v, systems in self.rows.items()},
                 "projects": self.projects, "folds": self.folds, "skipped_publishers": self.skipped_publishers}
 

@@ -173,7 +173,7 @@ def _project_lines(summary: dict) -> list[str]:
         lines += ["", "### 例子（Zhibiao，前 5 个项目）", ""]
         for example in examples[:5]:
             lines += [f"- **{example['project']}**（{example['publisher']}，精确度 p95 {example['precision_p95']:.2f}）",
-                      f"  - 建议：{'、'.join(example['names'])}", f"  - 实际：{'、'.join(example['actual'])}"]
+                      f"  - 建议：{'；'.join(example['names'])}", f"  - 实际：{'；'.join(example['actual'])}"]
     return lines
 
 
