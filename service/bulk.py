@@ -6,6 +6,7 @@ cache, the similar-indicator search and the target suggestions.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import json
 from collections.abc import Callable, Mapping
@@ -20,6 +21,7 @@ from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.domain.targets import target_weakness
+from training.model.suggest import TableForm, table_forms
 from training.readers import ReadError, ReadLimits, read_file
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -57,12 +59,21 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         classified = predictor.classify([r.indicator for r in chunk], published, framework=framework, n_similar=0)
         classified_by_key.update(zip(map(_classify_key, chunk), classified, strict=True))
     results: dict[int, dict] = {}
-    suggested: dict[tuple, str | None] = {}  # one suggestion per (name, category, year)
+    by_table: dict[tuple, list[tuple]] = collections.defaultdict(list)
+    for row in readable:
+        by_table[(row.source, row.table)].append((row.target, row.level2))
+    forms = {key: table_forms(targets, predictor.targets.lexicon) for key, targets in by_table.items()}
+    suggested: dict[tuple, str | None] = {}  # one suggestion per (name, category, year, table)
     for start in range(0, len(readable), BATCH):
         chunk = readable[start : start + BATCH]
-        for row in chunk:
-            result = dict(classified_by_key[_classify_key(row)])
-            result["target_advice"] = _target_advice(row, result, vectors[position[row.level3]], predictor, suggested)
+        results_chunk = [dict(classified_by_key[_classify_key(row)]) for row in chunk]
+        weak = [(r.level3, c["category"]) for r, c in zip(chunk, results_chunk, strict=True) if target_weakness(r.target)]
+        if weak:
+            predictor.targets.forms.prime([n for n, _ in weak], [c for _, c in weak])
+        for row, result in zip(chunk, results_chunk, strict=True):
+            table = (row.source, row.table)
+            result["target_advice"] = _target_advice(row, result, vectors[position[row.level3]], predictor, forms[table],
+                                                     suggested, table)
             results[id(row)] = result
         if progress:
             progress(len(chunk))
@@ -75,19 +86,21 @@ def _classify_key(row: IndicatorRow) -> tuple:
     return (row.level3, row.description or "", row.target_raw or "", dataclasses.astuple(row.target), row.level1_raw, row.level2_raw)
 
 
-def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor,
-                   suggested: dict[tuple, str | None]) -> tuple[str | None, str | None]:
+def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor, forms: list[TableForm],
+                   suggested: dict[tuple, str | None], table: tuple) -> tuple[str | None, str | None]:
     """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
 
-    The suggestion depends only on the name, the category and the year, so it is looked up once per such triple
-    (``suggested`` holds them for the whole table).
+    ``forms``: how the row's table writes its other targets (operators and rate conventions follow it). The
+    suggestion depends only on the name, the category, the year and the table, so it is looked up once per such key
+    (``suggested`` holds them for the whole run).
     """
     weakness = target_weakness(row.target)
     if weakness is None:
         return row.target.text, None
-    key = (row.level3, result["category"], row.year)
+    key = (row.level3, result["category"], row.year, table)
     if key not in suggested:
-        suggestion = predictor.targets.suggest(row.indicator, vector, result["category"], k=1, year=row.year)["suggestions"]
+        suggestion = predictor.targets.suggest(row.indicator, vector, result["category"], k=1, year=row.year,
+                                               table=forms)["suggestions"]
         suggested[key] = suggestion[0]["text"] if suggestion else None
     return suggested[key], weakness
 

@@ -7,6 +7,7 @@ taxonomy (for the 2015/2021 views and for reading published labels).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from training.domain.records import Indicator, IndicatorRow
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.pipeline import indicator_frame
+from training.model.projects import IndicatorSuggester, ProjectIndex
 from training.model.review import name_problems
-from training.model.suggest import IndicatorSuggester, TargetSuggester
+from training.model.suggest import TableForm, TargetSuggester
 
 
 @dataclass
@@ -38,8 +40,9 @@ class Predictor:
     def __init__(self, loaded: LoadedModel, taxonomy: Taxonomy | None = None) -> None:
         self.loaded = loaded
         self.taxonomy = taxonomy or load_taxonomy()
-        self.targets = TargetSuggester(loaded.references, self.taxonomy)
-        self.indicators = IndicatorSuggester(loaded.references, self.taxonomy, self.targets)
+        self.targets = TargetSuggester(loaded.references, self.taxonomy, loaded.target_forms)
+        self.indicators = IndicatorSuggester(loaded.references, self.taxonomy, self.targets, loaded.projects)
+        self._projects_lock = threading.Lock()
 
     @property
     def model(self):
@@ -162,15 +165,27 @@ class Predictor:
 
     # ---------------------------------------------------- suggestions
     def suggest_targets(self, indicator: Indicator, level2: str | None = None, k: int = 3, year: int | None = None,
-                        given_target: str | None = None) -> dict:
-        """Up to ``k`` measurable targets for one indicator; see ``training.model.suggest.TargetSuggester``."""
+                        given_target: str | None = None, table: list[TableForm] | None = None) -> dict:
+        """Up to ``k`` measurable targets for one indicator, best first; see ``training.model.suggest.TargetSuggester.suggest``.
+
+        ``level2`` is the category when known (else the classifier's); ``year``
+        the budget year (for deadlines); ``given_target`` the target as written
+        (checked, with warnings); ``table`` how the rest of its table writes targets.
+        """
         if level2 is None or level2 not in self.taxonomy.by_level2:
             level2 = self.classify([indicator], n_similar=0)[0]["category"]
         vector = self.encoder.encode([indicator.name], "query")[0]
-        return self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target)
+        return self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
 
     def suggest_indicators(self, project: str, goal: str | None = None, k: int = 12, year: int | None = None) -> dict:
-        """Indicators for a project, covering the categories a table needs; see ``IndicatorSuggester``."""
+        """``k`` indicators in all for a project, covering 数量/质量/时效/成本/效益/满意度, each with a target; see ``IndicatorSuggester``.
+
+        A bundle made before project indexes existed gets one built here, once.
+        """
+        if self.indicators.projects is None:
+            with self._projects_lock:
+                if self.indicators.projects is None:
+                    self.indicators.projects = ProjectIndex.build(self.references, self.encoder)
         query = project if not goal else f"{project}：{goal[:200]}"
         return self.indicators.suggest(project, self.encoder.encode([query], "query")[0], k=k, year=year)
 

@@ -131,19 +131,31 @@ class Example(BaseModel):
     similarity: float
 
 
+class Spread(BaseModel):
+    n: int
+    min: float
+    median: float
+    max: float
+
+
 class TargetSuggestion(BaseModel):
-    text: str
-    kind: str
+    text: str = Field(description="the target as it would be written, e.g. ≥500亩, 2025年12月31日前, ≥__人 (a placeholder to fill)")
+    kind: str = Field(description="quantitative, deadline or qualitative")
     operator: str | None
-    value: float | None
+    value: float | None = Field(description="null for a deadline, a qualitative form or a placeholder")
     unit: str | None
-    support: int = Field(description="how many similar historical indicators use this form")
+    family: str | None = Field(default=None, description="unit family (data/units.json): percent, area, people, deadline, ...")
+    family_label: str | None = Field(default=None, description="the family in Chinese: 比例, 面积, 人数, 时限, ...")
+    placeholder: bool = Field(default=False, description="true when no similar indicator has a value in this unit: fill in the __")
+    spread: Spread | None = Field(default=None, description="the values of the similar indicators behind the value")
+    support: int = Field(description="how many similar historical indicators back this form")
     examples: list[Example]
     why: str = Field(description="why this form, unit and value (Chinese)")
 
 
 class TargetSuggestions(BaseModel):
     level2: str
+    family: str | None = Field(default=None, description="the unit family the indicator is measured in, by its name")
     suggestions: list[TargetSuggestion]
     warnings: list[str]
 
@@ -167,9 +179,11 @@ class SuggestedIndicator(BaseModel):
     level1: str
     level2: str
     suggested_target: str | None
-    support: int
+    target: TargetSuggestion | None = Field(default=None, description="the suggested target in full")
+    support: int = Field(description="similar projects or library sectors that use this indicator")
     from_project: str | None
     source: str
+    why: str | None = Field(default=None, description="where the indicator comes from (Chinese)")
 
 
 class IndicatorGroup(BaseModel):
@@ -182,6 +196,7 @@ class IndicatorSuggestResponse(BaseModel):
     project: str
     groups: list[IndicatorGroup]
     similar_projects: list[dict]
+    sectors: list[dict] = Field(default=[], description="indicator-library sectors (会议培训类, 购置类项目, ...) the project resembles")
 
 
 class TableClassifyResponse(BaseModel):

@@ -71,11 +71,24 @@ def _current_is_usable() -> tuple[bool, str]:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.targets:
+        return _evaluate_targets(args)
     from training.evaluation.report import run_evaluation
 
     summary = run_evaluation(Path(args.output), quick=args.quick, log=lambda line: print(line, flush=True))
     print(Path(args.output, "evaluation.md").read_text(encoding="utf-8").split("## Per class")[0])
     print(f"report: {args.output}/evaluation.md ({', '.join(summary['pictures'].values())})")
+    return 0
+
+
+def _evaluate_targets(args: argparse.Namespace) -> int:
+    from training.evaluation.targets_report import AIMS, MAIN, run_targets_evaluation
+
+    summary = run_targets_evaluation(Path(args.output), log=lambda line: print(line, flush=True))
+    for view, systems in summary["views"].items():
+        figures = systems[MAIN]
+        print(f"{view}: " + ", ".join(f"{key} {figures[key]['share']} (aim {aim})" for key, aim in AIMS.items()))
+    print(f"report: {args.output}/targets.md")
     return 0
 
 
@@ -159,6 +172,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate = sub.add_parser("evaluate", help="held-out-document evaluation with baselines (Markdown + PNG)")
     evaluate.add_argument("-o", "--output", default="reports")
     evaluate.add_argument("--quick", action="store_true", help="one setting instead of the nested search (minutes, not tens of minutes)")
+    evaluate.add_argument("--targets", action="store_true", help="evaluate target and project suggestions instead (reports/targets.md)")
     evaluate.set_defaults(handler=cmd_evaluate)
 
     classify = sub.add_parser("classify", help="classify every row of a table file")

@@ -39,6 +39,28 @@ def test_weak_targets_get_a_suggestion_and_a_reason(fake_predictor, table):
     assert records[2]["target_warning"] == "missing" and records[2]["suggested_target"]
 
 
+def test_weak_targets_get_a_target_in_the_unit_their_name_measures(fake_predictor, tmp_path):
+    path = tmp_path / "weak.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["一级指标", "二级指标", "三级指标", "指标值"])
+        for name, target in [("新建高标准农田面积", ""), ("农村公路新改建里程", "有所提高"), ("项目完工时间", "及时"), ("培训人数", "逐步完善"),
+                             ("科普讲座次数", ""), ("科普展览次数", "=2次"), ("科技活动次数", "=5次")]:
+            writer.writerow(["产出指标", "数量指标", name, target])
+    records = {r["三级指标"]: r for r in classify_file(path, fake_predictor)}
+    lexicon = fake_predictor.targets.lexicon
+    from training.domain.targets import parse_target
+
+    def family(name):
+        return lexicon.family_of_target(parse_target(records[name]["suggested_target"].replace("__", "1")))
+
+    assert [family(n) for n in ("新建高标准农田面积", "农村公路新改建里程", "项目完工时间", "培训人数")] == ["area", "length", "deadline", "people"]
+    assert all(records[n]["target_warning"] for n in ("新建高标准农田面积", "农村公路新改建里程", "项目完工时间", "培训人数"))
+    # The table writes "=" for its counts of events, so the missing one gets "=" too.
+    assert records["科普讲座次数"]["suggested_target"].startswith("=")
+    assert records["科普展览次数"]["suggested_target"] == "=2次" and records["科普展览次数"]["target_warning"] is None
+
+
 def test_outputs_in_every_format(fake_predictor, table, tmp_path):
     tables = classify_tables(table, fake_predictor)
     for suffix in (".csv", ".xlsx", ".jsonl"):

@@ -126,7 +126,7 @@ def verify_bundle(bundle: Path, signing_key: str | object | None = _FROM_SETTING
 
 
 def load_bundle(bundle: Path) -> tuple[dict, dict]:
-    """Unpickle a verified bundle's payload: ``({"model", "references", "policy"}, metadata)``. Raises ``BundleError``."""
+    """Unpickle a verified bundle's payload: ``({"model", "references", "policy", "target_forms", "projects"}, metadata)``. Raises ``BundleError``."""
     metadata = verify_bundle(bundle)
     return joblib.load(bundle / PAYLOAD), metadata
 
@@ -140,6 +140,8 @@ class LoadedModel:
     policy: object
     encoder: object
     metadata: dict
+    target_forms: object = None  # training.model.units.TargetForms; None in bundles made before it existed
+    projects: object = None  # training.model.projects.ProjectIndex; likewise
 
 
 def load_model(bundle: Path | None = None, encoder=None, models_root: Path | None = None) -> LoadedModel:
@@ -163,7 +165,8 @@ def load_model(bundle: Path | None = None, encoder=None, models_root: Path | Non
         attach_encoder(payload["model"], encoder)
     except EncoderNotAttached as error:
         raise BundleError(f"{bundle.name}: {error}") from None
-    return LoadedModel(payload["model"], payload["references"], payload["policy"], encoder, metadata)
+    return LoadedModel(payload["model"], payload["references"], payload["policy"], encoder, metadata,
+                       payload.get("target_forms"), payload.get("projects"))
 
 
 def _point(root: Path, name: str, version: str) -> None:

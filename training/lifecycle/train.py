@@ -28,8 +28,10 @@ from training.lifecycle.lock import models_lock
 from training.model.dataset import TrainingData, training_data
 from training.model.encoder import Encoder, make_encoder
 from training.model.pipeline import fit, make_classifier, recipe_params
+from training.model.projects import ProjectIndex
 from training.model.reference import ReferenceIndex
 from training.model.review import ReviewPolicy
+from training.model.units import fit_target_forms
 from training.settings import get_settings
 
 
@@ -135,7 +137,8 @@ def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder
             "metrics": metrics or {},
             "training_seconds": round(time.time() - started, 1),
         }
-        payload = {"model": model, "references": references, "policy": ReviewPolicy()}
+        payload = {"model": model, "references": references, "policy": ReviewPolicy(),
+                   "target_forms": fit_target_forms(corpus.rows), "projects": ProjectIndex.build(references, encoder)}
         path = bundles.save_bundle(payload, metadata, models_root, version=version)
         if promote:
             bundles.promote(path.name, models_root, action="train")

@@ -1,112 +1,416 @@
-"""Suggestions from historical indicators: measurable targets for an indicator, indicators for a project.
+"""Measurable targets (指标值) for an indicator: unit family, operator and value, from the unit model and similar historical rows.
 
-Both search the model's reference index (``training.model.reference``): the
-targets similar indicators were given, and the indicators similar projects
-used.
+For one indicator (its name vector, and its category when known) the
+suggester
+
+1. scores the unit families (``data/units.json``): the unit model's
+   probabilities (``training.model.units``) blended with the families of the
+   most similar historical indicators (the reference index); a unit the name
+   states in brackets (``人数(人)``) wins outright;
+2. for each of the best families writes a target in that family: a deadline
+   (``2025年12月31日前``), a checkable qualitative form (``建立并运行``) for what
+   cannot be counted, or a quantity whose operator comes from the operator
+   model and the similar rows' operators, whose unit comes from the similar
+   rows and the lexicon's measure words (学校 → 所), and whose value is the
+   most common (else the median) value of similar rows written in that same
+   unit, with its spread. With no such row the value is a placeholder
+   (``≥__亩``, ``placeholder: true``), never a value taken from another unit.
+
+Similarity thresholds are relative to the reference index's own background
+(percentiles of the similarity between random reference pairs), so the same
+rules hold for any encoder.
 """
 
 from __future__ import annotations
 
 import collections
+import statistics
+from dataclasses import dataclass
 
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
-from training.domain.targets import Target, format_quantity, parse_target, target_weakness
+from training.domain.targets import format_quantity, parse_target, target_weakness
 from training.domain.taxonomy import Taxonomy
+from training.domain.units import UnitLexicon
 from training.model.reference import ReferenceIndex
+from training.model.units import TargetForms, direction, fit_target_forms
 
-REQUIRED_GROUPS: list[tuple[str, tuple[str, ...]]] = [
-    ("数量指标", ("数量指标",)),
-    ("质量指标", ("质量指标",)),
-    ("时效指标", ("时效指标",)),
-    ("成本指标", ("经济成本指标", "社会成本指标", "生态环境成本指标")),
-    ("效益指标", ("社会效益指标", "经济效益指标", "生态效益指标", "可持续影响指标")),
-    ("满意度指标", ("服务对象满意度指标",)),
-]
+PLACEHOLDER = "__"
+# Shares of the family score: the unit model, the similar rows' vote, the name's head word, the category's usual family.
+FAMILY_WEIGHTS = {"model": 0.3, "evidence": 0.2, "head": 0.3, "category": 0.2}
+# Shares of the operator score: the operator model, the similar rows' operators, the lexicon's operator cue, the family's usual
+# one, and (in a bulk job) the operators the same table writes for the same family, which outweighs the rest.
+OPERATOR_WEIGHTS = {"model": 0.15, "evidence": 0.15, "cue": 0.5, "family": 0.2, "table": 3.0}
 
 
-def measurable(target: Target | None) -> bool:
-    """A target with an operator and a value, or a deadline."""
-    return target is not None and (target.kind == "deadline" or (target.kind == "quantitative" and target.value is not None
-                                                                 and bool(target.operator)))
+@dataclass
+class Evidence:
+    """A similar historical row that says something about the form: its family, unit, direction and value."""
+
+    index: int
+    row: IndicatorRow
+    similarity: float
+    weight: float
+    family: str
+    unit: str | None
+    direction: str | None
+    value: float | None
+
+
+def background(references: ReferenceIndex, sample: int = 600, seed: int = 0) -> dict[str, float]:
+    """Percentiles (50, 90, 95) of the similarity of random reference pairs: what "similar" means for this encoder."""
+    if len(references) < 3:
+        return {"p50": 0.0, "p90": 0.5, "p95": 0.6}
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(references), size=min(sample, len(references)), replace=False)
+    sims = references.vectors[pick] @ references.vectors[pick].T
+    upper = sims[np.triu_indices(len(pick), 1)]
+    return {f"p{q}": float(np.percentile(upper, q)) for q in (50, 90, 95)}
 
 
 class TargetSuggester:
-    """Targets from the targets of similar historical indicators, best first."""
+    """Targets for an indicator, best first; see the module docstring.
 
-    def __init__(self, references: ReferenceIndex, taxonomy: Taxonomy, n_neighbors: int = 60) -> None:
+    ``forms`` are the fitted unit and operator models (a bundle's
+    ``target_forms``); without them they are fitted on the references' rows
+    (old bundles). ``weights`` are the shares of the family score (see
+    ``FAMILY_WEIGHTS``; a part with nothing to say gives its share to the
+    others), ``operator_weights`` those of the operator score;
+    ``n_neighbors`` how many similar rows are read.
+    """
+
+    def __init__(self, references: ReferenceIndex, taxonomy: Taxonomy, forms: TargetForms | None = None, n_neighbors: int = 40,
+                 weights: dict[str, float] | None = None, operator_weights: dict[str, float] | None = None) -> None:
         self.references = references
         self.taxonomy = taxonomy
+        self.forms = forms or fit_target_forms(list(references.records or []))
+        self.lexicon: UnitLexicon = self.forms.lexicon
         self.n_neighbors = n_neighbors
+        self.weights = {**FAMILY_WEIGHTS, **(weights or {})}
+        self.operator_weights = {**OPERATOR_WEIGHTS, **(operator_weights or {})}
+        self.background = background(references)
+        self._families = [self._family_of_row(row) for row in references.records or []]
 
-    def suggest(self, indicator: Indicator, vector: np.ndarray, level2: str, k: int = 3, year: int | None = None,
-                given_target: str | None = None) -> dict:
-        """``{"level2", "suggestions": [{text, kind, operator, value, unit, support, examples, why}], "warnings"}``."""
-        indices, sims = self.references.search(vector[None, :], self.n_neighbors)
-        forms: dict[tuple, dict] = {}
+    def _family_of_row(self, row: IndicatorRow) -> str | None:
+        family = self.lexicon.family_of_target(row.target)
+        if family is None and row.origin == "library":
+            family = self.lexicon.family_of_unit(row.measure_unit)
+        return family
+
+    # ------------------------------------------------------------ evidence
+    def evidence(self, vector: np.ndarray, level2: str | None, exclude_group=None) -> list[Evidence]:
+        """Similar rows with a unit family above the background's 90th percentile.
+
+        Weight: similarity above that floor (scaled to 0–1), halved for another
+        category, and shared within a publisher (divided by the square root of
+        its rows here) so that one publisher's house style does not outvote the rest.
+        """
+        exclude = None if exclude_group is None else [exclude_group]
+        indices, sims = self.references.search(np.asarray(vector)[None, :], self.n_neighbors, exclude_groups=exclude)
+        floor = self.background["p90"]
+        out = []
         for j, similarity in zip(indices[0], sims[0], strict=True):
-            row: IndicatorRow = self.references.records[j]
-            if not measurable(row.target):
+            similarity = float(similarity)
+            family = self._families[j]
+            if family is None or not np.isfinite(similarity) or similarity < floor:
                 continue
-            weight = float(similarity) * (1.0 if row.level2 == level2 else 0.5)
-            key = ("deadline", row.target.text) if row.target.kind == "deadline" else ("quantitative", row.target.operator, row.target.unit)
-            form = forms.setdefault(key, {"weight": 0.0, "values": collections.Counter(), "examples": [], "support": 0, "target": row.target})
-            form["weight"] += weight
-            form["support"] += 1
-            form["values"][row.target.value] += 1
-            if len(form["examples"]) < 3:
-                form["examples"].append({"name": row.level3, "target": row.target_raw, "level2": row.level2, "source": row.citation,
-                                         "similarity": round(float(similarity), 4)})
-        ranked = sorted(forms.values(), key=lambda f: -f["weight"])[:k]
-        suggestions = [_suggestion(f) for f in ranked]
+            row: IndicatorRow = self.references.records[j]
+            weight = (similarity - floor) / max(1.0 - floor, 1e-6) * (1.0 if (level2 is None or row.level2 == level2) else 0.5)
+            quantitative = row.target.kind == "quantitative" and row.target.value is not None
+            unit = row.target.unit if quantitative else (row.measure_unit if row.origin == "library" else None)
+            out.append(Evidence(int(j), row, similarity, weight, family, unit,
+                                direction(row.target.operator) if quantitative else None, row.target.value if quantitative else None))
+        per_publisher = collections.Counter(e.row.publisher for e in out)
+        for e in out:
+            e.weight /= per_publisher[e.row.publisher] ** 0.5
+        return out
+
+    def family_scores(self, name: str, level2: str | None, evidence: list[Evidence]) -> dict[str, float]:
+        """``{family: score}`` (sums to 1): a weighted blend of the unit model, the similar rows' vote, the name's head word
+        and the category's usual family (``FAMILY_WEIGHTS``), limited to the families the category allows
+        (``category_families`` in ``data/units.json``); a unit the name states in brackets wins."""
+        parts: dict[str, dict[str, float]] = {"model": self.forms.family_probabilities([name], [level2])[0]}
+        vote: dict[str, float] = collections.defaultdict(float)
+        for item in evidence:
+            vote[item.family] += item.weight
+        total = sum(vote.values())
+        if total > 0:
+            parts["evidence"] = {f: w / total for f, w in vote.items()}
+        head = self.lexicon.head(name)
+        if head is not None:
+            parts["head"] = {head.value: 1.0}
+        usual = self.lexicon.category_families.get(level2 or "")
+        if usual:
+            parts["category"] = {usual: 1.0}
+        scores = _blend(parts, self.weights)
+        allowed = self.lexicon.category_allowed.get(level2 or "")
+        if allowed and any(f in allowed for f in scores):
+            # A 时效 indicator is a deadline, a rate or a duration, whatever its name's last word.
+            kept = {f: s for f, s in scores.items() if f in allowed}
+            scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
+        stated = self.lexicon.bracket_family(name)
+        if stated:
+            scores = {f: s / 2.0 for f, s in scores.items()}
+            scores[stated] = scores.get(stated, 0.0) + 0.5
+        return dict(sorted(scores.items(), key=lambda item: -item[1]))
+
+    # ------------------------------------------------------------ suggest
+    def suggest(self, indicator: Indicator, vector: np.ndarray, level2: str | None, k: int = 3, year: int | None = None,
+                given_target: str | None = None, exclude_group=None, table: list[TableForm] | None = None) -> dict:
+        """``{"level2", "family", "suggestions": [...], "warnings": [...]}``, suggestions best first (at most ``k``).
+
+        Each suggestion: ``text`` (parses back with ``parse_target``), ``kind``
+        (quantitative, deadline, qualitative), ``operator``, ``value`` (None for
+        a placeholder), ``unit``, ``family`` and ``family_label``, ``placeholder``,
+        ``spread`` (``{n, min, median, max}`` of the values it comes from),
+        ``support`` (similar rows behind it), ``examples`` (up to 3:
+        ``{name, target, level2, source, similarity}``, source = publisher, year,
+        project) and ``why`` (Chinese). ``exclude_group`` leaves a publisher's
+        own rows out of the evidence (evaluation). ``table`` is how the rest of
+        the indicator's table writes its targets (``table_forms``): a table that
+        writes ``=50个`` for its counts gets ``=`` for its counts, and one that
+        writes ``=100%`` for its rates gets ``=100%`` (the same category's rows first).
+        """
+        name = indicator.name or ""
+        evidence = self.evidence(vector, level2, exclude_group)
+        scores = self.family_scores(name, level2, evidence)
+        candidates: list[tuple[float, dict]] = []
+        for rank, (family, score) in enumerate(scores.items()):
+            if rank >= max(k, 1) or (rank > 0 and score < 0.08):
+                break
+            siblings = _siblings(table or [], family, level2)
+            for alternative, suggestion in enumerate(self._suggestions_for(family, name, level2, evidence, year, siblings)):
+                candidates.append((score * (1.0 if alternative == 0 else 0.45 / alternative), suggestion))
+        suggestions, seen = [], set()
+        for _, suggestion in sorted(candidates, key=lambda c: -c[0]):
+            if suggestion["text"] in seen:
+                continue
+            seen.add(suggestion["text"])
+            suggestions.append(suggestion)
+            if len(suggestions) == k:
+                break
+        warnings = self._warnings(indicator, given_target, scores)
+        return {"level2": level2, "family": next(iter(scores), None), "suggestions": suggestions, "warnings": warnings}
+
+    def _suggestions_for(self, family: str, name: str, level2: str | None, evidence: list[Evidence], year: int | None,
+                         table: list[TableForm]) -> list[dict]:
+        spec = self.lexicon.families.get(family)
+        if spec is None:
+            return []
+        mine = [e for e in evidence if e.family == family]
+        reason = self._family_reason(family, name, mine)
+        if spec.kind == "deadline":
+            text = self.lexicon.deadline_text(year)
+            why = f"{reason}；建议写明完成时限{text}" + ("（按表格年度）" if year else "（不知道年度，请补上年份）")
+            return [self._entry(text, "deadline", "≤", None, None, family, mine, why)]
+        if spec.kind == "qualitative":
+            form = self.lexicon.qualitative_form(name)
+            why = f"{reason}；{form.why or '无法计数，给出可核查的定性目标'}"
+            return [self._entry(form.value, "qualitative", None, None, None, family, mine, why)]
+        unit, unit_why = self._unit(family, name, mine)
+        op, op_why = self._operator(family, name, level2, mine, table)
+        same_unit = [e for e in mine if e.unit == unit and e.value is not None]
+        values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None]
+        out = []
+        written = collections.Counter(f.value for f in table if f.family == family and f.unit == unit and f.direction == op
+                                      and f.value is not None and f.level2 == level2)
+        if family == "percent" and len(written) == 1 and sum(written.values()) >= 2:
+            # A table whose rates of this category all read alike (=100%) has a convention; its own rows say it best.
+            value, count = written.most_common(1)[0]
+            why = f"{reason}；{op_why}；同一表格中同类指标有{count}条写作{format_quantity(op, value, unit)}"
+            out.append(self._entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why))
+            return out
+        if not values:
+            text = f"{op}{PLACEHOLDER}{unit}"
+            why = (f"{reason}；{unit_why}；{op_why}；相似历史指标中没有以“{unit}”计的目标值，数值请按计划填写（{PLACEHOLDER}处）")
+            out.append(self._entry(text, "quantitative", op, None, unit, family, mine, why, placeholder=True))
+            return out
+        value, how, spread = _pick_value([e.value for e in values])
+        why = f"{reason}；{unit_why}；{op_why}；{how}{_spread_text(spread, unit)}"
+        out.append(self._entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why, spread=spread))
+        # Other forms similar rows wrote in this family (another value or operator), as alternatives.
+        forms = collections.Counter((e.direction, e.value) for e in same_unit if e.direction and (e.direction, e.value) != (op, value))
+        for (other_op, other_value), count in forms.most_common(2):
+            if count < 2:
+                break
+            rows = [e for e in same_unit if (e.direction, e.value) == (other_op, other_value)]
+            why = f"{reason}；另有{count}条相似历史指标写作{format_quantity(other_op, other_value, unit)}"
+            out.append(self._entry(format_quantity(other_op, other_value, unit), "quantitative", other_op, other_value, unit, family, rows, why))
+        return out
+
+    def _entry(self, text: str, kind: str, operator: str | None, value: float | None, unit: str | None, family: str,
+               rows: list[Evidence], why: str, placeholder: bool = False, spread: dict | None = None) -> dict:
+        rows = sorted(rows, key=lambda e: -e.similarity)
+        examples, seen = [], set()
+        for e in rows:
+            key = (e.row.level3, e.row.target_raw)
+            if key in seen:
+                continue
+            seen.add(key)
+            examples.append({"name": e.row.level3, "target": e.row.target_raw or (e.row.measure_unit and f"（计量单位：{e.row.measure_unit}）"),
+                             "level2": e.row.level2, "source": e.row.citation, "similarity": round(e.similarity, 4)})
+            if len(examples) == 3:
+                break
+        spec = self.lexicon.families[family]
+        return {"text": text, "kind": kind, "operator": operator, "value": value, "unit": unit, "family": family,
+                "family_label": spec.label, "placeholder": placeholder, "spread": spread, "support": len(rows),
+                "examples": examples, "why": why}
+
+    # ------------------------------------------------------------ parts
+    def _family_reason(self, family: str, name: str, mine: list[Evidence]) -> str:
+        label = self.lexicon.families[family].label
+        stated = self.lexicon.bracket_family(name)
+        head = self.lexicon.head(name)
+        if stated == family:
+            return f"名称注明了计量单位，按{label}计"
+        if head is not None and head.value == family:
+            return f"名称中心词“{head.word}”表示{label}"
+        contained = [c for c in self.lexicon.contained(name) if c.value == family]
+        if contained:
+            return f"名称含“{contained[0].word}”，按{label}计"
+        if mine:
+            return f"{len(mine)}条相似历史指标按{label}计"
+        return f"按{label}计（单位模型判断）"
+
+    def _unit(self, family: str, name: str, mine: list[Evidence]) -> tuple[str, str]:
+        """The name's own noun decides (学校 → 所, 人均 → 元/人); else the similar rows' most weighted unit; else the family's default."""
+        choice = self.lexicon.unit_choice(name, family)
+        if choice:
+            return choice.value, f"“{choice.word}”用“{choice.value}”计"
+        votes: dict[str, float] = collections.defaultdict(float)
+        counts: collections.Counter = collections.Counter()
+        total = sum(e.weight for e in mine if e.unit) or 1.0
+        for e in mine:
+            if e.unit:
+                votes[e.unit] += e.weight / total
+                counts[e.unit] += 1
+        default = self.lexicon.default_unit(family)
+        if default:
+            votes[default] += 0.1
+        if not votes:
+            return "", "无单位"
+        unit = max(votes, key=lambda u: votes[u])
+        if counts[unit]:
+            return unit, f"{counts[unit]}条相似历史指标用“{unit}”"
+        return unit, f"{self.lexicon.families[family].label}默认用“{unit}”"
+
+    def _operator(self, family: str, name: str, level2: str | None, mine: list[Evidence],
+                  table: list[TableForm] | None = None) -> tuple[str, str]:
+        parts: dict[str, dict[str, float]] = {"model": self.forms.operator_probabilities(name, level2).get(family, {})}
+        # One vote per publisher (its own majority, weighted by its most similar row): whether a table writes "=" for
+        # planned values is a publisher's habit, and a habit should count once.
+        per_publisher: dict[str, dict[str, float]] = collections.defaultdict(lambda: collections.defaultdict(float))
+        for e in mine:
+            if e.direction:
+                per_publisher[e.row.publisher][e.direction] += e.weight
+        votes: dict[str, float] = collections.defaultdict(float)
+        for directions in per_publisher.values():
+            votes[max(directions, key=lambda d: directions[d])] += max(directions.values())
+        total = sum(votes.values())
+        if total > 0:
+            parts["evidence"] = {op: w / total for op, w in votes.items()}
+        cue = self.lexicon.operator_cue(name)
+        if cue is not None:
+            parts["cue"] = {cue.value: 1.0}
+        usual = self.lexicon.families[family].operator
+        if usual:
+            parts["family"] = {usual: 1.0}
+        # The table's habit decides between "=" and the direction the name's words give; it does not turn a cost into a ≥.
+        in_table = collections.Counter(f.direction for f in table or [] if cue is None or f.direction in (cue.value, "="))
+        weights = self.operator_weights
+        if in_table:
+            parts["table"] = {op: n / sum(in_table.values()) for op, n in in_table.items()}
+            if not any(f.family == family and f.level2 == level2 for f in table):
+                weights = {**weights, "table": weights.get("table", 0.0) / 2}
+        scores = _blend(parts, weights)
+        op = max(scores, key=lambda o: scores[o]) if scores else (self.lexicon.families[family].operator or "≥")
+        written = sum(1 for e in mine if e.direction == op)
+        if in_table and op == in_table.most_common(1)[0][0]:
+            why = f"同一表格中同类指标有{in_table[op]}条用“{op}”"
+        elif cue is not None and cue.value == op:
+            why = f"“{cue.word}”类指标用“{op}”"
+        elif written:
+            why = f"{written}条相似历史指标用“{op}”"
+        else:
+            why = f"{self.lexicon.families[family].label}通常用“{op}”"
+        return op, why
+
+    def _warnings(self, indicator: Indicator, given_target: str | None, scores: dict[str, float]) -> list[str]:
         warnings = []
-        if given_target:
-            weakness = target_weakness(parse_target(given_target, indicator.description))
-            if weakness:
-                warnings.append(f"target {given_target!r}: {weakness}")
-        return {"level2": level2, "suggestions": suggestions, "warnings": warnings}
+        if not given_target:
+            return warnings
+        parsed = parse_target(given_target, indicator.description)
+        weakness = target_weakness(parsed)
+        if weakness:
+            warnings.append(f"target {given_target!r}: {weakness}")
+        given_family = self.lexicon.family_of_target(parsed)
+        best = next(iter(scores), None)
+        if given_family and best and given_family != best and scores.get(best, 0) >= 0.5 and scores.get(given_family, 0) < 0.1:
+            warnings.append(f"target {given_target!r}: its unit ({self.lexicon.families[given_family].label}) does not fit what the name "
+                            f"measures ({self.lexicon.families[best].label})")
+        return warnings
 
 
-def _suggestion(form: dict) -> dict:
-    target: Target = form["target"]
-    if target.kind == "deadline":
-        return {"text": target.text, "kind": "deadline", "operator": target.operator, "value": None, "unit": None,
-                "support": form["support"], "examples": form["examples"], "why": "相似历史指标的时限"}
-    value = form["values"].most_common(1)[0][0]
-    return {"text": format_quantity(target.operator, value, target.unit), "kind": "quantitative", "operator": target.operator,
-            "value": value, "unit": target.unit, "support": form["support"], "examples": form["examples"], "why": "相似历史指标最常见的指标值"}
+@dataclass(frozen=True)
+class TableForm:
+    """How one other row of the same table writes its target: unit family, direction, value, unit, category."""
+
+    family: str
+    direction: str
+    value: float | None
+    unit: str | None
+    level2: str | None
 
 
-class IndicatorSuggester:
-    """Indicators for a project from the indicators of similar historical projects, one group per required category."""
+def table_forms(rows: list[tuple], lexicon: UnitLexicon) -> list[TableForm]:
+    """The forms of a table's measurable quantities with an operator; ``rows`` are ``(Target, level2)`` pairs."""
+    out = []
+    for target, level2 in rows:
+        family = lexicon.family_of_target(target)
+        written = direction(target.operator) if target is not None and target.kind == "quantitative" else None
+        if family and written:
+            out.append(TableForm(family, written, target.value, target.unit, level2))
+    return out
 
-    def __init__(self, references: ReferenceIndex, taxonomy: Taxonomy, targets: TargetSuggester) -> None:
-        self.references = references
-        self.taxonomy = taxonomy
-        self.targets = targets
 
-    def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None) -> dict:
-        """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects"}``."""
-        name_sims = self.references.similarities(vector[None, :])[0]
-        per_group = max(1, k // len(REQUIRED_GROUPS))
-        groups = []
-        for group_name, members in REQUIRED_GROUPS:
-            scored: dict[str, dict] = {}
-            for j, row in enumerate(self.references.records):
-                if row.level2 not in members:
-                    continue
-                entry = scored.setdefault(row.level3, {"score": float(name_sims[j]), "count": 0, "row": row, "index": j})
-                entry["score"] = max(entry["score"], float(name_sims[j]))
-                entry["count"] += 1
-            best = sorted(scored.values(), key=lambda e: -(e["score"] + 0.01 * min(e["count"], 5)))[:per_group]
-            indicators = []
-            for entry in best:
-                row = entry["row"]
-                suggestion = self.targets.suggest(row.indicator, self.references.vectors[entry["index"]], row.level2, k=1, year=year)
-                level1, level2 = self.taxonomy.view(row.level2, "2021")
-                indicators.append({"name": row.level3, "level1": level1, "level2": level2,
-                                   "suggested_target": suggestion["suggestions"][0]["text"] if suggestion["suggestions"] else None,
-                                   "support": entry["count"], "from_project": row.project, "source": row.citation})
-            groups.append({"group": group_name, "indicators": indicators})
-        return {"project": project, "groups": groups, "similar_projects": []}
+def _siblings(table: list[TableForm], family: str, level2: str | None) -> list[TableForm]:
+    """The table's forms of one family (only those of the same category when it has any).
+
+    A table with none in this family still shows whether it writes ``=`` or ``≥``
+    for what it plans: its other families' forms are returned, without their
+    ≤ (costs and such have their own direction) and marked with family ``""``.
+    """
+    same_family = [f for f in table if f.family == family]
+    same_category = [f for f in same_family if level2 and f.level2 == level2]
+    if same_category or same_family:
+        return same_category or same_family
+    return [TableForm("", f.direction, None, None, f.level2) for f in table if f.direction != "≤"]
+
+
+def _blend(parts: dict[str, dict[str, float]], weights: dict[str, float]) -> dict[str, float]:
+    """Weighted sum of probability-like dicts; the weights of the parts present are renormalized to sum to 1."""
+    present = {name: weights.get(name, 0.0) for name in parts if weights.get(name, 0.0) > 0}
+    total = sum(present.values()) or 1.0
+    scores: dict[str, float] = collections.defaultdict(float)
+    for name, weight in present.items():
+        for key, value in parts[name].items():
+            scores[key] += weight / total * value
+    return dict(scores)
+
+
+def _pick_value(values: list[float]) -> tuple[float, str, dict]:
+    """The most common value when it repeats (at least twice and a third of the rows), else the lower median (an observed value)."""
+    counts = collections.Counter(values)
+    value, count = counts.most_common(1)[0]
+    spread = {"n": len(values), "min": min(values), "median": float(statistics.median(values)), "max": max(values)}
+    if count >= 2 and count * 3 >= len(values):
+        return value, f"取{len(values)}条同单位相似历史指标中最常见的值（{count}条）", spread
+    return float(statistics.median_low(values)), f"取{len(values)}条同单位相似历史指标的中位数", spread
+
+
+def _spread_text(spread: dict, unit: str) -> str:
+    if spread["n"] < 2 or spread["min"] == spread["max"]:
+        return ""
+    low, high = format_quantity(None, spread["min"], None), format_quantity(None, spread["max"], None)
+    return f"，范围{low}–{high}{unit}"

@@ -27,6 +27,29 @@ def test_target_and_indicator_suggestions(client):
     assert len(indicators["groups"]) == 6
 
 
+def test_a_target_suggestion_says_its_unit_family_value_spread_and_sources(client):
+    body = client.post("/v1/targets/suggest", json={"name": "新建高标准农田面积", "year": 2025, "k": 3}).json()
+    best = body["suggestions"][0]
+    assert body["family"] == "area" and best["family"] == "area" and best["family_label"] == "面积" and best["unit"] == "亩"
+    assert best["placeholder"] == (best["value"] is None)
+    assert best["why"] and all(e["source"] for e in best["examples"])
+    deadline = client.post("/v1/targets/suggest", json={"name": "项目完工时间", "year": 2025}).json()["suggestions"][0]
+    assert (deadline["kind"], deadline["text"]) == ("deadline", "2025年12月31日前")
+
+
+def test_classify_with_targets_uses_the_year_for_deadlines(client):
+    body = client.post("/v1/classify", json={"items": [{"name": "项目完成时限", "year": 2026}], "with_targets": True}).json()
+    assert body["results"][0]["targets"]["suggestions"][0]["text"] == "2026年12月31日前"
+
+
+def test_project_suggestions_count_k_in_all_with_targets(client):
+    body = client.post("/v1/indicators/suggest", json={"project": "高标准农田建设", "k": 12, "year": 2025}).json()
+    indicators = [i for g in body["groups"] for i in g["indicators"]]
+    assert len(indicators) == 12 and all(g["indicators"] for g in body["groups"])
+    assert all(i["suggested_target"] and i["target"]["text"] == i["suggested_target"] and i["why"] for i in indicators)
+    assert body["similar_projects"]
+
+
 @pytest.mark.parametrize(
     ("payload", "status", "code", "message"),
     [

@@ -67,3 +67,16 @@ def test_new_model_is_picked_up_and_broken_one_is_not(server, models_root):
         assert httpx.post(server + "/v1/classify", json={"items": [{"name": "预算执行率"}]}).status_code == 200
         time.sleep(0.5)
     assert httpx.get(server + "/v1/model").json()["version"] == newer.name
+
+
+@pytest.mark.parametrize(("name", "family"), [("新建高标准农田面积", "area"), ("农村公路新改建里程", "length"), ("项目完工时间", "deadline"),
+                                              ("人均补助标准", "unit_cost"), ("办案数量", "count"), ("培训人数", "people")])
+def test_the_issue_form_plugin_examples_with_the_real_model(predictor, name, family):
+    from training.domain.records import Indicator
+
+    answer = predictor.suggest_targets(Indicator(name), k=3, year=2025)
+    best = answer["suggestions"][0]
+    assert best["family"] == family, answer
+    assert best["kind"] == ("deadline" if family == "deadline" else "quantitative")
+    if family != "deadline":
+        assert predictor.targets.lexicon.family_of_unit(best["unit"]) == family and best["unit"] != "%"

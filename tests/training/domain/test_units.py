@@ -1,0 +1,91 @@
+"""The unit lexicon (data/units.json): unit families, name cues, measure words, deadline and qualitative forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from training.domain.targets import parse_target
+from training.domain.units import load_units
+
+# The form-plugin examples of issue #12: what each name measures.
+ISSUE_EXAMPLES = [
+    ("新建高标准农田面积", "area"),
+    ("农村公路新改建里程", "length"),
+    ("项目完工时间", "deadline"),
+    ("人均补助标准", "unit_cost"),
+    ("办案数量", "count"),
+    ("培训人数", "people"),
+]
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_units()
+
+
+def test_every_unit_of_every_family_is_one_the_target_grammar_reads_back(lexicon):
+    for family in lexicon.families.values():
+        for unit in family.units + ((family.default_unit,) if family.default_unit else ()):
+            target = parse_target(f"≥5{unit}")
+            assert target.kind == "quantitative" and target.unit == ("%" if unit == "百分比" else unit), (family.id, unit)
+            assert lexicon.family_of_unit(target.unit) == family.id, (family.id, unit)
+
+
+@pytest.mark.parametrize(("unit", "family"), [("亩", "area"), ("公顷", "area"), ("平方米", "area"), ("公里", "length"), ("人", "people"),
+                                              ("人次", "person_times"), ("人/次", "person_times"), ("场", "times"), ("所", "count"),
+                                              ("元/人", "unit_cost"), ("万元/公里", "unit_cost"), ("元/生/年", "unit_cost"), ("万元", "money"),
+                                              ("工作日", "duration"), ("%", "percent"), ("个/家", "count"), ("台/件/辆/套", "count"), ("斤斤", None)])
+def test_family_of_unit(lexicon, unit, family):
+    assert lexicon.family_of_unit(unit) == family
+
+
+@pytest.mark.parametrize(("name", "family"), ISSUE_EXAMPLES)
+def test_the_head_word_of_the_issue_examples(lexicon, name, family):
+    assert lexicon.head(name).value == family
+
+
+def test_a_generic_head_defers_to_the_noun_it_counts(lexicon):
+    assert lexicon.head("受益人口数量").value == "people"
+    assert lexicon.head("办案数量").value == "count"
+    assert lexicon.head("服务对象满意度（%）").value == "percent"
+
+
+def test_a_unit_in_brackets_is_read(lexicon):
+    assert lexicon.bracket_family("保障在职职工人数(人)") == "people"
+    assert lexicon.bracket_family("单位购置成本(元/台、件、辆、套)") == "unit_cost"
+    assert lexicon.bracket_family("受训学员满意度(%)") == "percent"
+    assert lexicon.bracket_family("开展宣传方式的品种或数量（次或种）") == "times"
+    assert lexicon.bracket_family("培训人数") is None
+
+
+@pytest.mark.parametrize(("name", "family", "unit"), [("新建学校数量", "count", "所"), ("扶持企业个数", "count", "家"), ("新建桥梁数量", "count", "座"),
+                                                      ("购置设备数量", "count", "台"), ("办案数量", "count", "件"), ("发表论文数量", "count", "篇"),
+                                                      ("新建高标准农田面积", "area", "亩"), ("维修改造面积", "area", "平方米"),
+                                                      ("人均补助标准", "unit_cost", "元/人"), ("每公里建设成本", "unit_cost", "万元/公里"),
+                                                      ("资金拨付时长", "duration", "工作日")])
+def test_measure_words_and_unit_choices(lexicon, name, family, unit):
+    assert lexicon.unit_choice(name, family).value == unit
+
+
+def test_operator_cues(lexicon):
+    assert lexicon.operator_cue("办公设备购置成本").value == "≤"
+    assert lexicon.operator_cue("安全事故发生率").value == "≤"
+    assert lexicon.operator_cue("文创产品收入").value == "≥"
+    assert lexicon.operator_cue("培训人数") is None
+
+
+def test_deadline_and_qualitative_forms_are_checkable(lexicon):
+    with_year, without = lexicon.deadline_text(2025), lexicon.deadline_text(None)
+    assert with_year == "2025年12月31日前"
+    for text in (with_year, without):
+        target = parse_target(text)
+        assert target.kind == "deadline" and target.operator == "≤"
+    assert lexicon.qualitative_form("长效管护机制").value == "建立并运行"
+    assert lexicon.qualitative_form("是否及时提交出访总结").value == "是"
+    assert parse_target(lexicon.qualitative_form("制度建设").value).vague is False
+
+
+def test_every_cue_names_a_known_family(lexicon):
+    assert set(lexicon.name_cues) <= set(lexicon.families)
+    assert set(lexicon.category_families.values()) <= set(lexicon.families)
+    assert all(allowed <= set(lexicon.families) for allowed in lexicon.category_allowed.values())

@@ -1,0 +1,39 @@
+"""Project suggestions on the fake-encoder model: k in all, the six groups covered, targets, sources."""
+
+from __future__ import annotations
+
+import pytest
+
+from training.model.projects import REQUIRED_GROUPS
+
+
+@pytest.mark.parametrize("k", [6, 12, 20])
+def test_k_is_the_total_and_every_group_is_covered(fake_predictor, k):
+    answer = fake_predictor.suggest_indicators("高标准农田建设项目", k=k, year=2025)
+    indicators = [i for g in answer["groups"] for i in g["indicators"]]
+    assert len(indicators) == k
+    assert [g["group"] for g in answer["groups"]] == [name for name, _ in REQUIRED_GROUPS]
+    assert all(g["indicators"] for g in answer["groups"])
+    assert len({i["name"] for i in indicators}) == k
+
+
+def test_each_indicator_has_a_target_a_source_and_a_reason(fake_predictor):
+    answer = fake_predictor.suggest_indicators("青少年科技创新大赛", goal="组织全市中小学生参赛", year=2025)
+    for group in answer["groups"]:
+        for indicator in group["indicators"]:
+            assert indicator["suggested_target"] and indicator["target"]["text"] == indicator["suggested_target"]
+            assert indicator["source"] and indicator["why"]
+    assert answer["similar_projects"] and answer["similar_projects"][0]["source"]
+
+
+def test_a_project_like_a_library_sector_draws_on_it(fake_predictor):
+    answer = fake_predictor.suggest_indicators("会议培训", k=12)
+    assert answer["sectors"]
+    names = {i["name"] for g in answer["groups"] for i in g["indicators"]}
+    assert len(names) == 12
+
+
+def test_different_projects_get_different_indicators(fake_predictor):
+    first = {i["name"] for g in fake_predictor.suggest_indicators("科普活动专项经费")["groups"] for i in g["indicators"]}
+    second = {i["name"] for g in fake_predictor.suggest_indicators("检验检疫专项业务费")["groups"] for i in g["indicators"]}
+    assert len(first & second) < len(first) / 2

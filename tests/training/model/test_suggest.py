@@ -1,0 +1,99 @@
+"""Target suggestions on the fake-encoder model: the issue's form-plugin examples, placeholders, sources, table conventions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.training.domain.test_units import ISSUE_EXAMPLES
+from training.domain.records import Indicator
+from training.domain.targets import parse_target
+from training.model.suggest import PLACEHOLDER, TargetSuggester, table_forms
+
+HASHED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}")
+
+
+@pytest.mark.parametrize(("name", "family"), ISSUE_EXAMPLES)
+def test_the_issue_examples_get_a_target_in_the_right_unit_family(fake_predictor, name, family):
+    answer = fake_predictor.suggest_targets(Indicator(name), k=3, year=2025)
+    best = answer["suggestions"][0]
+    assert answer["family"] == family and best["family"] == family
+    if family == "deadline":
+        assert best["kind"] == "deadline" and best["text"] == "2025年12月31日前"
+    else:
+        assert best["kind"] == "quantitative" and fake_predictor.targets.lexicon.family_of_unit(best["unit"]) == family
+        assert best["unit"] != "%"
+    assert re.search(r"[\u4e00-\u9fff]", best["why"])
+
+
+def test_units_and_operators_that_fit(fake_predictor):
+    def best(name, **kwargs):
+        return fake_predictor.suggest_targets(Indicator(name), **kwargs)["suggestions"][0]
+
+    assert best("新建高标准农田面积")["unit"] == "亩"
+    assert best("人均补助标准")["unit"] == "元/人"
+    assert best("办案数量")["unit"] == "件"
+    assert best("培训人数")["unit"] == "人" and best("培训人数")["operator"] == "≥"
+    assert best("办公设备购置成本", level2="经济成本指标")["operator"] == "≤"
+    assert best("社会公众满意度")["unit"] == "%"
+    assert best("长效管护机制")["kind"] == "qualitative" and best("长效管护机制")["text"] == "建立并运行"
+
+
+def test_every_suggestion_reads_back_as_it_says(fake_predictor):
+    for name in ("新建高标准农田面积", "项目完工时间", "资金拨付及时率", "培训人次", "长效管护机制", "人均补助标准"):
+        for suggestion in fake_predictor.suggest_targets(Indicator(name), k=3)["suggestions"]:
+            text = suggestion["text"].replace(PLACEHOLDER, "1")
+            parsed = parse_target(text)
+            assert parsed.kind == suggestion["kind"], suggestion
+            if suggestion["kind"] == "quantitative":
+                assert (parsed.operator, parsed.unit) == (suggestion["operator"], suggestion["unit"])
+
+
+def test_no_value_without_a_similar_row_in_that_unit(fake_predictor):
+    suggester = fake_predictor.targets
+    vector = fake_predictor.encoder.encode(["新建桥梁数量"], "query")[0]
+    answer = suggester.suggest(Indicator("新建桥梁数量"), vector, "数量指标", k=1)["suggestions"][0]
+    same_unit = [e for e in suggester.evidence(vector, "数量指标") if e.unit == answer["unit"] and e.value is not None]
+    if answer["placeholder"]:
+        assert answer["value"] is None and answer["text"] == f"≥{PLACEHOLDER}{answer['unit']}" and "请按计划填写" in answer["why"]
+    else:
+        assert answer["value"] in {e.value for e in same_unit}
+        assert answer["spread"]["min"] <= answer["value"] <= answer["spread"]["max"]
+
+
+def test_examples_cite_readable_sources(fake_predictor):
+    answer = fake_predictor.suggest_targets(Indicator("资金拨付及时率"), k=3)
+    examples = [e for s in answer["suggestions"] for e in s["examples"]]
+    assert examples
+    for example in examples:
+        assert example["source"] and not HASHED_FILE.search(example["source"]) and example["name"]
+
+
+def test_k_bounds_the_suggestions(fake_predictor):
+    for k in (1, 2, 5):
+        assert 1 <= len(fake_predictor.suggest_targets(Indicator("培训人次"), k=k)["suggestions"]) <= k
+
+
+def test_a_table_that_writes_equals_gets_equals(fake_predictor, corpus):
+    lexicon = fake_predictor.targets.lexicon
+    plain = fake_predictor.suggest_targets(Indicator("科普讲座次数"), level2="数量指标")["suggestions"][0]
+    siblings = [(parse_target(t), "数量指标") for t in ("=50个", "=2次", "=30个", "=1场")]
+    in_table = fake_predictor.suggest_targets(Indicator("科普讲座次数"), level2="数量指标", table=table_forms(siblings, lexicon))
+    assert plain["operator"] == "≥" and in_table["suggestions"][0]["operator"] == "="
+    assert "同一表格" in in_table["suggestions"][0]["why"]
+    rates = [(parse_target("=100%"), "质量指标")] * 3
+    rate = fake_predictor.suggest_targets(Indicator("验收合格率"), level2="质量指标", table=table_forms(rates, lexicon))["suggestions"][0]
+    assert rate["text"] == "=100%"
+
+
+def test_a_given_target_in_the_wrong_unit_is_flagged(fake_predictor):
+    answer = fake_predictor.suggest_targets(Indicator("培训人数"), given_target="≥95%")
+    assert any("does not fit" in w for w in answer["warnings"])
+    assert fake_predictor.suggest_targets(Indicator("培训人数"), given_target="有所提高")["warnings"]
+
+
+def test_an_old_bundle_without_unit_models_still_suggests(fake_predictor):
+    suggester = TargetSuggester(fake_predictor.references, fake_predictor.taxonomy)  # fits the models from the references
+    vector = fake_predictor.encoder.encode(["培训人数"], "query")[0]
+    assert suggester.suggest(Indicator("培训人数"), vector, "数量指标")["suggestions"][0]["family"] == "people"

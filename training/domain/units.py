@@ -1,0 +1,291 @@
+"""What an indicator is measured in: unit families, name cues and measure words, as data (``data/units.json``).
+
+A unit family groups the units that measure the same thing (亩, 平方米 and 公顷
+are all ``area``); a suggestion must get the family right before its value
+means anything. This module only reads the lexicon and matches it against
+names and units; the unit model (``training.model.units``) learns from
+historical targets and uses these matches as features. A new cue or measure
+word is a data change, not a code change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from training.domain.targets import Target
+from training.settings import get_settings
+
+_PLACEHOLDER = re.compile(r"[*＊×xX_＿]{2,}|…+")
+_BRACKETED = re.compile(r"[(（\[【<《]([^)）\]】>》]*)[)）\]】>》]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+_JOINERS = re.compile(r"\s*[/／.、·每]\s*")
+
+
+@dataclass(frozen=True)
+class Family:
+    """One unit family: ``kind`` is ``quantitative``, ``deadline`` or ``qualitative``; ``operator`` the usual direction."""
+
+    id: str
+    label: str
+    kind: str
+    units: tuple[str, ...]
+    default_unit: str | None
+    operator: str | None
+    form: str | None = None
+    form_without_year: str | None = None
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A lexicon entry found in a name: the matched word and what it points to."""
+
+    word: str
+    value: str
+    why: str | None = None
+
+
+class UnitLexicon:
+    """The lexicon of ``data/units.json``; all lookups are pure functions of the name or unit.
+
+    Raises ``KeyError``/``ValueError`` on load when the file lacks a section or
+    names an unknown family.
+    """
+
+    def __init__(self, raw: dict, digest: str = "") -> None:
+        self.raw = raw
+        self.version: str = raw["version"]
+        self.digest = digest
+        self.families: dict[str, Family] = {
+            key: Family(key, f["label"], f["kind"], tuple(f.get("units", ())), f.get("default_unit"), f.get("operator"),
+                        f.get("form"), f.get("form_without_year"))
+            for key, f in raw["families"].items()
+        }
+        self.generic_heads: frozenset[str] = frozenset(raw.get("generic_heads", ()))
+        self.name_cues: dict[str, tuple[str, ...]] = {}
+        for family, words in raw["name_cues"].items():
+            if family not in self.families:
+                raise ValueError(f"units.json: name cues for unknown family {family!r}")
+            self.name_cues[family] = tuple(sorted(set(words), key=len, reverse=True))
+        self.qualitative_forms = [(tuple(e["cues"]), e["form"], e.get("why")) for e in raw.get("qualitative_forms", ())]
+        self.measure_words = [(e["unit"], tuple(e["nouns"])) for e in raw.get("measure_words", ())]
+        self.unit_choices = {f: [(e["unit"], tuple(e["nouns"])) for e in entries] for f, entries in raw.get("unit_choices", {}).items()}
+        self.per_units = [(tuple(e["cues"]), e["per"], e["money_unit"]) for e in raw.get("per_units", ())]
+        self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
+        self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
+        categories = {k: v for k, v in raw.get("category_families", {}).items() if isinstance(v, dict)}
+        self.category_families: dict[str, str] = {k: v["usual"] for k, v in categories.items() if v.get("usual") in self.families}
+        self.category_allowed: dict[str, frozenset[str]] = {k: frozenset(v["allowed"]) for k, v in categories.items() if v.get("allowed")}
+        self._unit_family = {u: key for key, f in self.families.items() for u in f.units}
+        self.money_units = frozenset(self.families["money"].units) if "money" in self.families else frozenset()
+
+    def __reduce__(self):
+        # Pickled as its data, so a bundle's lexicon is rebuilt by the code that loads it.
+        return UnitLexicon, (self.raw, self.digest)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> UnitLexicon:
+        """Read ``path`` (default ``<data_dir>/units.json``)."""
+        path = Path(path) if path else get_settings().data_dir / "units.json"
+        raw_bytes = path.read_bytes()
+        return cls(json.loads(raw_bytes), hashlib.sha256(raw_bytes).hexdigest()[:12])
+
+    # ------------------------------------------------------------ units
+    def family_of_unit(self, unit: str | None) -> str | None:
+        """The family of a unit as written in a target: ``亩`` → area, ``元/人`` → unit_cost, ``人/次`` → person_times; None when unknown."""
+        if not unit:
+            return None
+        unit = unit.strip()
+        if unit in self._unit_family:
+            return self._unit_family[unit]
+        parts = [p for p in _JOINERS.split(unit) if p]
+        if not parts:
+            return None
+        if len(parts) > 1 and parts[0] in self.money_units:
+            return "unit_cost"
+        return self._unit_family.get(parts[0])
+
+    def family_of_target(self, target: Target | None) -> str | None:
+        """``deadline`` for a deadline, the unit's family for a quantity with a unit, else None (no unit evidence).
+
+        A one-character unit of ``word_units`` glued to the words after it
+        (``≥95生态总体效益增长`` read as 95 生) is a misreading, not a unit, and gives None.
+        """
+        if target is None:
+            return None
+        if target.kind == "deadline":
+            return "deadline"
+        if target.kind == "quantitative" and target.unit and not (target.unit in self.word_units and glued_unit(target)):
+            return self.family_of_unit(target.unit)
+        return None
+
+    # ------------------------------------------------------------ names
+    @staticmethod
+    def clean(name: str | None) -> str:
+        """The name's Chinese text without brackets, numbers, units and ``**`` placeholders: ``培训人数(人)`` → ``培训人数``."""
+        text = _PLACEHOLDER.sub("", name or "")
+        text = _BRACKETED.sub("", text)
+        return _NOT_CJK.sub("", text)
+
+    def _bracket_family(self, name: str | None) -> str | None:
+        """The family of a unit the name states in brackets (``保障人数(人)``, ``满意度（%）``), if any."""
+        for inner in _BRACKETED.findall(name or ""):
+            for piece in re.split(r"[或、,，]", inner.strip()):
+                family = self.family_of_unit(piece.strip().replace("％", "%"))
+                if family:
+                    return family
+        return None
+
+    def _head(self, name: str | None) -> Cue | None:
+        """The longest cue the cleaned name ends with, as ``Cue(word, family)``; a generic head (数量) defers to a contained noun."""
+        text = self.clean(name)
+        best: Cue | None = None
+        for family, words in self.name_cues.items():
+            for word in words:
+                if text.endswith(word) and (best is None or len(word) > len(best.word)):
+                    best = Cue(word, family)
+                    break
+        if best is not None and best.word in self.generic_heads:
+            inner = [c for c in self.contained(text[: -len(best.word)]) if c.value != best.value]
+            if inner:
+                return Cue(inner[0].word, inner[0].value)
+        if best is None:
+            for generic in sorted(self.generic_heads, key=len, reverse=True):
+                if text.endswith(generic):
+                    inner = self.contained(text[: -len(generic)])
+                    if inner:
+                        return inner[0]
+        return best
+
+    def _contained(self, name: str | None) -> list[Cue]:
+        """Cues found anywhere in the cleaned name, the one ending last first (the head noun of ``种植人员`` is 人员)."""
+        text = self.clean(name)
+        found: dict[str, tuple[int, int, str]] = {}
+        for family, words in self.name_cues.items():
+            for word in words:
+                position = text.rfind(word)
+                if position >= 0:
+                    end = position + len(word)
+                    if family not in found or (end, len(word)) > found[family][:2]:
+                        found[family] = (end, len(word), word)
+        ordered = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1]))
+        return [Cue(word, family) for family, (_, _, word) in ordered]
+
+    def _memo(self, kind: str, name: str | None, compute):
+        cache = self.__dict__.setdefault("_cache", {})
+        key = (kind, name or "")
+        if key not in cache:
+            if len(cache) >= 50_000:
+                cache.clear()
+            cache[key] = compute(name)
+        return cache[key]
+
+    def bracket_family(self, name: str | None) -> str | None:
+        """The family of a unit the name states in brackets (``保障人数(人)``, ``满意度（%）``), if any."""
+        return self._memo("bracket", name, self._bracket_family)
+
+    def head(self, name: str | None) -> Cue | None:
+        """The longest cue the cleaned name ends with, as ``Cue(word, family)``; a generic head (数量) defers to a contained noun."""
+        return self._memo("head", name, self._head)
+
+    def contained(self, name: str | None) -> list[Cue]:
+        """Cues found anywhere in the cleaned name, the one ending last first (the head noun of ``种植人员`` is 人员). Do not modify."""
+        return self._memo("contained", name, self._contained)
+
+    def operator_cue(self, name: str | None) -> Cue | None:
+        """The operator the name's words suggest (成本 → ≤, 收入 → ≥, 足额 → =): the cue ending last, the longest on ties."""
+        return self._memo("operator", name, self._operator_cue)
+
+    # ------------------------------------------------------------ what to write
+    def _noun_choice(self, text: str, entries: list[tuple[str, tuple[str, ...]]]) -> Cue | None:
+        best: tuple[int, int, Cue] | None = None
+        for unit, nouns in entries:
+            for noun in nouns:
+                position = text.rfind(noun)
+                if position >= 0:
+                    key = (len(noun), position + len(noun))
+                    if best is None or key > best[:2]:
+                        best = (*key, Cue(noun, unit))
+        return best[2] if best else None
+
+    def unit_choice(self, name: str | None, family: str) -> Cue | None:
+        """The unit the name's nouns ask for within ``family`` (学校 → 所, 农田 → 亩, 拨付 → 工作日), or None.
+
+        For ``count`` the measure words decide; for ``unit_cost`` the per-unit
+        cues (人均 → 元/人, 每公里 → 万元/公里); other families use ``unit_choices``.
+        """
+        text = self.clean(name)
+        if family == "count":
+            choice = self._noun_choice(text, self.measure_words)
+            if choice and self.family_of_unit(choice.value) == "count":
+                return choice
+            return None
+        if family == "unit_cost":
+            for cues, per, money in self.per_units:
+                for cue in cues:
+                    if cue in (name or ""):
+                        return Cue(cue, f"{money}/{per}")
+            return None
+        return self._noun_choice(text, self.unit_choices.get(family, []))
+
+    def default_unit(self, family: str) -> str | None:
+        """The unit a family is written in when nothing else says (面积 → 平方米, 金额 → 万元); None for deadline and qualitative."""
+        return self.families[family].default_unit if family in self.families else None
+
+    def _operator_cue(self, name: str | None) -> Cue | None:
+        """The operator the name's words suggest (成本 → ≤, 收入 → ≥, 计划 → =): the cue ending last, the longest on ties."""
+        text = self.clean(name)
+        best: tuple[int, int, Cue] | None = None
+        for operator, words in self.operator_cues.items():
+            for word in words:
+                position = text.rfind(word)
+                if position >= 0:
+                    key = (position + len(word), len(word))
+                    if best is None or key > best[:2]:
+                        best = (*key, Cue(word, operator))
+        return best[2] if best else None
+
+    def operator_cues_in(self, name: str | None) -> dict[str, bool]:
+        """For each operator, whether any of its cues appears in the cleaned name."""
+        text = self.clean(name)
+        return {op: any(w in text for w in words) for op, words in self.operator_cues.items()}
+
+    def qualitative_form(self, name: str | None) -> Cue:
+        """The checkable qualitative form for an indicator that cannot be counted: ``是否…`` → 是, 机制 → 建立并运行."""
+        text = name or ""
+        for cues, form, why in self.qualitative_forms:
+            if any(c in text for c in cues):
+                return Cue(next(c for c in cues if c in text), form, why)
+        family = self.families.get("qualitative")
+        return Cue("", family.form if family and family.form else "是", None)
+
+    def deadline_text(self, year: int | None) -> str:
+        """The deadline form: ``2025年12月31日前`` with the year, ``12月31日前`` without."""
+        family = self.families["deadline"]
+        if year:
+            return (family.form or "{year}年12月31日前").format(year=year)
+        return family.form_without_year or "12月31日前"
+
+
+def glued_unit(target: Target) -> bool:
+    """Whether a quantity's one-character unit is directly followed by more Chinese (``≥90乡村科普e站…``, but also ``20个村``)."""
+    if not target.unit or len(target.unit) != 1 or not target.raw:
+        return False
+    raw = re.sub(r"\s+", "", target.raw)
+    position = raw.find(target.unit, max(0, raw.find(next((c for c in raw if c.isdigit()), target.unit))))
+    following = raw[position + 1 : position + 2] if position >= 0 else ""
+    return bool(following) and "\u4e00" <= following <= "\u9fff"
+
+
+@lru_cache
+def _cached(path: str) -> UnitLexicon:
+    return UnitLexicon.load(Path(path))
+
+
+def load_units(path: str | Path | None = None) -> UnitLexicon:
+    """The lexicon at ``path`` (default ``<data_dir>/units.json``), read once per path."""
+    return _cached(str(Path(path) if path else get_settings().data_dir / "units.json"))

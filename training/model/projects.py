@@ -1,0 +1,211 @@
+"""Indicators for a project: from the most similar historical projects and from the indicator libraries of its sector.
+
+``ProjectIndex`` holds one vector per distinct historical project name (table
+rows) and per library sector (``IndicatorRow.sector``: 会议培训类, 购置类项目 …),
+with the reference rows behind each. ``IndicatorSuggester`` scores every
+indicator of the similar projects and sectors by how similar its project (or
+sector) is to the asked one, counts a name used by several of them more, and
+picks ``k`` in all so that the table covers 数量/质量/时效/成本/效益/满意度, each
+with a suggested target (``TargetSuggester``).
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from training.domain.records import Indicator, IndicatorRow
+from training.domain.taxonomy import Taxonomy
+from training.model.reference import ReferenceIndex
+from training.model.suggest import TargetSuggester
+
+REQUIRED_GROUPS: list[tuple[str, tuple[str, ...]]] = [
+    ("数量指标", ("数量指标",)),
+    ("质量指标", ("质量指标",)),
+    ("时效指标", ("时效指标",)),
+    ("成本指标", ("经济成本指标", "社会成本指标", "生态环境成本指标")),
+    ("效益指标", ("社会效益指标", "经济效益指标", "生态效益指标", "可持续影响指标")),
+    ("满意度指标", ("服务对象满意度指标",)),
+]
+GROUP_OF = {member: group for group, members in REQUIRED_GROUPS for member in members}
+
+
+@dataclass
+class ProjectIndex:
+    """Historical projects and library sectors: ``names`` (n,), ``kinds`` (``project``/``sector``), ``vectors`` (n, dim), ``rows`` (n lists of reference indices)."""
+
+    names: list[str]
+    kinds: list[str]
+    vectors: np.ndarray
+    rows: list[list[int]]
+    citations: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, references: ReferenceIndex, encoder) -> ProjectIndex:
+        """One entry per distinct (project name) of table rows and per library sector; their names are encoded once."""
+        members: dict[tuple[str, str], list[int]] = collections.defaultdict(list)
+        for j, row in enumerate(references.records or []):
+            if row.origin == "library" and row.sector:
+                members[("sector", row.sector)].append(j)
+            elif row.origin != "library" and row.project:
+                members[("project", row.project)].append(j)
+        keys = sorted(members)
+        names = [name for _, name in keys]
+        vectors = encoder.encode(names, "query") if names else np.zeros((0, references.vectors.shape[1]), dtype=np.float32)
+        citations = []
+        for key in keys:
+            first: IndicatorRow = references.records[members[key][0]]
+            citations.append(f"指标库 {key[1]}（{first.publisher}）" if key[0] == "sector" else first.citation)
+        return cls(names, [kind for kind, _ in keys], np.asarray(vectors, dtype=np.float32), [members[k] for k in keys], citations)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+class IndicatorSuggester:
+    """Indicators for a project, ``k`` in all, covering the six groups a target table needs; see the module docstring.
+
+    ``n_projects``: how many similar projects are read; ``margin``: a project
+    (or sector) within this similarity of the best one still counts;
+    ``name_weight``: the weight of an indicator name's own closeness to the project.
+    """
+
+    def __init__(self, references: ReferenceIndex, taxonomy: Taxonomy, targets: TargetSuggester, projects: ProjectIndex | None = None,
+                 n_projects: int = 8, margin: float = 0.04, name_weight: float = 3.0) -> None:
+        self.references = references
+        self.taxonomy = taxonomy
+        self.targets = targets
+        self.projects = projects
+        self.n_projects = n_projects
+        self.margin = margin
+        self.name_weight = name_weight
+
+    def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None) -> dict:
+        """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...]}``.
+
+        Each indicator: ``name``, ``level1``/``level2`` (2021 view),
+        ``suggested_target`` (text) with ``target`` (the full suggestion),
+        ``support`` (similar projects or sectors using the name), ``from_project``,
+        ``source`` (publisher, year, project, or the library), ``why`` (Chinese).
+        Raises ``ValueError`` when the project index is missing.
+        """
+        if self.projects is None:
+            raise ValueError("no project index: build one with ProjectIndex.build(references, encoder)")
+        vector = np.asarray(vector, dtype=np.float32)
+        sims = self.projects.vectors @ vector if len(self.projects) else np.zeros(0)
+        chosen = self._similar(sims, "project") + self._similar(sims, "sector")
+        candidates = self._candidates(chosen, sims, vector)
+        picked = self._allocate(candidates, k)
+        groups = []
+        for group, _ in REQUIRED_GROUPS:
+            indicators = [self._indicator(c, year) for c in picked if c["group"] == group]
+            groups.append({"group": group, "indicators": indicators})
+        similar = [{"project": self.projects.names[i], "kind": self.projects.kinds[i], "source": self.projects.citations[i],
+                    "similarity": round(float(sims[i]), 4)} for i in chosen]
+        return {"project": project, "groups": groups, "similar_projects": [s for s in similar if s["kind"] == "project"],
+                "sectors": [s for s in similar if s["kind"] == "sector"]}
+
+    def _similar(self, sims: np.ndarray, kind: str) -> list[int]:
+        positions = [i for i, k in enumerate(self.projects.kinds) if k == kind]
+        if not positions:
+            return []
+        order = sorted(positions, key=lambda i: -sims[i])
+        best = sims[order[0]]
+        limit = self.n_projects if kind == "project" else 2
+        return [i for i in order[:limit] if sims[i] >= best - self.margin]
+
+    def _candidates(self, chosen: list[int], sims: np.ndarray, vector: np.ndarray) -> list[dict]:
+        """Every indicator of the chosen projects and sectors, and every indicator whose own name is close to the project's words.
+
+        Score: the summed weights of the chosen projects/sectors that use the
+        name (similarity above the background median, scaled to 0–1; sectors
+        count 0.8) plus ``name_weight`` times how close the name itself is to
+        the asked project (above the background's median, scaled to 0–1).
+        """
+        name_sims = self.references.similarities(vector[None, :])[0]
+        p50 = self.targets.background["p50"]
+        by_name: dict[str, dict] = {}
+
+        def entry(j: int, group: str) -> dict:
+            row: IndicatorRow = self.references.records[j]
+            return by_name.setdefault(row.level3, {"name": row.level3, "group": group, "index": j, "row": row, "score": 0.0, "from": set(),
+                                                   "name_score": 0.0})
+
+        for i in chosen:
+            weight = max(float(sims[i]) - p50, 1e-3) / max(1.0 - p50, 1e-6) * (0.8 if self.projects.kinds[i] == "sector" else 1.0)
+            for j in self.projects.rows[i]:
+                group = GROUP_OF.get(self.references.records[j].level2 or "")
+                if group is None or not self.references.records[j].level3:
+                    continue
+                item = entry(j, group)
+                if i not in item["from"]:
+                    item["from"].add(i)
+                    item["score"] += weight
+        floor = p50
+        for j in np.flatnonzero(name_sims >= floor):
+            row = self.references.records[j]
+            group = GROUP_OF.get(row.level2 or "")
+            if group is None or not row.level3:
+                continue
+            item = entry(int(j), group)
+            item["name_score"] = max(item["name_score"], (float(name_sims[j]) - floor) / max(1.0 - floor, 1e-6))
+        for item in by_name.values():
+            item["score"] += self.name_weight * item["name_score"]
+        # A group none of them has: the historical indicators of that group closest to the project's name, ranked last.
+        present = {e["group"] for e in by_name.values()}
+        for group, members in REQUIRED_GROUPS:
+            if group in present:
+                continue
+            rows = [j for j, row in enumerate(self.references.records) if row.level2 in members and row.level3]
+            for j in sorted(rows, key=lambda j: -name_sims[j])[:3]:
+                item = entry(j, group)
+                item["score"] = max(item["score"], 1e-6 * float(name_sims[j]))
+        return sorted(by_name.values(), key=lambda e: -e["score"])
+
+    def _allocate(self, candidates: list[dict], k: int) -> list[dict]:
+        """The best ``k // 6`` of every group first (so the table covers all six), then the best remaining; near-duplicates skipped."""
+        picked: list[dict] = []
+        vectors: list[np.ndarray] = []
+        duplicate = self.targets.background["p95"] + (1.0 - self.targets.background["p95"]) * 0.5
+
+        def add(entry: dict) -> bool:
+            vector = self.references.vectors[entry["index"]]
+            if any(float(vector @ v) >= duplicate for v in vectors):
+                return False
+            picked.append(entry)
+            vectors.append(vector)
+            return True
+
+        share = max(1, k // len(REQUIRED_GROUPS))
+        for group, _ in REQUIRED_GROUPS:
+            taken = 0
+            for entry in candidates:
+                if taken == share:
+                    break
+                if entry["group"] == group and add(entry):
+                    taken += 1
+        for entry in candidates:
+            if len(picked) >= k:
+                break
+            if entry not in picked:
+                add(entry)
+        order = {group: n for n, (group, _) in enumerate(REQUIRED_GROUPS)}
+        return sorted(picked[:k], key=lambda e: (order[e["group"]], -e["score"]))
+
+    def _indicator(self, entry: dict, year: int | None) -> dict:
+        row: IndicatorRow = entry["row"]
+        level1, level2 = self.taxonomy.view(row.level2, "2021")
+        answer = self.targets.suggest(Indicator(row.level3), self.references.vectors[entry["index"]], row.level2, k=1, year=year)
+        target = answer["suggestions"][0] if answer["suggestions"] else None
+        sources = [self.projects.citations[i] for i in sorted(entry["from"])]
+        if not entry["from"]:
+            why = f"与项目名称相近的历史指标（{row.citation}）"
+        elif row.origin == "library":
+            why = f"指标库“{row.sector}”的指标"
+        else:
+            why = f"{len(entry['from'])}个相似项目使用（{sources[0]}）"
+        return {"name": row.level3, "level1": level1, "level2": level2, "suggested_target": target["text"] if target else None,
+                "target": target, "support": len(entry["from"]), "from_project": row.project or row.sector, "source": row.citation,
+                "why": why}
