@@ -4,7 +4,7 @@ Rows, rows per category, the required categories the table lacks, the rows
 flagged (suspect published label, needs review, target missing / vague / not
 measurable), the unreadable rows with why, and how many flagged rows are still
 open. The required categories are the six groups of the 2021 guideline
-(财预〔2021〕101号): 数量, 质量, 时效, 成本, 效益, 满意度 (``training.model.suggest.REQUIRED_GROUPS``).
+(财预〔2021〕101号): 数量, 质量, 时效, 成本, 效益, 满意度 (``training.model.projects.REQUIRED_GROUPS``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from service.review.table import Decision, current_label, is_flagged, is_unreadable
 from service.review.texts import MISSING, UNMEASURABLE, VAGUE, target_problem
 from training.domain.taxonomy import Taxonomy, load_taxonomy
-from training.model.suggest import REQUIRED_GROUPS
+from training.model.projects import REQUIRED_GROUPS
 
 GROUP_NAMES = [name.removesuffix("指标") for name, _ in REQUIRED_GROUPS]
 """The short names reviewers use: 数量, 质量, 时效, 成本, 效益, 满意度."""
