@@ -38,6 +38,8 @@ def test_units_and_operators_that_fit(fake_predictor):
     assert best("办公设备购置成本", level2="经济成本指标")["operator"] == "≤"
     assert best("社会公众满意度")["unit"] == "%"
     assert best("长效管护机制")["kind"] == "qualitative" and best("长效管护机制")["text"] == "建立并运行"
+    complaints = best("投诉次数", level2="服务对象满意度指标")  # a 满意度 category still lets a count of complaints be counted
+    assert complaints["unit"] == "次" and complaints["operator"] == "≤"
 
 
 def test_every_suggestion_reads_back_as_it_says(fake_predictor):
