@@ -18,7 +18,7 @@ from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.pipeline import indicator_frame
 from training.model.projects import IndicatorSuggester, ProjectIndex
-from training.model.review import name_problems
+from training.model.review import UNKNOWN_LABEL, name_problems
 from training.model.suggest import TableForm, TargetSuggester
 
 
@@ -142,6 +142,9 @@ class Predictor:
             if labels is not None and (labels.level1 or labels.level2):
                 mapping = self.taxonomy.map_labels(labels.level1, labels.level2)
                 result["published_level1"], result["published_level2"] = labels.level1, labels.level2
+                if not mapping.known:  # a label no framework has: the reviewer decides what was meant
+                    result["review_reasons"] = reasons = [*reasons, UNKNOWN_LABEL]
+                    result["needs_review"] = True
                 if mapping.level2:
                     result["label_disagrees"] = bool(mapping.level2 != category and self.taxonomy.view(mapping.level2, framework) != shown[best]
                                                      and confidence >= self.policy.disagree_confidence and not name_problems(indicator.name))
@@ -168,14 +171,24 @@ class Predictor:
                         given_target: str | None = None, table: list[TableForm] | None = None) -> dict:
         """Up to ``k`` measurable targets for one indicator, best first; see ``training.model.suggest.TargetSuggester.suggest``.
 
-        ``level2`` is the category when known (else the classifier's); ``year``
+        ``level2`` is the category when known, in any label variant the taxonomy maps (else, and when it maps to
+        none, with a warning, the classifier's); ``year``
         the budget year (for deadlines); ``given_target`` the target as written
         (checked, with warnings); ``table`` how the rest of its table writes targets.
         """
-        if level2 is None or level2 not in self.taxonomy.by_level2:
+        notes = []
+        if level2 is not None and level2 not in self.taxonomy.by_level2:
+            mapped = self.taxonomy.map_labels(None, level2).level2  # 2015 and regional labels: 社会效益 → 社会效益指标
+            if mapped is None:
+                notes.append(f"unknown category {level2!r}: the classifier's category is used")
+            level2 = mapped
+        if level2 is None:
             level2 = self.classify([indicator], n_similar=0)[0]["category"]
         vector = self.encoder.encode([indicator.name], "query")[0]
-        return self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
+        answer = self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
+        if notes:
+            answer["warnings"] = notes + list(answer.get("warnings") or [])
+        return answer
 
     def suggest_indicators(self, project: str, goal: str | None = None, k: int = 12, year: int | None = None) -> dict:
         """``k`` indicators in all for a project, covering 数量/质量/时效/成本/效益/满意度, each with a target; see ``IndicatorSuggester``.

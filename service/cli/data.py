@@ -28,7 +28,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"{Path(path).name}: {len(result.rows)} rows in {result.tables} tables, {unparsed} unparsed targets, {len(flagged)} rows with issues")
         for row in flagged:
             print(f"  row {row.row} ({row.level3 or 'no name'}): {'; '.join(row.issues)}")
-    if args.output:
+    if args.output and (rows or not failed):  # nothing read at all: no empty output file
         write_rows(rows, Path(args.output))
         print(f"wrote {len(rows)} rows to {args.output}")
     return EXIT_USAGE if failed else 0

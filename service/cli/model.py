@@ -103,54 +103,101 @@ def _predictor(encoder=None):
         raise CliError(str(error)) from None
 
 
+def _input_files(files: list[str]) -> list[Path]:
+    """The input paths, checked before any model is loaded: each must be an existing file (exit 2 naming it otherwise)."""
+    paths = [Path(f) for f in files]
+    for path in paths:
+        if path.is_dir():
+            raise CliError(f"{path}: is a folder; give table files (or use `zhibiao backfill` for folders)")
+        if not path.is_file():
+            raise CliError(f"{path}: no such file")
+    return paths
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
+    from service.bulk import check_output_path
+
+    paths = _input_files(args.files)
+    if args.output:
+        try:
+            check_output_path(Path(args.output))
+        except ValueError as error:
+            raise CliError(str(error)) from None
     from service import preload
     from training.model.encoder import DiskCachedEncoder
 
     encoder = DiskCachedEncoder(preload.start())  # loads while the rest is imported; names seen before come from disk
     from tqdm import tqdm
 
-    from service.bulk import about_zh, check_output_path, classify_tables, write_output
+    from service.bulk import about_zh, classify_tables, write_output
     from training.readers import ReadError
 
-    if args.output:
-        try:
-            check_output_path(Path(args.output))
-        except ValueError as error:
-            raise CliError(str(error)) from None
     predictor = _predictor(encoder)
-    tables = []
-    for file in args.files:
-        with tqdm(desc=f"classifying {Path(file).name}", unit="row", disable=not sys.stderr.isatty()) as bar:
+    tables, unreadable = [], []
+    for path in paths:
+        with tqdm(desc=f"classifying {path.name}", unit="row", disable=not sys.stderr.isatty()) as bar:
             try:
-                tables.extend(classify_tables(Path(file), predictor, framework=args.framework, progress=bar.update))
-            except ReadError as error:
-                raise CliError(str(error)) from None
+                tables.extend(classify_tables(path, predictor, framework=args.framework, progress=bar.update))
+            except ReadError as error:  # the other files go on; this one is reported below and in the 汇总 sheet
+                unreadable.append((path, error))
+                print(f"could not read {path}: {error.code}: {error}", file=sys.stderr)
     records = [record for table in tables for record in table.records]
-    if args.output:
-        write_output(tables, Path(args.output), about=about_zh(predictor.version, args.framework))
+    if args.output and tables:
+        about = about_zh(predictor.version, args.framework)
+        for n, (path, error) in enumerate(unreadable, start=1):
+            about[f"无法读取的文件 {n}"] = f"{path.name}：{error.message_zh}"
+        try:
+            write_output(tables, Path(args.output), about=about)
+        except OSError as error:
+            raise CliError(f"cannot write {args.output}: {error.strerror or error}") from None
         flagged = sum(1 for r in records if r.get("needs_review"))
         disagreeing = sum(1 for r in records if r.get("label_disagrees"))
         print(f"{len(records)} rows -> {args.output} ({flagged} need review, {disagreeing} disagree with the published label; "
               f"model {predictor.version})")
-    else:
+    elif not args.output:
         for record in records:
             print(json.dumps(record, ensure_ascii=False, default=str))
+    if unreadable:
+        read = len(paths) - len(unreadable)
+        raise CliError(f"{len(unreadable)} of {len(paths)} files could not be read"
+                       + (f"; the rows of the other {read} were written" if read and args.output else ""))
+    if not records:
+        print("no indicator rows in the input", file=sys.stderr)
     return 0
 
 
+def _checked_suggest_args(args: argparse.Namespace) -> None:
+    """The HTTP API's limits for the same request (``service.api.schemas``), as one CLI line (exit 2) when broken."""
+    from pydantic import ValidationError
+
+    from service.api.schemas import IndicatorSuggestRequest, TargetSuggestRequest
+
+    try:
+        if args.project is not None:
+            IndicatorSuggestRequest(project=args.project, goal=args.goal, year=args.year, **({"k": args.k} if args.k is not None else {}))
+        else:
+            if args.name is None:
+                raise CliError("give an indicator NAME, or --project NAME")
+            TargetSuggestRequest(name=args.name, level2=args.level2, target=args.target, year=args.year,
+                                 **({"k": args.k} if args.k is not None else {}))
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "input"
+        option = {"name": "NAME", "project": "--project", "k": "-k", "year": "--year", "level2": "--level2"}.get(field, field)
+        raise CliError(f"{option}: {first['msg']}") from None
+
+
 def cmd_suggest(args: argparse.Namespace) -> int:
+    _checked_suggest_args(args)
     from service import preload
 
     encoder = preload.start()
     from training.domain.records import Indicator
 
     predictor = _predictor(encoder)
-    if args.project:
+    if args.project is not None:
         print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k or 12, year=args.year))
     else:
-        if not args.name:
-            raise CliError("give an indicator NAME, or --project NAME")
         indicator = Indicator.from_text(args.name, target=args.target)
         print_json(predictor.suggest_targets(indicator, args.level2, k=args.k or 3, year=args.year, given_target=args.target))
     return 0

@@ -53,6 +53,7 @@ _REVIEW_RULES: list[_Rule] = [
     (re.compile(r"no words: .*"), lambda m: "只有数字或符号，没有文字"),
     (re.compile(r"too short: .*"), lambda m: "太短：一个字不构成指标名称"),
     (re.compile(r"a whole sentence .*"), lambda m: "是一整句话（可能是绩效目标），不是指标名称"),
+    (re.compile(r"published label not in the taxonomy"), lambda m: "原标签不在指标体系中，无法对照"),
 ]
 
 

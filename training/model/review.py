@@ -41,6 +41,10 @@ class ReviewPolicy:
         return reasons
 
 
+UNKNOWN_LABEL = "published label not in the taxonomy"
+"""The review reason for a published 一级/二级 that no framework or variant in ``data/taxonomy.json`` has."""
+
+
 def name_problems(name: str) -> list[str]:
     """Why a text does not look like an indicator name (empty when it does).
 

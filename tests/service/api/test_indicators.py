@@ -73,3 +73,10 @@ def test_bad_json_gets_4xx_with_code_and_message(client, payload, status, code, 
     assert response.status_code == status
     error = response.json()["error"]
     assert error["code"] == code and message in error["message"] and error["message_zh"]
+
+
+def test_a_published_label_no_framework_has_is_flagged_for_review(client):
+    body = {"items": [{"name": "资金拨付及时率", "level2": "胡说指标"}, {"name": "资金拨付及时率", "level2": "时效指标"}]}
+    unknown, known = client.post("/v1/classify", json=body).json()["results"]
+    assert unknown["needs_review"] and "published label not in the taxonomy" in unknown["review_reasons"]
+    assert "published label not in the taxonomy" not in known["review_reasons"]

@@ -38,3 +38,45 @@ def test_classify_csv_and_jsonl(fake_model, tmp_path):
     assert main(["classify", str(YUTIAN), "-o", str(tmp_path / "out.jsonl")]) == 0
     first = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert {"pred_level1", "pred_level2", "needs_review", "target_warning"} <= set(first)
+
+
+def test_an_unreadable_file_does_not_lose_the_others(fake_model, tmp_path, capsys):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook at all")
+    out = tmp_path / "out.xlsx"
+    assert main(["classify", str(YUTIAN), str(broken), "-o", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "broken.xlsx" in captured.err and "1 of 2 files could not be read" in captured.err
+    book = load_workbook(out)
+    assert sum(sheet.max_row - 1 for sheet in book.worksheets[1:]) == 36  # every Yutian row
+    overview = [row for row in book["汇总"].iter_rows(values_only=True) if row and row[0]]
+    assert any(str(row[0]).startswith("无法读取的文件") and "broken.xlsx" in str(row[1]) for row in overview)
+
+
+@pytest.mark.parametrize(("args", "says"), [(["missing.csv"], "no such file"), (["."], "is a folder"),
+                                             ([str(YUTIAN), "-o", "out.txt"], "output must end in")])
+def test_classify_checks_its_arguments_before_loading_a_model(monkeypatch, tmp_path, capsys, args, says):
+    from service.cli import model
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(model, "_predictor", lambda encoder=None: pytest.fail("loaded a model"))
+    assert main(["classify", *args]) == 2
+    assert says in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "says"), [(["   "], "NAME"), (["培训人数", "-k", "0"], "-k"), (["培训人数", "-k", "10000"], "-k"),
+                                             (["--project", "高标准农田建设", "-k", "10000"], "-k"), (["--project", "  "], "--project"),
+                                             (["培训人数", "--year", "0"], "--year")])
+def test_suggest_takes_what_the_api_takes(monkeypatch, capsys, args, says):
+    from service.cli import model
+
+    monkeypatch.setattr(model, "_predictor", lambda encoder=None: pytest.fail("loaded a model"))
+    assert main(["suggest", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert says in err and len(err.splitlines()) == 1
+
+
+def test_suggest_with_an_unknown_category_says_so(fake_model, capsys):
+    assert main(["suggest", "培训人数", "--level2", "胡说"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert any("unknown category" in w for w in answer["warnings"]) and answer["suggestions"]

@@ -16,7 +16,7 @@ from service.review.texts import (
     yes_no,
 )
 from training.domain.targets import Target, parse_target, target_weakness
-from training.model.review import ReviewPolicy, name_problems
+from training.model.review import UNKNOWN_LABEL, ReviewPolicy, name_problems
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -32,6 +32,10 @@ def test_every_name_problem_has_chinese(name):
     assert problems
     for problem in problems:
         assert_chinese(review_reason_zh(problem))
+
+
+def test_the_unknown_label_reason_has_chinese():
+    assert_chinese(review_reason_zh(UNKNOWN_LABEL))
 
 
 def test_policy_reasons_have_chinese_with_their_figures():
