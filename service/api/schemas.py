@@ -197,6 +197,7 @@ class IndicatorSuggestResponse(BaseModel):
     groups: list[IndicatorGroup]
     similar_projects: list[dict]
     sectors: list[dict] = Field(default=[], description="indicator-library sectors (会议培训类, 购置类项目, ...) the project resembles")
+    warnings: list[str] = Field(default=[], description="e.g. no historical project is close: the indicators are a loose fit")
 
 
 class TableClassifyResponse(BaseModel):

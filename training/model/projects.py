@@ -29,6 +29,10 @@ REQUIRED_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("效益指标", ("社会效益指标", "经济效益指标", "生态效益指标", "可持续影响指标")),
     ("满意度指标", ("服务对象满意度指标",)),
 ]
+# A historical project counts as close when its name's similarity is this far from the 95th percentile of random
+# indicator pairs towards 1 (e5-small: about 0.93; 乡村道路建设养护 vs 高标准农田建设 is 0.91, 义务教育公用经费 vs
+# 小学教育公用经费 0.96).
+CLOSE_PROJECT = 0.35
 GROUP_OF = {member: group for group, members in REQUIRED_GROUPS for member in members}
 
 
@@ -83,7 +87,9 @@ class IndicatorSuggester:
         self.name_weight = name_weight
 
     def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None) -> dict:
-        """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...]}``.
+        """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...], "warnings": [...]}``.
+
+        ``warnings`` says when no historical project is close (``CLOSE_PROJECT``): then the indicators are a loose fit.
 
         Each indicator: ``name``, ``level1``/``level2`` (2021 view),
         ``suggested_target`` (text) with ``target`` (the full suggestion),
@@ -104,8 +110,15 @@ class IndicatorSuggester:
             groups.append({"group": group, "indicators": indicators})
         similar = [{"project": self.projects.names[i], "kind": self.projects.kinds[i], "source": self.projects.citations[i],
                     "similarity": round(float(sims[i]), 4)} for i in chosen]
+        warnings = []
+        projects = [i for i in chosen if self.projects.kinds[i] == "project"]
+        close = self.targets.background["p95"] + CLOSE_PROJECT * (1.0 - self.targets.background["p95"])
+        if not projects or sims[projects[0]] < close:
+            best = f" (the closest, {self.projects.names[projects[0]]}, at {sims[projects[0]]:.2f})" if projects else ""
+            warnings.append(f"no historical project is close to this one{best}: the indicators come from projects and "
+                            "libraries only loosely related; check that each fits")
         return {"project": project, "groups": groups, "similar_projects": [s for s in similar if s["kind"] == "project"],
-                "sectors": [s for s in similar if s["kind"] == "sector"]}
+                "sectors": [s for s in similar if s["kind"] == "sector"], "warnings": warnings}
 
     def _similar(self, sims: np.ndarray, kind: str) -> list[int]:
         positions = [i for i, k in enumerate(self.projects.kinds) if k == kind]

@@ -39,6 +39,8 @@ from training.model.units import TargetForms, direction, fit_target_forms
 PLACEHOLDER = "__"
 # Shares of the family score: the unit model, the similar rows' vote, the name's head word, the category's usual family.
 FAMILY_WEIGHTS = {"model": 0.3, "evidence": 0.2, "head": 0.3, "category": 0.2}
+# A suggestion in a second unit family needs this score, and this share of the best family's score.
+OTHER_FAMILY_FLOOR, OTHER_FAMILY_SHARE = 0.08, 0.2
 # Shares of the operator score: the operator model, the similar rows' operators, the lexicon's operator cue, the family's usual
 # one, and (in a bulk job) the operators the same table writes for the same family, which outweighs the rest.
 OPERATOR_WEIGHTS = {"model": 0.15, "evidence": 0.15, "cue": 0.5, "family": 0.2, "table": 3.0}
@@ -176,8 +178,10 @@ class TargetSuggester:
         evidence = self.evidence(vector, level2, exclude_group)
         scores = self.family_scores(name, level2, evidence)
         candidates: list[tuple[float, dict]] = []
+        best = next(iter(scores.values()), 0.0)
         for rank, (family, score) in enumerate(scores.items()):
-            if rank >= max(k, 1) or (rank > 0 and score < 0.08):
+            # another unit family only when it is a plausible reading of the name (培训人数 is counted in 人, not %)
+            if rank >= max(k, 1) or (rank > 0 and score < max(OTHER_FAMILY_FLOOR, OTHER_FAMILY_SHARE * best)):
                 break
             siblings = _siblings(table or [], family, level2)
             for alternative, suggestion in enumerate(self._suggestions_for(family, name, level2, evidence, year, siblings)):

@@ -80,3 +80,10 @@ def test_a_published_label_no_framework_has_is_flagged_for_review(client):
     unknown, known = client.post("/v1/classify", json=body).json()["results"]
     assert unknown["needs_review"] and "published label not in the taxonomy" in unknown["review_reasons"]
     assert "published label not in the taxonomy" not in known["review_reasons"]
+
+
+def test_a_project_unlike_any_historical_one_is_said_to_be_a_loose_fit(client):
+    known = client.post("/v1/indicators/suggest", json={"project": "乡村道路建设养护项目"}).json()
+    assert known["similar_projects"][0]["project"] == "乡村道路建设养护项目" and known["warnings"] == []
+    unknown = client.post("/v1/indicators/suggest", json={"project": "量子引力波望远镜阵列运维"}).json()
+    assert any("no historical project is close" in w for w in unknown["warnings"])

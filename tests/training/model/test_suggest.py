@@ -42,6 +42,16 @@ def test_units_and_operators_that_fit(fake_predictor):
     assert complaints["unit"] == "次" and complaints["operator"] == "≤"
 
 
+@pytest.mark.parametrize(("scores", "families"), [({"people": 0.79, "percent": 0.11}, {"people"}),  # 培训人数 on the real model
+                                                   ({"percent": 0.77, "deadline": 0.21}, {"percent", "deadline"})])  # 资金拨付及时率
+def test_runner_ups_stay_in_a_unit_the_name_can_mean(fake_predictor, monkeypatch, scores, families):
+    suggester = fake_predictor.targets
+    monkeypatch.setattr(suggester, "family_scores", lambda *args, **kwargs: dict(scores))
+    vector = fake_predictor.encoder.encode(["培训人数"], "query")[0]
+    answer = suggester.suggest(Indicator("培训人数"), vector, "数量指标", k=3)
+    assert {s["family"] for s in answer["suggestions"]} == families
+
+
 def test_every_suggestion_reads_back_as_it_says(fake_predictor):
     for name in ("新建高标准农田面积", "项目完工时间", "资金拨付及时率", "培训人次", "长效管护机制", "人均补助标准"):
         for suggestion in fake_predictor.suggest_targets(Indicator(name), k=3)["suggestions"]:
