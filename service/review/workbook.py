@@ -44,6 +44,9 @@ ROLE_ZH = {"level3": "三级指标", "target": "指标值", "explanation": "指�
            "year": "年度", "unit": "计量单位", "operator": "指标方向", "actual": "实际完成值", "weight": "权重", "score": "得分",
            "seq": "序号", "sector": "项目类型", "doc": "文档"}
 
+# Keys the readers add themselves: an unreadable JSON Lines line is kept as it was under ``_raw``.
+OTHER_ZH = {"_raw": "原始内容（无法解析的行）"}
+
 # Fills (openpyxl PatternFill colours): what is flagged, and how.
 FILLS = {
     "review": ("FFE699", "需复核（置信度低、备选类别接近或名称不像指标）"),
@@ -74,6 +77,7 @@ def input_headers(columns: list[str], taxonomy: Taxonomy) -> dict[str, str]:
         if role in ("level1", "level2"):
             continue
         header = column if _CJK.search(column) or role not in ROLE_ZH else ROLE_ZH[role]
+        header = OTHER_ZH.get(column, header)
         while header in shown.values() or header in PUBLISHED + ADDED + DECIDED + CSV_LEAD:
             header += "（原）"
         shown[column] = header

@@ -46,7 +46,8 @@ def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]
         for key, value in record.items():
             role = taxonomy.column_role(key)
             if role and role not in fields and value not in (None, ""):
-                fields[role] = clean_cell(value)
+                # a list or object where text belongs is shown as JSON, not as Python's repr
+                fields[role] = clean_cell(json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value)
         doc = fields.get("doc") or record.get("doc") or source
         doc = clean_cell(doc)
         table = tables.setdefault(doc, len(tables))

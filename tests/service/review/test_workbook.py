@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -151,3 +152,17 @@ def test_json_lines_input_gets_chinese_headers(fake_predictor, tmp_path):
     book = load_workbook(io.BytesIO(render(classify_tables(path, fake_predictor), "xlsx")))
     header = [c.value for c in book[book.sheetnames[1]][1]]
     assert header[:5] == ["原一级指标", "原二级指标", "三级指标", "指标值", "文档"]
+
+
+def test_json_lines_that_cannot_be_read_show_in_chinese(fake_predictor):
+    import json
+
+    from service.bulk import classify_tables
+
+    lines = [json.dumps({"name": "培训人次", "target": ["≥300人次"], "doc": "a"}, ensure_ascii=False), "{not json"]
+    tables = classify_tables(Path("broken.jsonl"), fake_predictor, data="\n".join(lines).encode("utf-8"), name="broken.jsonl")
+    header, *rows = list(csv.reader(io.StringIO(render(tables, "csv").decode("utf-8-sig"))))
+    assert "_raw" not in header and "原始内容（无法解析的行）" in header
+    cells = [cell for row in rows for cell in row]
+    assert not any("['" in cell for cell in cells), cells
+    assert rows[1][header.index("原始内容（无法解析的行）")] == "{not json"
