@@ -182,6 +182,7 @@ def profile_realistic(path: Path, output: Path) -> dict:
     """Where the realistic workbook's time goes, in-process: read, annotate (encoder / rest), write."""
     from service.bulk import annotate, write_output
     from service.predictor import load_predictor
+    from service.review.table import split_tables
     from training.model.encoder import DiskCachedEncoder, local_encoder
     from training.readers import read_file
 
@@ -201,7 +202,7 @@ def profile_realistic(path: Path, output: Path) -> dict:
         records = annotate(rows, predictor)
         rest = time.perf_counter() - t
         t = time.perf_counter()
-        write_output(records, output)
+        write_output(split_tables(rows, records, path.name), output)
         write = time.perf_counter() - t
         del os.environ["ZHIBIAO_EMBEDDING_CACHE_DIR"]
         get_settings.cache_clear()
