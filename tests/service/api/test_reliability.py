@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from tests.live_server import running_server
+from tests.training.readers.builders import xlsx_cut_in_half
 from training.lifecycle import bundle as bundles
 
 pytestmark = pytest.mark.slow
@@ -186,17 +187,6 @@ def sparse_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def truncated_xlsx() -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for i in range(300):
-        workbook.active.append(["产出指标", "数量指标", f"培训人次{i}", "≥10人次"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()[: len(buffer.getvalue()) // 2]
-
-
 def zip_bomb() -> bytes:
     import zipfile
 
@@ -210,7 +200,7 @@ def zip_bomb() -> bytes:
 @pytest.mark.parametrize(
     ("name", "make", "statuses", "codes"),
     [
-        ("cut.xlsx", truncated_xlsx, {422}, {"UNREADABLE_FILE"}),
+        ("cut.xlsx", xlsx_cut_in_half, {422}, {"UNREADABLE_FILE"}),
         ("huge-cell.csv", lambda: ("三级指标,指标值\n" + "长" * 140_000 + ",1\n").encode(), {413}, {"CELL_TOO_LARGE"}),
         ("spans.html", html_span_bomb, {413}, {"TOO_MANY_CELLS"}),
         ("sparse.xlsx", sparse_xlsx, {200, 413, 422}, {None, "TOO_MANY_CELLS", "NO_TABLE"}),

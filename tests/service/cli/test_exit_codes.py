@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import pytest
 
 from service.cli import main
 from tests.conftest import ROOT, ZHENGZHOU
+from tests.training.readers.builders import xlsx_cut_in_half
 from training.lifecycle import bundle as bundles
 from training.settings import get_settings
 
@@ -60,7 +60,7 @@ def test_serving_beyond_loopback_needs_an_admin_token(env, capsys):
 @pytest.mark.parametrize(
     ("name", "make"),
     [
-        ("cut.xlsx", lambda: _xlsx_bytes()[: len(_xlsx_bytes()) // 2]),
+        ("cut.xlsx", xlsx_cut_in_half),
         ("huge-cell.csv", lambda: ("三级指标,指标值\n" + "长" * 200_000 + ",1\n").encode("utf-8")),
         ("nothing.csv", lambda: b""),
     ],
@@ -70,17 +70,6 @@ def test_unreadable_input_is_exit_2_with_one_line(name, make, tmp_path, capsys):
     path.write_bytes(make())
     assert main(["ingest", str(path)]) == 2
     assert name in one_line(capsys.readouterr().err)
-
-
-def _xlsx_bytes() -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for i in range(300):
-        workbook.active.append(["产出指标", "数量指标", f"培训人次{i}", "≥10人次"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_a_bug_is_exit_1_with_one_line(env, monkeypatch, capsys):

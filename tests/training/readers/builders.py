@@ -47,6 +47,12 @@ def xlsx_bytes(rows: list[list], formats: dict[str, str] | None = None, dimensio
     return data
 
 
+def xlsx_cut_in_half() -> bytes:
+    """A 300-row workbook whose file is cut in half, as an interrupted download leaves it."""
+    data = xlsx_bytes([["产出指标", "数量指标", f"培训人次{i}", "≥10人次"] for i in range(300)])
+    return data[: len(data) // 2]
+
+
 def docx_document(rows: list[list[str]], title: str | None = "2025年度项目支出绩效目标表"):
     """A python-docx Document with a title paragraph and one table of ``rows``; returns (document, table)."""
     import docx
