@@ -37,6 +37,7 @@ from training.model.reference import ReferenceIndex
 from training.model.units import TargetForms, direction, fit_target_forms
 
 PLACEHOLDER = "__"
+SATISFACTION = "服务对象满意度指标"
 # Shares of the family score: the unit model, the similar rows' vote, the name's head word, the category's usual family.
 FAMILY_WEIGHTS = {"model": 0.3, "evidence": 0.2, "head": 0.3, "category": 0.2}
 # A suggestion in a second unit family needs this score, and this share of the best family's score.
@@ -387,6 +388,9 @@ def _siblings(table: list[TableForm], family: str, level2: str | None) -> list[T
     """
     same_family = [f for f in table if f.family == family]
     same_category = [f for f in same_family if level2 and f.level2 == level2]
+    if not same_category and level2 != SATISFACTION:
+        # satisfaction rates keep their own convention (≥90%) in tables that write =100% for everything they plan
+        same_family = [f for f in same_family if f.level2 != SATISFACTION] or same_family
     if same_category or same_family:
         return same_category or same_family
     return [TableForm("", f.direction, None, None, f.level2) for f in table if f.direction != "≤"]

@@ -99,6 +99,16 @@ def test_a_table_that_writes_equals_gets_equals(fake_predictor, corpus):
     assert rate["text"] == "=100%"
 
 
+def test_satisfaction_rates_do_not_set_the_tables_habit_for_other_rates(fake_predictor):
+    lexicon = fake_predictor.targets.lexicon
+    table = [(parse_target("≥90%"), "服务对象满意度指标"), (parse_target("≥95%"), "服务对象满意度指标"), (parse_target("=100%"), "质量指标")]
+    forms = table_forms(table, lexicon)
+    timely = fake_predictor.suggest_targets(Indicator("资金拨付及时率"), level2="时效指标", table=forms)["suggestions"][0]
+    assert timely["family"] == "percent" and timely["operator"] == "="
+    pleased = fake_predictor.suggest_targets(Indicator("群众满意度"), level2="服务对象满意度指标", table=forms)["suggestions"][0]
+    assert pleased["operator"] == "≥"
+
+
 def test_a_given_target_in_the_wrong_unit_is_flagged(fake_predictor):
     answer = fake_predictor.suggest_targets(Indicator("培训人数"), given_target="≥95%")
     assert any("does not fit" in w for w in answer["warnings"])
