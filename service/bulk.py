@@ -21,7 +21,7 @@ from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.domain.targets import target_weakness
-from training.model.suggest import TableForm, table_forms
+from training.model.suggest import TableForm, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -67,7 +67,8 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
     for start in range(0, len(readable), BATCH):
         chunk = readable[start : start + BATCH]
         results_chunk = [dict(classified_by_key[_classify_key(row)]) for row in chunk]
-        weak = [(r.level3, c["category"]) for r, c in zip(chunk, results_chunk, strict=True) if target_weakness(r.target)]
+        weak = [(r.level3, target_category(r.level2, c["category"], c["label_disagrees"]))
+                for r, c in zip(chunk, results_chunk, strict=True) if target_weakness(r.target)]
         if weak:
             predictor.targets.forms.prime([n for n, _ in weak], [c for _, c in weak])
         for row, result in zip(chunk, results_chunk, strict=True):
@@ -90,17 +91,18 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
                    suggested: dict[tuple, str | None], table: tuple) -> tuple[str | None, str | None]:
     """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
 
-    ``forms``: how the row's table writes its other targets (operators and rate conventions follow it). The
+    ``forms``: how the row's table writes its other targets (operators and rate conventions follow it). The category
+    is the published one unless the classifier disagrees with it (``target_category``). The
     suggestion depends only on the name, the category, the year and the table, so it is looked up once per such key
     (``suggested`` holds them for the whole run).
     """
     weakness = target_weakness(row.target)
     if weakness is None:
         return row.target.text, None
-    key = (row.level3, result["category"], row.year, table)
+    category = target_category(row.level2, result["category"], result["label_disagrees"])
+    key = (row.level3, category, row.year, table)
     if key not in suggested:
-        suggestion = predictor.targets.suggest(row.indicator, vector, result["category"], k=1, year=row.year,
-                                               table=forms)["suggestions"]
+        suggestion = predictor.targets.suggest(row.indicator, vector, category, k=1, year=row.year, table=forms)["suggestions"]
         suggested[key] = suggestion[0]["text"] if suggestion else None
     return suggested[key], weakness
 

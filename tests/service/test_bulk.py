@@ -103,3 +103,27 @@ def test_repeated_rows_are_classified_once_and_every_row_keeps_its_own_record(fa
     assert records[0]["pred_level2"] == records[1]["pred_level2"] and records[0] is not records[1]
     assert records[2]["target_warning"] and not records[0]["target_warning"]  # the target advice is per row
     assert "project" not in str(fake_predictor.model.named_steps["features"].transformers)  # what makes the dedupe safe
+
+
+@pytest.mark.parametrize("disagrees", [False, True])
+def test_a_weak_target_is_written_for_the_published_category_unless_the_label_is_disputed(fake_predictor, monkeypatch, tmp_path,
+                                                                                          disagrees):
+    classify = fake_predictor.classify
+
+    def forced(*args, **kwargs):  # the classifier reads the row as a count of training sessions
+        results = classify(*args, **kwargs)
+        for result in results:
+            result.update(category="数量指标", level1="产出指标", level2="数量指标", label_disagrees=disagrees)
+        return results
+
+    monkeypatch.setattr(fake_predictor, "classify", forced)
+    path = tmp_path / "timely.csv"
+    path.write_text("一级指标,二级指标,三级指标,指标值\n产出指标,时效指标,开展工伤预防培训,\n", encoding="utf-8")
+    record = classify_file(path, fake_predictor)[0]
+    from training.domain.targets import parse_target
+
+    family = fake_predictor.targets.lexicon.family_of_target(parse_target(record["suggested_target"].replace("__", "1")))
+    if disagrees:  # the reviewer is told the label looks wrong; the target follows the predicted category
+        assert family not in ("deadline", "duration")
+    else:
+        assert family in ("deadline", "percent", "duration")  # what a 时效指标 is measured in (data/units.json)

@@ -32,7 +32,8 @@ from training.model.dataset import group_of, training_data
 from training.model.encoder import Encoder
 from training.model.pipeline import fit, indicator_frame, make_classifier, recipe_params
 from training.model.projects import IndicatorSuggester, ProjectIndex
-from training.model.suggest import TargetSuggester, table_forms
+from training.model.review import ReviewPolicy
+from training.model.suggest import TargetSuggester, table_forms, target_category
 from training.model.units import direction, fit_target_forms
 
 NO_LABEL = "（无类别）"
@@ -99,6 +100,7 @@ class FoldContext:
     references: object
     forms: object
     vectors: np.ndarray
+    confidence: list[float] = field(default_factory=list)
 
 
 def fold_contexts(rows: list[IndicatorRow], encoder: Encoder, n_splits: int = 5, log: Callable[[str], None] | None = None):
@@ -115,9 +117,11 @@ def fold_contexts(rows: list[IndicatorRow], encoder: Encoder, n_splits: int = 5,
         mask = np.array([str(g) not in held for g in data.groups])
         classifier = fit(make_classifier(encoder, **recipe_params({})), data.frame[mask].reset_index(drop=True),
                          data.labels[mask], data.groups[mask])
-        predicted = [str(c) for c in classifier.predict(indicator_frame([Indicator(r.level3) for r in test_rows]))]
+        probabilities = classifier.predict_proba(indicator_frame([Indicator(r.level3) for r in test_rows]))
+        predicted = [str(c) for c in classifier.classes_[probabilities.argmax(axis=1)]]
         yield FoldContext(fold, train_rows, test_rows, predicted, build_references(train_rows, encoder),
-                          fit_target_forms(train_rows, lexicon), encoder.encode([r.level3 for r in test_rows], "query"))
+                          fit_target_forms(train_rows, lexicon), encoder.encode([r.level3 for r in test_rows], "query"),
+                          [float(p) for p in probabilities.max(axis=1)])
 
 
 def system_weights() -> dict[str, dict[str, float] | None]:
@@ -137,10 +141,15 @@ def score_fold(context: FoldContext, taxonomy, systems: dict[str, dict | None] |
     tables: dict[tuple, list[IndicatorRow]] = collections.defaultdict(list)
     for row in context.test_rows:
         tables[(row.source, row.doc, row.table)].append(row)
-    for row, category, vector in zip(context.test_rows, context.predicted, context.vectors, strict=True):
+    policy = ReviewPolicy()
+    for row, category, confidence, vector in zip(context.test_rows, context.predicted, context.confidence, context.vectors,
+                                                 strict=True):
         siblings = [(r.target, r.level2) for r in tables[(row.source, row.doc, row.table)] if r is not row]
+        # in a table, as service.bulk does: the published category unless the classifier confidently disagrees with it
+        # (the predictor's label_disagrees, without its name checks)
+        disagrees = row.level2 is not None and row.level2 != category and confidence >= policy.disagree_confidence
         asked = {"name": (category, None, None), "name_category_year": (row.level2 or category, row.year, None),
-                 "in_table": (category, row.year, table_forms(siblings, lexicon))}
+                 "in_table": (target_category(row.level2, category, disagrees), row.year, table_forms(siblings, lexicon))}
         for view in views:
             level2, year, table = asked[view]
             for system, suggester in suggesters.items():

@@ -368,6 +368,13 @@ class TableForm:
     level2: str | None
 
 
+def target_category(published: str | None, predicted: str, disagrees: bool | None) -> str:
+    """The category a row's suggested target is written for: the published one (canonical level 2) unless the
+    classifier confidently disagrees with it (``label_disagrees``), else the prediction. A table's own 时效指标 row
+    gets a deadline even when its name alone reads like a count."""
+    return published if published and not disagrees else predicted
+
+
 def table_forms(rows: list[tuple], lexicon: UnitLexicon) -> list[TableForm]:
     """The forms of a table's measurable quantities with an operator; ``rows`` are ``(Target, level2)`` pairs."""
     out = []
