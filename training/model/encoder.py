@@ -309,7 +309,7 @@ class OnnxEncoder(CachingEncoder):
                 self.onnx_ = onnx
                 self.identity_ = {
                     "path": str(path),
-                    "name": info.get("model", path.name),
+                    "name": f"{info.get('model', path.name)}, run as ONNX Runtime {onnx['precision']}",
                     "dim": int(onnx["dim"]),
                     "fingerprint": f"{_source_fingerprint(path, info)}-onnx-{onnx['precision']}-{onnx['sha256'][:8]}",
                     "fine_tuned": bool(info.get("fine_tuned", False)),
