@@ -146,8 +146,8 @@ class Predictor:
                     result["review_reasons"] = reasons = [*reasons, UNKNOWN_LABEL]
                     result["needs_review"] = True
                 if mapping.level2:
-                    result["label_disagrees"] = bool(mapping.level2 != category and self.taxonomy.view(mapping.level2, framework) != shown[best]
-                                                     and confidence >= self.policy.disagree_confidence and not name_problems(indicator.name))
+                    result["label_disagrees"] = self.policy.label_disagrees(mapping.level2, category, confidence, indicator.name,
+                                                                            self.taxonomy, framework)
             results.append(result)
         return results
 
@@ -177,8 +177,8 @@ class Predictor:
         (checked, with warnings); ``table`` how the rest of its table writes targets.
         """
         notes = []
-        if level2 is not None and level2 not in self.taxonomy.by_level2:
-            mapped = self.taxonomy.map_labels(None, level2).level2  # 2015 and regional labels: 社会效益 → 社会效益指标
+        if level2 is not None:
+            mapped = self.taxonomy.map_labels(None, level2).level2  # canonical, 2015 and regional labels: 社会效益 → 社会效益指标
             if mapped is None:
                 notes.append(f"unknown category {level2!r}: the classifier's category is used")
             level2 = mapped

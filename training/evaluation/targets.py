@@ -146,8 +146,8 @@ def score_fold(context: FoldContext, taxonomy, systems: dict[str, dict | None] |
                                                  strict=True):
         siblings = [(r.target, r.level2) for r in tables[(row.source, row.doc, row.table)] if r is not row]
         # in a table, as service.bulk does: the published category unless the classifier confidently disagrees with it
-        # (the predictor's label_disagrees, without its name checks)
-        disagrees = row.level2 is not None and row.level2 != category and confidence >= policy.disagree_confidence
+        # (the confidence here is the canonical class's; the predictor's is its displayed category's, the same or higher)
+        disagrees = row.level2 is not None and policy.label_disagrees(row.level2, category, confidence, row.level3, taxonomy)
         asked = {"name": (category, None, None), "name_category_year": (row.level2 or category, row.year, None),
                  "in_table": (target_category(row.level2, category, disagrees), row.year, table_forms(siblings, lexicon))}
         for view in views:

@@ -31,6 +31,13 @@ class ReviewPolicy:
     min_margin: float = 0.2
     disagree_confidence: float = 0.7
 
+    def label_disagrees(self, published: str, predicted: str, confidence: float, name: str, taxonomy, framework: str = "2021") -> bool:
+        """Whether a published canonical level 2 is suspect against the predicted one: they differ in ``framework``'s
+        view (the 2021 view folds 可持续影响 into 社会效益), the prediction is at least ``disagree_confidence`` sure
+        (``confidence`` of the displayed category, 0–1), and the name looks like an indicator name."""
+        return bool(published != predicted and taxonomy.view(published, framework) != taxonomy.view(predicted, framework)
+                    and confidence >= self.disagree_confidence and not name_problems(name))
+
     def reasons(self, confidence: float, margin: float) -> list[str]:
         """Why a prediction with this confidence and margin to the runner-up needs review (empty: it does not)."""
         reasons = []

@@ -27,3 +27,16 @@ def test_policy_reasons():
     policy = ReviewPolicy(min_confidence=0.6, min_margin=0.2)
     assert policy.reasons(0.9, 0.5) == []
     assert len(policy.reasons(0.5, 0.1)) == 2
+
+
+def test_a_published_label_is_suspect_only_against_a_confident_prediction_in_another_displayed_category():
+    from training.domain.taxonomy import load_taxonomy
+
+    policy, taxonomy = ReviewPolicy(), load_taxonomy()
+    assert policy.label_disagrees("数量指标", "时效指标", 0.9, "资金拨付及时率", taxonomy)
+    assert not policy.label_disagrees("数量指标", "时效指标", 0.5, "资金拨付及时率", taxonomy)  # not sure enough
+    assert not policy.label_disagrees("时效指标", "时效指标", 0.9, "资金拨付及时率", taxonomy)
+    assert not policy.label_disagrees("数量指标", "时效指标", 0.9, "率", taxonomy)  # not a name to judge by
+    # where the framework's view shows both as one displayed category (the 2021 view and 可持续影响/社会效益), none
+    same_2021 = taxonomy.view("可持续影响指标", "2021") == taxonomy.view("社会效益指标", "2021")
+    assert policy.label_disagrees("可持续影响指标", "社会效益指标", 0.9, "长效管护机制", taxonomy) is not same_2021
