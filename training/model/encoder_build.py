@@ -276,6 +276,7 @@ def _convert(source: Path, digest: str, output: Path, verify: bool) -> None:
 
 
 ONNX_FILE = "model_qint8.onnx"
+ONNX_EXPORT_VERSION = 2  # 2: attention fused before quantization; an export of another version is rebuilt
 # Matrix products left in fp32 (substrings of the exported node names). Measured on the 1,188 distinct corpus
 # names against the fp32 model: every product int8 gave a minimum cosine of 0.986 (mean 0.995); layer 0's
 # feed-forward input projection alone int8 (all else fp32) already 0.992, any other single layer's 0.999; all
@@ -292,8 +293,14 @@ def export_onnx(folder: Path, force: bool = False, verify: bool = True) -> Path:
     dynamic). Quantization: ONNX Runtime's ``quantize_dynamic``, weights int8
     with one scale per output channel, activations uint8 scaled per call,
     the word-embedding table int8 too (``Gather``), the products in
-    ``ONNX_KEEP_FLOAT`` left in fp32; then the graph is optimized once and
-    saved (:func:`_optimize_onnx`). Pooling (mean or CLS), prompts, maximum
+    ``ONNX_KEEP_FLOAT`` left in fp32. Before quantizing, ONNX Runtime's
+    transformer optimizer fuses each layer's attention into one ``Attention``
+    node (quantized as ``QAttention``), the embeddings into
+    ``EmbedLayerNormalization`` and the residual norms (:func:`_fuse_onnx`):
+    one short indicator name took 6.4 ms instead of 7.7 ms, at the same
+    agreement with fp32 (minimum cosine 0.9949 on the shared data's names);
+    then the graph is optimized once and saved (:func:`_optimize_onnx`). An
+    export of an older ``ONNX_EXPORT_VERSION`` is rebuilt. Pooling (mean or CLS), prompts, maximum
     length and pad id are read from the folder and written to
     ``onnx/zhibiao_onnx.json`` with the file's SHA-256 (part of the encoder's
     fingerprint) and, with ``verify``, the cosine to the fp32 PyTorch model
@@ -314,23 +321,31 @@ def export_onnx(folder: Path, force: bool = False, verify: bool = True) -> Path:
     folder = Path(folder)
     target = folder / ONNX_FOLDER
     if (target / ONNX_INFO).exists() and not force:
-        return target
+        built = json.loads((target / ONNX_INFO).read_text(encoding="utf-8"))
+        if built.get("export_version") == ONNX_EXPORT_VERSION:
+            return target
     settings = _sentence_transformer_settings(folder)
     staging = folder / (ONNX_FOLDER + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     float_file, quantized_file = staging / "model_fp32.onnx", staging / "model_qint8_unoptimized.onnx"
+    fused_file = staging / "model_fp32_fused.onnx"
     dim = _export_float(folder / settings["transformer_path"], float_file)
-    nodes = _quantize_onnx(float_file, quantized_file)
+    fusions = _fuse_onnx(float_file, fused_file, folder / settings["transformer_path"])
     float_file.unlink()
+    nodes = _quantize_onnx(fused_file, quantized_file)
+    fused_file.unlink()
     _optimize_onnx(quantized_file, staging / ONNX_FILE)
     quantized_file.unlink()
     info = {
         "file": ONNX_FILE, "sha256": sha256_file(staging / ONNX_FILE), "precision": "int8", "dim": dim,
         "pooling": settings["pooling"], "prompts": settings["prompts"], "max_length": settings["max_length"], "pad_id": settings["pad_id"],
-        "graph": "optimized once by ONNX Runtime (extended level, CPU); loaded without further optimization",
+        "export_version": ONNX_EXPORT_VERSION,
+        "graph": "fused by ONNX Runtime's transformer optimizer (attention, embedding and skip layer norms, bias GELU) "
+                 "before quantization, then optimized once (extended level, CPU); loaded without further optimization",
+        "fusions": fusions,
         "quantization": {"tool": "onnxruntime.quantization.quantize_dynamic " + _version("onnxruntime"), "weights": "int8 per output channel",
-                         "activations": "uint8 per call", "operators": ["MatMul", "Gather"], "kept_float": nodes["kept_float"],
+                         "activations": "uint8 per call", "operators": nodes["operators"], "kept_float": nodes["kept_float"],
                          "quantized_products": nodes["quantized"]},
         "exported_with": {"torch": _version("torch"), "transformers": _version("transformers")},
     }
@@ -411,8 +426,26 @@ def _export_float(model_dir: Path, output: Path) -> int:
     return int(model.config.hidden_size)
 
 
+def _fuse_onnx(float_file: Path, output: Path, model_dir: Path) -> dict:
+    """ONNX Runtime's transformer optimizer on the fp32 export (BERT-like encoders); returns the fused operator counts.
+
+    A model it cannot fuse (another architecture) is saved as it is, and
+    quantized op by op as before.
+    """
+    import logging
+
+    from onnxruntime.transformers import optimizer
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8")) if (model_dir / "config.json").exists() else {}
+    logging.getLogger("onnxruntime.transformers").setLevel(logging.ERROR)
+    fused = optimizer.optimize_model(str(float_file), model_type="bert", num_heads=int(config.get("num_attention_heads", 0)),
+                                     hidden_size=int(config.get("hidden_size", 0)), opt_level=0, use_gpu=False)
+    fused.save_model_to_file(str(output))
+    return {k: v for k, v in fused.get_fused_operator_statistics().items() if v}
+
+
 def _quantize_onnx(float_file: Path, output: Path) -> dict:
-    """Dynamic int8 quantization of every weight product and the embedding table except ``ONNX_KEEP_FLOAT``."""
+    """Dynamic int8 quantization of every weight product, fused attention and the embedding table except ``ONNX_KEEP_FLOAT``."""
     import logging
 
     import onnx
@@ -420,12 +453,17 @@ def _quantize_onnx(float_file: Path, output: Path) -> dict:
 
     graph = onnx.load(str(float_file), load_external_data=False).graph
     weights = {i.name for i in graph.initializer}
-    products = [n.name for n in graph.node if n.op_type == "MatMul" and any(i in weights for i in n.input)]
+    products = [n.name for n in graph.node if n.op_type in ("MatMul", "Attention") and any(i in weights for i in n.input)]
     kept = [n for n in products if any(part in n for part in ONNX_KEEP_FLOAT)]
+    present = {n.op_type for n in graph.node}
+    operators = [op for op in ("MatMul", "Attention", "EmbedLayerNormalization") if op in present]
+    if "EmbedLayerNormalization" not in present:
+        operators.append("Gather")  # the word-embedding table, when the embeddings were not fused
     logging.getLogger().setLevel(logging.ERROR)  # the quantizer logs advice about static quantization at WARNING
-    quantize_dynamic(str(float_file), str(output), per_channel=True, weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul", "Gather"], nodes_to_exclude=kept)
-    return {"kept_float": kept, "quantized": len(products) - len(kept)}
+    # fused nodes are in the com.microsoft domain, where shape inference gives no types: their outputs are float
+    quantize_dynamic(str(float_file), str(output), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=operators,
+                     nodes_to_exclude=kept, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    return {"kept_float": kept, "quantized": len(products) - len(kept), "operators": operators}
 
 
 def _optimize_onnx(source: Path, output: Path) -> None:

@@ -65,7 +65,9 @@ class ReferenceIndex:
         ``exclude_groups[i]`` removes references of that group for query ``i``;
         ``mask`` (bool, ``len(self)``) keeps only the references where it is true.
         Excluded references get similarity ``-inf`` and sort last; ``k`` is
-        capped at the number of references.
+        capped at the number of references. Equal similarities (a name that
+        several tables repeat) are taken in reference order, so a query's
+        neighbours do not depend on the other queries of its batch.
         """
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         k = max(0, min(k, len(self)))
@@ -82,9 +84,27 @@ class ReferenceIndex:
                 block = np.where(own, -np.inf, block)
             if mask is not None:
                 block = np.where(mask[None, :], block, -np.inf)
-            top = np.argpartition(-block, kth=k - 1, axis=1)[:, :k] if k < block.shape[1] else np.tile(np.arange(block.shape[1]), (len(block), 1))
+            top = _top_k(block, k)
             top_sims = np.take_along_axis(block, top, axis=1)
             order = np.argsort(-top_sims, axis=1, kind="stable")
             indices[start : start + len(block)] = np.take_along_axis(top, order, axis=1)
             sims[start : start + len(block)] = np.take_along_axis(top_sims, order, axis=1)
         return indices, sims
+
+
+def _top_k(block: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of the ``k`` largest values per row of ``block`` (any order), ties taken lowest index first.
+
+    ``np.argpartition`` alone picks arbitrarily among values equal to the k-th largest, and its pick changes with the
+    shape of the batch; here every value strictly above that threshold is kept, then the tied ones in index order.
+    """
+    n, m = block.shape
+    if k >= m:
+        return np.tile(np.arange(m), (n, 1))
+    negated = -block
+    threshold = np.partition(negated, kth=k - 1, axis=1)[:, k - 1 : k]
+    better = negated < threshold
+    tied = negated == threshold
+    room = k - better.sum(axis=1, keepdims=True)
+    chosen = better | (tied & (np.cumsum(tied, axis=1) <= room))
+    return np.nonzero(chosen)[1].reshape(n, k)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from training.model.reference import ReferenceIndex
 
@@ -23,3 +24,13 @@ def test_mask_keeps_only_chosen_references():
     index = ReferenceIndex(np.eye(3, dtype=np.float32))
     indices, _sims = index.search(np.ones((1, 3), dtype=np.float32), 1, mask=np.array([False, False, True]))
     assert indices[0, 0] == 2
+
+
+def test_equal_similarities_are_taken_in_reference_order():
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 0.0], [0.6, 0.8]], dtype=np.float32)
+    index = ReferenceIndex(vectors)
+    alone, _ = index.search(np.array([[1.0, 0.0]]), 2)
+    batch, _ = index.search(np.array([[0.0, 1.0], [1.0, 0.0], [0.6, 0.8]]), 2)
+    assert alone.tolist() == [[0, 2]] and batch[1].tolist() == [0, 2]
+    three, sims = index.search(np.array([[1.0, 0.0]]), 4)
+    assert three.tolist() == [[0, 2, 3, 4]] and sims[0, 3] == pytest.approx(0.6)
