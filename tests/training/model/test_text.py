@@ -41,3 +41,21 @@ def test_name_head_strips_brackets_numbers_and_placeholders():
     assert name_head("新建高标准农田面积（亩）") == "农田面积"
     assert name_head("购置**的质量合格率(%)") == "质量合格率"[-4:]
     assert name_head("培训≥300人次") == "培训人次"
+
+
+def test_the_dictionary_cache_gives_jiebas_own_table(tmp_path, monkeypatch):
+    from training.model import text
+    from training.settings import get_settings
+
+    monkeypatch.setenv("ZHIBIAO_CACHE_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        written = text._read_frequencies()  # no cache yet: jieba's load, then the cache is written
+        assert sorted(p.name.split(".")[-2] for p in (tmp_path / "jieba").iterdir()) == ["counts", "words"]
+        read = text._read_frequencies()
+    finally:
+        get_settings.cache_clear()
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    assert read["total"] == written["total"] == reference.total
+    assert read["freq"] == reference.FREQ
