@@ -63,6 +63,9 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
     for row in readable:
         by_table[(row.source, row.table)].append((row.target, row.level2))
     forms = {key: table_forms(targets, predictor.targets.lexicon) for key, targets in by_table.items()}
+    weak_names = sorted({r.level3 for r in readable if target_weakness(r.target)})  # their similar rows, in one search
+    searched = predictor.targets.neighbours(vectors[[position[n] for n in weak_names]]) if weak_names else None
+    neighbours = {n: (searched[0][i], searched[1][i]) for i, n in enumerate(weak_names)}
     suggested: dict[tuple, str | None] = {}  # one suggestion per (name, category, year, table)
     for start in range(0, len(readable), BATCH):
         chunk = readable[start : start + BATCH]
@@ -74,7 +77,7 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         for row, result in zip(chunk, results_chunk, strict=True):
             table = (row.source, row.table)
             result["target_advice"] = _target_advice(row, result, vectors[position[row.level3]], predictor, forms[table],
-                                                     suggested, table)
+                                                     suggested, table, neighbours.get(row.level3))
             results[id(row)] = result
         if progress:
             progress(len(chunk))
@@ -88,13 +91,14 @@ def _classify_key(row: IndicatorRow) -> tuple:
 
 
 def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor, forms: list[TableForm],
-                   suggested: dict[tuple, str | None], table: tuple) -> tuple[str | None, str | None]:
+                   suggested: dict[tuple, str | None], table: tuple,
+                   neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[str | None, str | None]:
     """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
 
     ``forms``: how the row's table writes its other targets (operators and rate conventions follow it). The category
     is the published one unless the classifier disagrees with it (``target_category``). The
     suggestion depends only on the name, the category, the year and the table, so it is looked up once per such key
-    (``suggested`` holds them for the whole run).
+    (``suggested`` holds them for the whole run); ``neighbours`` are the name's similar rows from the job's one search.
     """
     weakness = target_weakness(row.target)
     if weakness is None:
@@ -102,7 +106,8 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     category = target_category(row.level2, result["category"], result["label_disagrees"])
     key = (row.level3, category, row.year, table)
     if key not in suggested:
-        suggestion = predictor.targets.suggest(row.indicator, vector, category, k=1, year=row.year, table=forms)["suggestions"]
+        suggestion = predictor.targets.suggest(row.indicator, vector, category, k=1, year=row.year, table=forms,
+                                               neighbours=neighbours)["suggestions"]
         suggested[key] = suggestion[0]["text"] if suggestion else None
     return suggested[key], weakness
 

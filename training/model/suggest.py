@@ -102,18 +102,33 @@ class TargetSuggester:
         return family
 
     # ------------------------------------------------------------ evidence
-    def evidence(self, vector: np.ndarray, level2: str | None, exclude_group=None) -> list[Evidence]:
+    def neighbours(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The similar rows ``evidence`` looks at, for many names in one search: ``(indices, sims)``, each ``(n, n_neighbors)``.
+
+        A bulk job searches once for all its distinct names and hands each row
+        its line (``suggest(..., neighbours=(indices[i], sims[i]))``) instead of
+        one search per row.
+        """
+        return self.references.search(np.atleast_2d(vectors), self.n_neighbors)
+
+    def evidence(self, vector: np.ndarray, level2: str | None, exclude_group=None,
+                 neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> list[Evidence]:
         """Similar rows with a unit family above the background's 90th percentile.
 
         Weight: similarity above that floor (scaled to 0–1), halved for another
         category, and shared within a publisher (divided by the square root of
         its rows here) so that one publisher's house style does not outvote the rest.
+        ``neighbours``: this name's line of :meth:`neighbours` (no search here; not with ``exclude_group``).
         """
-        exclude = None if exclude_group is None else [exclude_group]
-        indices, sims = self.references.search(np.asarray(vector)[None, :], self.n_neighbors, exclude_groups=exclude)
+        if neighbours is not None and exclude_group is None:
+            row_indices, row_sims = neighbours
+        else:
+            exclude = None if exclude_group is None else [exclude_group]
+            indices, sims = self.references.search(np.asarray(vector)[None, :], self.n_neighbors, exclude_groups=exclude)
+            row_indices, row_sims = indices[0], sims[0]
         floor = self.background["p90"]
         out = []
-        for j, similarity in zip(indices[0], sims[0], strict=True):
+        for j, similarity in zip(row_indices, row_sims, strict=True):
             similarity = float(similarity)
             family = self._families[j]
             if family is None or not np.isfinite(similarity) or similarity < floor:
@@ -160,7 +175,8 @@ class TargetSuggester:
 
     # ------------------------------------------------------------ suggest
     def suggest(self, indicator: Indicator, vector: np.ndarray, level2: str | None, k: int = 3, year: int | None = None,
-                given_target: str | None = None, exclude_group=None, table: list[TableForm] | None = None) -> dict:
+                given_target: str | None = None, exclude_group=None, table: list[TableForm] | None = None,
+                neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
         """``{"level2", "family", "suggestions": [...], "warnings": [...]}``, suggestions best first (at most ``k``).
 
         Each suggestion: ``text`` (parses back with ``parse_target``), ``kind``
@@ -174,9 +190,10 @@ class TargetSuggester:
         the indicator's table writes its targets (``table_forms``): a table that
         writes ``=50个`` for its counts gets ``=`` for its counts, and one that
         writes ``=100%`` for its rates gets ``=100%`` (the same category's rows first).
+        ``neighbours``: the name's line of :meth:`neighbours`, when a bulk job searched for all its names at once.
         """
         name = indicator.name or ""
-        evidence = self.evidence(vector, level2, exclude_group)
+        evidence = self.evidence(vector, level2, exclude_group, neighbours)
         scores = self.family_scores(name, level2, evidence)
         candidates: list[tuple[float, dict]] = []
         best = next(iter(scores.values()), 0.0)

@@ -119,3 +119,15 @@ def test_an_old_bundle_without_unit_models_still_suggests(fake_predictor):
     suggester = TargetSuggester(fake_predictor.references, fake_predictor.taxonomy)  # fits the models from the references
     vector = fake_predictor.encoder.encode(["培训人数"], "query")[0]
     assert suggester.suggest(Indicator("培训人数"), vector, "数量指标")["suggestions"][0]["family"] == "people"
+
+
+def test_one_search_for_many_names_gives_the_same_suggestions(fake_predictor):
+    names = ["新建高标准农田面积", "农村公路新改建里程", "项目完工时间", "培训人数", "群众满意度", "人均补助标准"]
+    vectors = fake_predictor.encoder.encode(names, "query")
+    indices, sims = fake_predictor.targets.neighbours(vectors)
+    assert indices.shape == (len(names), fake_predictor.targets.n_neighbors)
+    for i, name in enumerate(names):
+        alone = fake_predictor.targets.suggest(Indicator(name), vectors[i], "数量指标", k=3, year=2024)
+        batched = fake_predictor.targets.suggest(Indicator(name), vectors[i], "数量指标", k=3, year=2024, neighbours=(indices[i], sims[i]))
+        assert [s["text"] for s in batched["suggestions"]] == [s["text"] for s in alone["suggestions"]]
+        assert [e["name"] for s in batched["suggestions"] for e in s["examples"]] == [e["name"] for s in alone["suggestions"] for e in s["examples"]]
