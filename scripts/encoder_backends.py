@@ -76,7 +76,7 @@ def main() -> None:
         })
         print(f"{label}: done in {rows[-1]['seconds']:.0f} s", flush=True)
 
-    base = rows[0]
+    base, n = rows[0], len(result.index)
     lines = [
         "# Encoder backends: vectors and held-out accuracy",
         "",
@@ -85,13 +85,14 @@ def main() -> None:
         f"for every encoder, {len(result.index)} held-out table rows.",
         "",
         "| encoder | fingerprint | cosine to fp32, batches: min / 1st pct / mean | one at a time (300 names): min / mean "
-        "| level-2 accuracy, name only | change | with description + target | macro-F1, name only |",
+        "| level-2 accuracy, name only (rows) | change, points | with description + target | macro-F1, name only |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         b, s = row["batch"], row["single"]
         lines.append(f"| {row['encoder']} | `{row['fingerprint']}` | {b['min']:.4f} / {b['p1']:.4f} / {b['mean']:.4f} | "
-                     f"{s['min']:.4f} / {s['mean']:.4f} | {row['name']:.3f} | {row['name'] - base['name']:+.3f} | {row['full']:.3f} | "
+                     f"{s['min']:.4f} / {s['mean']:.4f} | {row['name']:.4f} ({round(row['name'] * n)}/{n}) | "
+                     f"{(row['name'] - base['name']) * 100:+.2f} | {row['full']:.4f} | "
                      f"{row['name_f1']:.3f} |")
     text = "\n".join(lines) + "\n"
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

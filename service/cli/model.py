@@ -94,13 +94,16 @@ def _evaluate_targets(args: argparse.Namespace) -> int:
 
 def _predictor(encoder=None):
     from service.predictor import load_predictor
+    from service.preload import freeze_heap
     from training.lifecycle.bundle import BundleError
     from training.model.encoder import EncoderMissing
 
     try:
-        return load_predictor(encoder=encoder)
+        predictor = load_predictor(encoder=encoder)
     except (BundleError, EncoderMissing) as error:
         raise CliError(str(error)) from None
+    freeze_heap()  # the model lives as long as the command: the garbage collector need not walk it again
+    return predictor
 
 
 def _input_files(files: list[str]) -> list[Path]:

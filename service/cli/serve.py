@@ -25,6 +25,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                        "set a token for /v1/admin/* (and ZHIBIAO_ALLOWED_HOSTS to the names clients use), or serve on 127.0.0.1")
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     holder = ModelHolder(settings.models_dir, encoder, settings.reload_interval_seconds)
+    holder.reload()  # before serving (the app's start-up would do it otherwise), so that the model can be frozen
+    preload.freeze_heap()
     uvicorn.run(create_app(settings, holder), host=args.host, port=args.port, log_level=settings.log_level, access_log=False)
     return 0
 
