@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from service.formats import MEDIA_TYPES, OUTPUT_FORMATS, check_output_path  # noqa: F401 (part of this module's interface)
 from service.predictor import Predictor, Published
 from service.review.summary import summarize_table
 from service.review.table import Decision, IndicatorTable, split_tables
@@ -26,9 +27,6 @@ from training.readers import ReadError, ReadLimits, read_file
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
                   "review_reasons", "label_disagrees", "target", "suggested_target", "target_warning", "error"]
-OUTPUT_FORMATS = (".csv", ".xlsx", ".jsonl")
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "jsonl": "application/x-ndjson"}
 BATCH = 512
 
 
@@ -151,12 +149,6 @@ def classify_tables(path: Path, predictor: Predictor, framework: str = "2021", p
     """Read a table file and annotate every row, grouped by the indicator table each row came from. Raises ``ReadError``."""
     rows = read_file(path, data=data, name=name).rows
     return split_tables(rows, annotate(rows, predictor, framework, progress), name or Path(path).name)
-
-
-def check_output_path(path: Path) -> None:
-    """Raise ``ValueError`` unless the suffix is one ``write_output`` writes (checked before any work)."""
-    if path.suffix.lower() not in OUTPUT_FORMATS:
-        raise ValueError(f"{path.name}: output must end in {', '.join(OUTPUT_FORMATS)}")
 
 
 def render(tables: list[IndicatorTable], format: str, decisions: Mapping[tuple[int, int], Decision] | None = None,

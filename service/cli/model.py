@@ -118,7 +118,7 @@ def _input_files(files: list[str]) -> list[Path]:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from service.bulk import check_output_path
+    from service.formats import check_output_path
 
     paths = _input_files(args.files)
     if args.output:
@@ -129,21 +129,26 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from service import preload
     from training.model.encoder import DiskCachedEncoder
 
-    encoder = DiskCachedEncoder(preload.start())  # loads while the rest is imported; names seen before come from disk
+    encoder = DiskCachedEncoder(preload.start())  # loads while files are read and the rest imported; names seen before come from disk
+    from training.readers import ReadError, read_file
+
+    read, unreadable = [], []  # every file is read before the model loads: an unreadable one is said at once
+    for path in paths:
+        try:
+            read.append((path, read_file(path).rows))
+        except ReadError as error:  # the other files go on; this one is reported below and in the 汇总 sheet
+            unreadable.append((path, error))
+            print(f"could not read {path}: {error.code}: {error}", file=sys.stderr)
     from tqdm import tqdm
 
-    from service.bulk import about_zh, classify_tables, write_output
-    from training.readers import ReadError
+    from service.bulk import about_zh, annotate, write_output
+    from service.review.table import split_tables
 
-    predictor = _predictor(encoder)
-    tables, unreadable = [], []
-    for path in paths:
+    predictor = _predictor(encoder) if read else None  # every file unreadable: no model to load
+    tables = []
+    for path, rows in read:
         with tqdm(desc=f"classifying {path.name}", unit="row", disable=not sys.stderr.isatty()) as bar:
-            try:
-                tables.extend(classify_tables(path, predictor, framework=args.framework, progress=bar.update))
-            except ReadError as error:  # the other files go on; this one is reported below and in the 汇总 sheet
-                unreadable.append((path, error))
-                print(f"could not read {path}: {error.code}: {error}", file=sys.stderr)
+            tables.extend(split_tables(rows, annotate(rows, predictor, framework=args.framework, progress=bar.update), path.name))
     records = [record for table in tables for record in table.records]
     if args.output and tables:
         about = about_zh(predictor.version, args.framework)
