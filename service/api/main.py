@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         docs_url=None,  # served from local assets below (install_offline_docs): no CDN
         redoc_url=None,
     )
+    app.state.settings = settings
     app.state.holder = holder
     app.state.pools = pools
     app.add_middleware(BodyLimit, max_json_bytes=settings.max_json_bytes, max_upload_bytes=settings.max_upload_bytes)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.api.main import create_app
 from service.api.state import ModelHolder
-from training.settings import Settings, get_settings
+from training.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,6 @@ def test_settings(fake_models_root, tmp_path_factory) -> Settings:
 @pytest.fixture(scope="session")
 def client(holder, test_settings):
     app = create_app(test_settings, holder)
-    app.dependency_overrides[get_settings] = lambda: test_settings
     with TestClient(app, client=("127.0.0.1", 50000)) as client:  # a loopback peer, as in `zhibiao serve`
         yield client
 
@@ -40,7 +39,6 @@ def make_client(holder, test_settings):
     def make(peer: str = "127.0.0.1", **changes) -> TestClient:
         settings = Settings(**{**test_settings.model_dump(), **changes})
         app = create_app(settings, holder)
-        app.dependency_overrides[get_settings] = lambda: settings
         return TestClient(app, client=(peer, 50000))
 
     return make

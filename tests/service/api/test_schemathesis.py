@@ -17,7 +17,7 @@ import schemathesis
 from schemathesis.engine import Status, events, from_schema
 
 from service.api.main import create_app
-from training.settings import Settings, get_settings
+from training.settings import Settings
 
 pytestmark = pytest.mark.slow
 TOKEN = "schemathesis-admin-token"
@@ -27,7 +27,6 @@ MAX_EXAMPLES = 30
 def test_the_api_honours_its_openapi_document(holder, test_settings):
     settings = Settings(**{**test_settings.model_dump(), "admin_token": TOKEN})
     app = create_app(settings, holder)
-    app.dependency_overrides[get_settings] = lambda: settings
     config = schemathesis.Config.from_dict({
         "seed": 42,
         "generation": {"max-examples": MAX_EXAMPLES},
