@@ -13,20 +13,25 @@ to build the encoder).
 
 from __future__ import annotations
 
+import inspect
 import threading
 
 from training.model.encoder import Encoder, local_encoder
 
 
-def start(encoder: Encoder | None = None) -> Encoder:
-    """The configured local encoder (or ``encoder``), being loaded in a daemon thread together with jieba's dictionary."""
+def start(encoder: Encoder | None = None, tokenizer: bool = True) -> Encoder:
+    """The configured local encoder (or ``encoder``), being loaded in a daemon thread together with jieba's dictionary.
+
+    ``tokenizer=False`` leaves the ONNX encoder's tokenizer to its first text (``OnnxEncoder.load``): for a bulk
+    command whose names may all be in the disk cache.
+    """
     encoder = encoder or local_encoder()
 
     def work() -> None:
         try:
             load = getattr(encoder, "load", None)
             if load is not None:
-                load()
+                load(tokenizer=False) if not tokenizer and "tokenizer" in inspect.signature(load).parameters else load()
         except Exception:  # reported on first use
             pass
         try:

@@ -129,7 +129,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from service import preload
     from training.model.encoder import DiskCachedEncoder
 
-    encoder = DiskCachedEncoder(preload.start())  # loads while files are read and the rest imported; names seen before come from disk
+    # loads while files are read and the rest imported; names seen before come from disk (then no tokenizer is loaded)
+    encoder = DiskCachedEncoder(preload.start(tokenizer=False))
     from training.readers import ReadError, read_file
 
     read, unreadable = [], []  # every file is read before the model loads: an unreadable one is said at once

@@ -320,10 +320,8 @@ def export_onnx(folder: Path, force: bool = False, verify: bool = True) -> Path:
 
     folder = Path(folder)
     target = folder / ONNX_FOLDER
-    if (target / ONNX_INFO).exists() and not force:
-        built = json.loads((target / ONNX_INFO).read_text(encoding="utf-8"))
-        if built.get("export_version") == ONNX_EXPORT_VERSION:
-            return target
+    if onnx_export_is_current(folder) and not force:
+        return target
     settings = _sentence_transformer_settings(folder)
     staging = folder / (ONNX_FOLDER + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
@@ -358,6 +356,17 @@ def export_onnx(folder: Path, force: bool = False, verify: bool = True) -> Path:
         tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
         tmp.replace(target / ONNX_INFO)
     return target
+
+
+def onnx_export_is_current(folder: Path) -> bool:
+    """True when ``folder`` has an ONNX export of this code's ``ONNX_EXPORT_VERSION`` (an older one is rebuilt)."""
+    from training.model.encoder import ONNX_FOLDER, ONNX_INFO
+
+    info = Path(folder) / ONNX_FOLDER / ONNX_INFO
+    try:
+        return json.loads(info.read_text(encoding="utf-8")).get("export_version") == ONNX_EXPORT_VERSION
+    except (OSError, ValueError):
+        return False
 
 
 def _sentence_transformer_settings(folder: Path) -> dict:

@@ -164,6 +164,17 @@ def test_onnx_identity_names_backend_precision_and_export_without_loading_a_mode
     assert "-int8c" not in identity["fingerprint"]  # never the PyTorch int8 fingerprint
 
 
+def test_an_export_made_before_the_fused_graph_is_rebuilt(tmp_path):
+    from training.model.encoder_build import ONNX_EXPORT_VERSION, onnx_export_is_current
+
+    folder = fake_onnx_folder(tmp_path)  # an export info without export_version: made by the first exporter
+    assert not onnx_export_is_current(folder)
+    info = folder / ONNX_FOLDER / ONNX_INFO
+    info.write_text(json.dumps({**json.loads(info.read_text()), "export_version": ONNX_EXPORT_VERSION}))
+    assert onnx_export_is_current(folder)
+    assert not onnx_export_is_current(fake_onnx_folder(tmp_path / "none", with_export=False))
+
+
 def test_onnx_backend_without_an_export_says_how_to_build_it(tmp_path):
     with pytest.raises(EncoderMissing, match="zhibiao encoder build"):
         _ = OnnxEncoder(fake_onnx_folder(tmp_path, with_export=False)).identity
@@ -208,6 +219,13 @@ def test_onnx_int8_encoder_is_close_to_the_fp32_model_and_its_own_encoder():
     identity = onnx.identity
     assert identity["backend"] == "onnx" and "-onnx-int8-" in identity["fingerprint"]
     assert identity["fingerprint"] not in {fp32.identity["fingerprint"], SentenceEncoder(precision="int8").identity["fingerprint"]}
+
+
+@pytest.mark.slow
+def test_the_onnx_tokenizer_waits_for_the_first_text():
+    encoder = OnnxEncoder(cache_size=0).load(tokenizer=False)
+    assert encoder.session_ is not None and encoder.tokenizer_ is None
+    assert encoder.encode(["预算执行率"]).shape == (1, 384) and encoder.tokenizer_ is not None
 
 
 @pytest.mark.slow
