@@ -79,7 +79,8 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
             results[id(row)] = result
         if progress:
             progress(len(chunk))
-    return [_record(row, results.get(id(row))) for row in rows]
+    roles = {column: predictor.taxonomy.column_role(column) for row in rows for column in (row.input or {})}
+    return [_record(row, results.get(id(row)), roles) for row in rows]
 
 
 def _classify_key(row: IndicatorRow) -> tuple:
@@ -110,8 +111,24 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     return suggested[key], weakness
 
 
-def _record(row: IndicatorRow, result: dict | None) -> dict:
+def _as_read(row: IndicatorRow, roles: Mapping[str, str | None]) -> dict:
+    """The row's input cells, except that the 三级指标 and 指标值 columns show the name and target as read.
+
+    When cells sat out of their columns (the reader placed them by the vocabulary of level names) or a name was
+    split over two lines, the raw 三级指标 cell is empty or partial while the name sits under 二级指标, a column the
+    reviewer's workbook replaces with the published 原二级指标: the name would be shown nowhere.
+    """
     record = {str(k): v for k, v in (row.input or {}).items()}
+    read = {"level3": row.level3, "target": row.target_raw}
+    for column, value in list(record.items()):
+        role = roles.get(column)
+        if role in read and read[role] and "".join(str(value or "").split()) != "".join(read[role].split()):
+            record[column] = read[role]
+    return record
+
+
+def _record(row: IndicatorRow, result: dict | None, roles: Mapping[str, str | None] | None = None) -> dict:
+    record = _as_read(row, roles or {})
     record.setdefault("source", row.source)
     record.setdefault("table", row.table)
     record.setdefault("row", row.row)

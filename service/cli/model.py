@@ -112,8 +112,10 @@ def _input_files(files: list[str]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             raise CliError(f"{path}: is a folder; give table files (or use `zhibiao backfill` for folders)")
-        if not path.is_file():
+        if not path.exists():
             raise CliError(f"{path}: no such file")
+        if not path.is_file():
+            raise CliError(f"{path}: not a regular file (a device or a pipe); give a table file")
     return paths
 
 
@@ -126,6 +128,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
             check_output_path(Path(args.output))
         except ValueError as error:
             raise CliError(str(error)) from None
+        if any(Path(args.output).resolve() == path.resolve() for path in paths):
+            raise CliError(f"{args.output}: is one of the input files; write the annotated table to another file")
     from service import preload
     from training.model.encoder import DiskCachedEncoder
 
@@ -154,7 +158,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if args.output and tables:
         about = about_zh(predictor.version, args.framework)
         for n, (path, error) in enumerate(unreadable, start=1):
-            about[f"无法读取的文件 {n}"] = f"{path.name}：{error.message_zh}"
+            about[f"无法读取的文件 {n}"] = error.message_zh if error.message_zh.startswith(path.name) else f"{path.name}：{error.message_zh}"
         try:
             write_output(tables, Path(args.output), about=about)
         except OSError as error:

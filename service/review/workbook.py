@@ -84,6 +84,31 @@ def input_headers(columns: list[str], taxonomy: Taxonomy) -> dict[str, str]:
     return shown
 
 
+_FORMULA_LEAD = ("=", "+", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"-[\d.,%‰\s]*")
+
+
+def formula_like(value: object) -> bool:
+    """True for text a spreadsheet would run as a formula: starting with ``=``, ``+``, ``@``, a tab or a carriage return,
+    or ``-`` followed by anything but a number (OWASP, "CSV Injection"). Input cells come from other people's tables."""
+    return isinstance(value, str) and (value.startswith(_FORMULA_LEAD) or (value.startswith("-") and not _SIGNED_NUMBER.fullmatch(value)))
+
+
+def text_cell(sheet, value: object):
+    """A write-only cell whose text is stored as text even when it looks like a formula (never a live formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def csv_text(value: object) -> object:
+    """``value`` for a CSV cell, with an apostrophe before text a spreadsheet would run as a formula (``formula_like``)."""
+    return "'" + value if formula_like(value) else value
+
+
 def _plain(value: object) -> object:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
@@ -227,7 +252,7 @@ def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[in
             out = []
             for header in headers:
                 cell = row.get(header, Cell(None))
-                written = WriteOnlyCell(sheet, value=cell.value)
+                written = text_cell(sheet, cell.value)
                 if header == "置信度" and isinstance(cell.value, float):
                     written.number_format = "0%"
                 if cell.fill:
@@ -269,7 +294,8 @@ def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxon
     start(sheet, headers, len(tables), widths)
     sheet.append(header_cells(sheet, headers))
     for name, table, summary in zip(names, tables, summaries, strict=True):
-        sheet.append([name, table.file, table.number + 1, table.project, table.unit, table.year, *_summary_values(summary, with_decisions, categories)])
+        described_cells = [text_cell(sheet, v) for v in (name, table.file, table.number + 1, table.project, table.unit, table.year)]
+        sheet.append([*described_cells, *_summary_values(summary, with_decisions, categories)])
     total_row = []
     for value in ["合计", f"{len({t.file for t in tables})} 个文件", f"{len(tables)} 张表", None, None, None,
                   *_summary_values(total, with_decisions, categories)]:
@@ -297,7 +323,7 @@ def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxon
     if about:
         sheet.append([])
         for key, value in about.items():
-            sheet.append([_bold(sheet, key, bold), value])
+            sheet.append([_bold(sheet, key, bold), text_cell(sheet, value)])
 
 
 def _bold(sheet, value, bold):
@@ -329,6 +355,6 @@ def annotated_csv(tables: list[IndicatorTable], decisions: Mapping[tuple[int, in
             values = []
             for header in headers:
                 value = row[header].value if header in row else None
-                values.append(f"{value:.0%}" if header == "置信度" and isinstance(value, float) else ("" if value is None else value))
+                values.append(f"{value:.0%}" if header == "置信度" and isinstance(value, float) else ("" if value is None else csv_text(value)))
             writer.writerow(values)
     return text.getvalue().encode("utf-8-sig")

@@ -127,3 +127,15 @@ def test_a_weak_target_is_written_for_the_published_category_unless_the_label_is
         assert family not in ("deadline", "duration")
     else:
         assert family in ("deadline", "percent", "duration")  # what a 时效指标 is measured in (data/units.json)
+
+
+def test_a_name_out_of_its_column_is_shown_under_the_indicator_column(fake_predictor):
+    from tests.conftest import ZHENGZHOU
+
+    records = classify_file(ZHENGZHOU, fake_predictor)
+    placed = [r for r in records if "placed by the vocabulary" in (r.get("error") or "")]
+    assert len(placed) >= 5
+    names = {r.get("三级指标") for r in placed}
+    assert "培训达标率" in names and "郑州市青少年机器人竞赛参赛获奖人数" in names and "" not in names
+    unplaced = [r for r in records if not r.get("error") and "三级指标" in r]
+    assert unplaced and all(r["三级指标"] for r in unplaced)  # rows read as written keep their cells

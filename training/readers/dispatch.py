@@ -159,6 +159,8 @@ def read_file(path: str | Path, taxonomy: Taxonomy | None = None, data: bytes | 
             raise ReadError(f"{path}: no such file", code=NOT_FOUND, name=path.name) from None
         except OSError as error:
             raise ReadError(f"{path}: cannot open ({error.strerror})", code=NOT_FOUND, name=path.name) from None
+    if not data.strip():
+        raise ReadError(f"{path.name}: the file is empty", code=NO_TABLE, message_zh=f"{path.name}：是空文件")
     budget = Budget(limits or ReadLimits.from_settings(), path.name)
     try:
         kind = detect_format(data, suffix)

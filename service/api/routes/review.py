@@ -92,9 +92,7 @@ def review_upload(request: Request, store: StoreDep, settings: SettingsDep, hold
         data = file.file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
             return _index(request, store, settings, 413, message=f"{name} 超过 {settings.max_upload_bytes // (1024 * 1024)} MB 的上传上限")
-        if not data:
-            return _index(request, store, settings, 400, message=f"{name} 是空文件")
-        uploads.append(page.Upload(name, data))
+        uploads.append(page.Upload(name, data))  # an empty file is reported with the other unreadable ones; the rest go on
     predictor = holder.current
     if predictor is None:
         return _error_page(request, 503, "模型尚未加载", "服务还没有可用的模型，请先训练（zhibiao train）或稍后再试。")

@@ -121,13 +121,21 @@ def test_exports(client, batch):
 
 @pytest.mark.parametrize(("files", "status", "text"), [
     ([], 400, "请选择至少一个表格文件"),
-    ([("files", ("empty.csv", b""))], 400, "是空文件"),
+    ([("files", ("empty.csv", b""))], 422, "没有能读取的文件"),
     ([("files", ("big.csv", b"a" * (3 * 1024 * 1024)))], 413, "的上限"),
     ([("files", ("scan.xlsx", b"not a workbook at all"))], 422, "没有能读取的文件"),
 ])
 def test_bad_uploads_get_a_chinese_page(client, files, status, text):
     response = client.post("/review", files=files or None, data={"framework": "2021"})
     assert response.status_code == status and text in response.text and "<html" in response.text
+
+
+def test_an_empty_file_does_not_stop_the_others(client):
+    table = "一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训人数,≥100人\n".encode()
+    response = client.post("/review", files=[("files", ("empty.csv", b"")), ("files", ("one.csv", table))], data={"framework": "2021"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "培训人数" in response.text
+    assert "无法读取的文件" in response.text and "empty.csv" in response.text and "是空文件" in response.text
 
 
 def test_unknown_batch_is_a_chinese_404(client):

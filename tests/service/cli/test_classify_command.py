@@ -51,14 +51,19 @@ def test_an_unreadable_file_does_not_lose_the_others(fake_model, tmp_path, capsy
     assert sum(sheet.max_row - 1 for sheet in book.worksheets[1:]) == 36  # every Yutian row
     overview = [row for row in book["汇总"].iter_rows(values_only=True) if row and row[0]]
     assert any(str(row[0]).startswith("无法读取的文件") and "broken.xlsx" in str(row[1]) for row in overview)
+    said = next(str(row[1]) for row in overview if str(row[0]).startswith("无法读取的文件"))
+    assert said.count("broken.xlsx") == 1  # the file is named once
 
 
 @pytest.mark.parametrize(("args", "says"), [(["missing.csv"], "no such file"), (["."], "is a folder"),
-                                             ([str(YUTIAN), "-o", "out.txt"], "output must end in")])
+                                             ([str(YUTIAN), "-o", "out.txt"], "output must end in"),
+                                             (["/dev/null"], "not a regular file"),
+                                             (["table.csv", "-o", "table.csv"], "is one of the input files")])
 def test_classify_checks_its_arguments_before_loading_a_model(monkeypatch, tmp_path, capsys, args, says):
     from service.cli import model
 
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "table.csv").write_text("三级指标,指标值\n培训人数,≥100人\n", encoding="utf-8")
     monkeypatch.setattr(model, "_predictor", lambda encoder=None: pytest.fail("loaded a model"))
     assert main(["classify", *args]) == 2
     assert says in capsys.readouterr().err

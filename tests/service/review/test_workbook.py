@@ -166,3 +166,18 @@ def test_json_lines_that_cannot_be_read_show_in_chinese(fake_predictor):
     cells = [cell for row in rows for cell in row]
     assert not any("['" in cell for cell in cells), cells
     assert rows[1][header.index("原始内容（无法解析的行）")] == "{not json"
+
+
+def test_formulas_in_input_cells_stay_text(fake_predictor):
+    from service.bulk import classify_tables
+    from service.review.workbook import formula_like
+
+    data = "三级指标,指标值,备注\n培训人数,≥100人,=HYPERLINK(\"http://x\",\"y\")\n=SUM(A1:A2),-5%,@cmd\n".encode()
+    tables = classify_tables(Path("formula.csv"), fake_predictor, data=data, name="formula.csv")
+    book = load_workbook(io.BytesIO(render(tables, "xlsx")))
+    cells = [c for sheet in book.worksheets[1:] for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(c.value.startswith("=HYPERLINK") for c in cells) and any(c.value == "=SUM(A1:A2)" for c in cells)
+    assert all(c.data_type != "f" for c in cells)
+    text = render(tables, "csv").decode("utf-8-sig")
+    assert "'=SUM(A1:A2)" in text and "'@cmd" in text and ",-5%," in text
+    assert formula_like("=1+1") and formula_like("-cmd") and not formula_like("-5%") and not formula_like("≥95%")
