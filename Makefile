@@ -32,9 +32,11 @@ corpus: $(VENV)/.installed
 model: setup
 	$(ZB) train --if-missing
 
-## run: everything a newcomer needs, then the API on http://127.0.0.1:8000
+PORT ?= 8000
+
+## run: everything a newcomer needs, then the API on http://127.0.0.1:$(PORT) (`make run PORT=8001` for another port)
 run: model
-	$(ZB) serve --host 127.0.0.1 --port 8000
+	$(ZB) serve --host 127.0.0.1 --port $(PORT)
 
 ## test: ruff + the whole suite, slow tests included (what CI runs)
 test: setup

@@ -21,7 +21,7 @@ from service.review.summary import summarize_table
 from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
-from training.domain.targets import target_weakness
+from training.domain.targets import format_quantity, parse_target, target_weakness
 from training.model.suggest import TableForm, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 
@@ -107,8 +107,25 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     if key not in suggested:
         suggestion = predictor.targets.suggest(row.indicator, vector, category, k=1, year=row.year, table=forms,
                                                neighbours=neighbours)["suggestions"]
-        suggested[key] = suggestion[0]["text"] if suggestion else None
-    return suggested[key], weakness
+        suggested[key] = suggestion[0] if suggestion else None
+    best = suggested[key]
+    return (completed(row.target, best) or (best["text"] if best else None)), weakness
+
+
+def completed(target, suggestion: dict | None) -> str | None:
+    """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``) or the
+    unit (``=0`` → ``=0%``), so a writer's own value is never replaced by another; None when that does not apply.
+
+    A target that states a value is the unit's plan: the guideline asks for the form to be complete, not for another
+    number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it).
+    """
+    if suggestion is None or target.kind != "quantitative" or target.value is None or suggestion.get("kind") != "quantitative":
+        return None
+    if not target.operator and target.unit and suggestion.get("operator"):
+        return parse_target(format_quantity(suggestion["operator"], target.value, target.unit)).text
+    if target.operator and not target.unit and suggestion.get("unit"):
+        return parse_target(format_quantity(target.operator, target.value, suggestion["unit"])).text
+    return None
 
 
 def _as_read(row: IndicatorRow, roles: Mapping[str, str | None]) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -139,3 +140,14 @@ def test_a_name_out_of_its_column_is_shown_under_the_indicator_column(fake_predi
     assert "培训达标率" in names and "郑州市青少年机器人竞赛参赛获奖人数" in names and "" not in names
     unplaced = [r for r in records if not r.get("error") and "三级指标" in r]
     assert unplaced and all(r["三级指标"] for r in unplaced)  # rows read as written keep their cells
+
+
+def test_a_target_lacking_only_its_operator_or_unit_keeps_its_value(fake_predictor):
+    data = "一级指标,二级指标,三级指标,指标值\n产出指标,质量指标,工程验收合格率,100%\n产出指标,数量指标,资金拨付率,98.5%\n" \
+           "效益指标,社会效益指标,家庭经济困难学生因贫辍学率,=0\n".encode()
+    records = classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")
+    suggested = {r["三级指标"]: r["suggested_target"] for r in records}
+    assert suggested["工程验收合格率"][0] in "≥≤=" and suggested["工程验收合格率"][1:] == "100%"
+    assert suggested["资金拨付率"][0] in "≥≤=" and suggested["资金拨付率"][1:] == "98.5%"
+    assert suggested["家庭经济困难学生因贫辍学率"].startswith("=0")
+    assert all(r["target_warning"] for r in records)  # the reader is still told what was missing

@@ -153,12 +153,13 @@ def _strip_note(rest: str) -> str | None:
     return rest or None
 
 
-def _format_number(value: float) -> str:
+def format_number(value: float) -> str:
+    """A target's number as written back: ``100.0`` → ``100``, ``98.5`` → ``98.5``."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def format_quantity(operator: str | None, value: float, unit: str | None) -> str:
-    return f"{operator or ''}{_format_number(value)}{unit or ''}"
+    return f"{operator or ''}{format_number(value)}{unit or ''}"
 
 
 def _parse_quantity(text: str) -> Target | None:
