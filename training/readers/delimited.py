@@ -16,18 +16,21 @@ from training.readers.sections import Section, split_sections
 
 
 def csv_sections(text: str, name: str, budget: Budget) -> list[Section]:
-    """Sections of a delimited text; the delimiter is sniffed from the first 4 KB (default: comma).
+    """Sections of a delimited text; the delimiter is sniffed from the first 4 KB (default: comma), quoting is RFC 4180's.
 
     Raises ``ReadLimitError`` past a limit and ``ReadError`` for text the csv
     module cannot split (a NUL byte, for one).
     """
     sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
+    # Only the delimiter is taken from the sniffer: its guesses of quoting (doubled quotes, escape characters) are
+    # unreliable on a few rows, and a cell with a comma, doubled quotes and a line break lost its target or became
+    # two rows. Spreadsheet programs write RFC 4180 quoting, which is csv.excel's.
     rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     try:
         for row in reader:
             budget.row(row)
