@@ -89,7 +89,13 @@ class IndicatorRow:
 
     @property
     def citation(self) -> str:
-        """A readable source for people: publisher, year and project (``郑州市 2020年 青少年科技创新大赛``), never a hash file name."""
+        """A readable source for people: publisher, year and project (``郑州市 2020年 青少年科技创新大赛``), never a hash file name.
+
+        An indicator library's entry is cited as ``指标库`` and its project type (``指标库 会议培训类``): its publisher and
+        document are only the web page it was copied from (kept in ``doc`` for provenance).
+        """
+        if self.origin == "library":
+            return " ".join(p for p in ("指标库", self.sector) if p)
         parts = [self.publisher or self.unit_name or self.department or self.doc]
         if self.year:
             parts.append(f"{self.year}年")

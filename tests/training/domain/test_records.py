@@ -1,0 +1,10 @@
+
+
+def test_a_library_entry_is_cited_as_the_library_not_the_web_page():
+    from training.domain.records import IndicatorRow
+
+    row = IndicatorRow(source="library_indicators.jsonl", table=0, row=0, doc="http://www.example.com/63.html", level3="场地租赁费",
+                       publisher="www.example.com", origin="library", sector="会议培训类")
+    assert row.citation == "指标库 会议培训类"
+    table_row = IndicatorRow(source="a.xlsx", table=0, row=0, doc="a", level3="培训人数", publisher="郑州市", year=2020, project="科普")
+    assert table_row.citation == "郑州市 2020年 科普"
