@@ -34,6 +34,7 @@ def test_name_of_invisible_characters_is_empty_not_classified(client, name):
     error = error_of(response)
     assert error["code"] == "VALIDATION_ERROR" and error["details"]["errors"][0] == {
         "field": "items.0.name", "type": "empty_name", "message": error["details"]["errors"][0]["message"]}
+    assert error["message_zh"] == "请求内容不符合要求：items.0.name 为空（去掉空格和不可见字符后什么也没有）"
     assert client.post("/v1/targets/suggest", json={"name": name}).status_code == 422
 
 
@@ -191,3 +192,14 @@ def test_openapi_declares_the_error_shape_on_every_operation(client):
     assert "TOO_MANY_ROWS" in schema["paths"]["/v1/tables/classify"]["post"]["responses"]["413"]["description"]
     assert schema["components"]["schemas"]["ClassifyRequest"]["properties"]["items"]["maxItems"] == 50
     assert all(status in (400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 500, 503) for status, _ in CODES.values())
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ({"items": [{"name": "x" * 600}]}, "items.0.name 过长（最多 500 个字符）"),
+    ({"items": [{"name": "培训人数", "bogus": 1}]}, "items.0.bogus 不是可接受的字段"),
+    ({"items": []}, "items 项数过少（至少 1 项）"),
+    ({"items": [{"name": "培训人数"}], "framework": "1999"}, "framework 只能取 '2021'、'2015'"),
+])
+def test_validation_errors_say_why_in_chinese(client, body, says):
+    response = client.post("/v1/classify", json=body)
+    assert response.status_code == 422 and error_of(response)["message_zh"] == f"请求内容不符合要求：{says}"
