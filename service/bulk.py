@@ -21,7 +21,7 @@ from service.review.summary import summarize_table
 from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
-from training.domain.targets import format_quantity, parse_target, target_weakness
+from training.domain.targets import Target, format_quantity, parse_target, target_weakness
 from training.model.suggest import TableForm, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 
@@ -64,7 +64,7 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
     weak_names = sorted({r.level3 for r in readable if target_weakness(r.target)})  # their similar rows, in one search
     searched = predictor.targets.neighbours(vectors[[position[n] for n in weak_names]]) if weak_names else None
     neighbours = {n: (searched[0][i], searched[1][i]) for i, n in enumerate(weak_names)}
-    suggested: dict[tuple, str | None] = {}  # one suggestion per (name, category, year, table)
+    suggested: dict[tuple, dict | None] = {}  # one suggestion per (name, category, year, table)
     for start in range(0, len(readable), BATCH):
         chunk = readable[start : start + BATCH]
         results_chunk = [dict(classified_by_key[_classify_key(row)]) for row in chunk]
@@ -79,7 +79,8 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
             results[id(row)] = result
         if progress:
             progress(len(chunk))
-    roles = {column: predictor.taxonomy.column_role(column) for row in rows for column in (row.input or {})}
+    columns = {column for row in rows for column in (row.input or {})}
+    roles = {column: predictor.taxonomy.column_role(column) for column in columns}
     return [_record(row, results.get(id(row)), roles) for row in rows]
 
 
@@ -90,7 +91,7 @@ def _classify_key(row: IndicatorRow) -> tuple:
 
 
 def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor, forms: list[TableForm],
-                   suggested: dict[tuple, str | None], table: tuple,
+                   suggested: dict[tuple, dict | None], table: tuple,
                    neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[str | None, str | None]:
     """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
 
@@ -112,7 +113,7 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     return (completed(row.target, best) or (best["text"] if best else None)), weakness
 
 
-def completed(target, suggestion: dict | None) -> str | None:
+def completed(target: Target, suggestion: dict | None) -> str | None:
     """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``) or the
     unit (``=0`` → ``=0%``), so a writer's own value is never replaced by another; None when that does not apply.
 
