@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,30 +187,36 @@ def classify_tables(path: Path, predictor: Predictor, framework: str = "2021", p
 
 
 def render(tables: list[IndicatorTable], format: str, decisions: Mapping[tuple[int, int], Decision] | None = None,
-           about: Mapping[str, str] | None = None) -> bytes:
+           about: Mapping[str, str] | None = None, unreadable: Sequence[tuple[str, str]] = ()) -> bytes:
     """The annotated tables as a file's bytes.
 
     ``jsonl``: one record per row with the English keys of ``annotate`` (for
     programs); ``xlsx``: the Chinese annotated workbook (one sheet per table and
     a 汇总 sheet, ``service.review.workbook``); ``csv``: the same Chinese columns,
-    UTF-8 with BOM. ``decisions`` (review page) add the reviewer's columns.
+    UTF-8 with BOM. ``decisions`` (review page) add the reviewer's columns;
+    ``unreadable`` files (``(file name, Chinese reason)``) are listed in the
+    workbook's 汇总 sheet and as lines of the CSV.
     Raises ``ValueError`` for another format.
     """
     if format == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for t in tables for r in t.records).encode("utf-8")
     if format == "csv":
-        return annotated_csv(tables, decisions)
+        return annotated_csv(tables, decisions, unreadable=unreadable)
     if format == "xlsx":
-        return annotated_workbook(tables, decisions, about)
+        return annotated_workbook(tables, decisions, about, unreadable=unreadable)
     raise ValueError(f"unknown output format {format!r}; use jsonl, csv or xlsx")
 
 
-def write_output(tables: list[IndicatorTable], path: Path, about: Mapping[str, str] | None = None) -> None:
-    """Write the tables as JSON Lines, CSV or xlsx by the suffix (write-then-rename). Raises ``ValueError`` for another suffix."""
+def write_output(tables: list[IndicatorTable], path: Path, about: Mapping[str, str] | None = None,
+                 unreadable: Sequence[tuple[str, str]] = ()) -> None:
+    """Write the tables as JSON Lines, CSV or xlsx by the suffix (write-then-rename); ``unreadable`` as for ``render``.
+
+    Raises ``ValueError`` for another suffix.
+    """
     check_output_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(render(tables, path.suffix.lower().lstrip("."), about=about))
+    tmp.write_bytes(render(tables, path.suffix.lower().lstrip("."), about=about, unreadable=unreadable))
     tmp.replace(path)
 
 

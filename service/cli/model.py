@@ -157,10 +157,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     records = [record for table in tables for record in table.records]
     if args.output and tables:
         about = about_zh(predictor.version, args.framework)
-        for n, (path, error) in enumerate(unreadable, start=1):
-            about[f"无法读取的文件 {n}"] = error.message_zh if error.message_zh.startswith(path.name) else f"{path.name}：{error.message_zh}"
         try:
-            write_output(tables, Path(args.output), about=about)
+            write_output(tables, Path(args.output), about=about, unreadable=[(path.name, error.message_zh) for path, error in unreadable])
         except OSError as error:
             raise CliError(f"cannot write {args.output}: {error.strerror or error}") from None
         flagged = sum(1 for r in records if r.get("needs_review"))

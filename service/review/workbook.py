@@ -17,7 +17,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from service.review.summary import TableSummary, combine, summarize_table
@@ -200,12 +200,14 @@ def _category_order(taxonomy: Taxonomy, summaries: list[TableSummary]) -> list[s
 
 
 def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[int, int], Decision] | None = None,
-                       about: Mapping[str, str] | None = None, taxonomy: Taxonomy | None = None) -> bytes:
+                       about: Mapping[str, str] | None = None, taxonomy: Taxonomy | None = None,
+                       unreadable: Sequence[tuple[str, str]] = ()) -> bytes:
     """The annotated workbook (xlsx bytes) of ``tables``.
 
     ``decisions`` by ``(table index in tables, row position in the table)`` adds
     the reviewer's columns (复核一级指标 …) when given (the review page's export);
-    ``about`` lines (``{"模型版本": "…"}``) go to the 汇总 sheet.
+    ``about`` lines (``{"模型版本": "…"}``) go to the 汇总 sheet; ``unreadable``
+    files (``(file name, Chinese reason)``) are counted in its 合计 line and listed under 无法读取的文件.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -238,7 +240,8 @@ def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[in
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(rows_count + 1, 2)}"
 
-    _write_summary(summary_sheet, tables, names, summaries, with_decisions, about or {}, taxonomy, header_cells, start, fills, bold)
+    _write_summary(summary_sheet, tables, names, summaries, with_decisions, about or {}, taxonomy, header_cells, start, fills, bold,
+                   unreadable)
 
     for index, (table, name) in enumerate(zip(tables, names, strict=True)):
         sheet = workbook.create_sheet(name)
@@ -282,7 +285,13 @@ def _summary_values(summary: TableSummary, with_decisions: bool, categories: lis
     return values + [summary.per_category.get(c, 0) for c in categories]
 
 
-def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxonomy, header_cells, start, fills, bold) -> None:
+def _reason(file: str, message: str) -> str:
+    """A reader's Chinese message without the file name it starts with (the file has its own column)."""
+    return message[len(file) + 1 :] if message.startswith(file + "：") else message
+
+
+def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxonomy, header_cells, start, fills, bold,
+                   unreadable_files=()) -> None:
     from openpyxl.cell import WriteOnlyCell
 
     categories = _category_order(taxonomy, summaries)
@@ -297,7 +306,8 @@ def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxon
         described_cells = [text_cell(sheet, v) for v in (name, table.file, table.number + 1, table.project, table.unit, table.year)]
         sheet.append([*described_cells, *_summary_values(summary, with_decisions, categories)])
     total_row = []
-    for value in ["合计", f"{len({t.file for t in tables})} 个文件", f"{len(tables)} 张表", None, None, None,
+    files = f"{len({t.file for t in tables}) + len(unreadable_files)} 个文件" + (f"（{len(unreadable_files)} 个无法读取）" if unreadable_files else "")
+    for value in ["合计", files, f"{len(tables)} 张表", None, None, None,
                   *_summary_values(total, with_decisions, categories)]:
         cell = WriteOnlyCell(sheet, value=value)
         cell.font = bold
@@ -312,6 +322,12 @@ def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxon
             sheet.append([name, item["position"] + 1, read_error_zh(item["why"]) or read_issue_zh("no indicator name")])
     else:
         sheet.append(["无"])
+    if unreadable_files:
+        sheet.append([])
+        sheet.append([_bold(sheet, "无法读取的文件", bold)])
+        sheet.append(header_cells(sheet, ["文件", "原因"]))
+        for file, message in unreadable_files:
+            sheet.append([text_cell(sheet, file), text_cell(sheet, _reason(file, message))])
     sheet.append([])
     sheet.append([_bold(sheet, "填色说明", bold)])
     for key, (_, meaning) in FILLS.items():
@@ -335,8 +351,11 @@ def _bold(sheet, value, bold):
 
 
 def annotated_csv(tables: list[IndicatorTable], decisions: Mapping[tuple[int, int], Decision] | None = None,
-                  taxonomy: Taxonomy | None = None) -> bytes:
-    """All tables in one CSV with the workbook's Chinese columns (来源文件, 表序号, 所属项目 first), UTF-8 with BOM."""
+                  taxonomy: Taxonomy | None = None, unreadable: Sequence[tuple[str, str]] = ()) -> bytes:
+    """All tables in one CSV with the workbook's Chinese columns (来源文件, 表序号, 所属项目 first), UTF-8 with BOM.
+
+    Each ``unreadable`` file (``(file name, Chinese reason)``) is one more line: its name under 来源文件, why under 读取问题.
+    """
     taxonomy = taxonomy or load_taxonomy()
     with_decisions = decisions is not None
     header_maps = [input_headers(t.input_columns, taxonomy) for t in tables]
@@ -357,4 +376,6 @@ def annotated_csv(tables: list[IndicatorTable], decisions: Mapping[tuple[int, in
                 value = row[header].value if header in row else None
                 values.append(f"{value:.0%}" if header == "置信度" and isinstance(value, float) else ("" if value is None else csv_text(value)))
             writer.writerow(values)
+    for file, message in unreadable:
+        writer.writerow([csv_text(file) if h == "来源文件" else (csv_text(_reason(file, message)) if h == "读取问题" else "") for h in headers])
     return text.getvalue().encode("utf-8-sig")

@@ -238,7 +238,8 @@ def review_export(request: Request, batch: str, format: str, store: StoreDep):
     if isinstance(found, Response):
         return found
     decisions = store.decisions(batch)
-    content = render(found.tables, format, decisions=decisions, about={**about_zh(found.model_version, found.framework), "复核批次": found.id})
+    content = render(found.tables, format, decisions=decisions, about={**about_zh(found.model_version, found.framework), "复核批次": found.id},
+                     unreadable=[(e.file, e.message) for e in found.errors])
     return _download(content, f"{_stem(found)}_标注.{format}", MEDIA_TYPES[format])
 
 

@@ -111,8 +111,10 @@ def test_exports(client, batch):
     assert second[header.index("复核二级指标")] == "质量指标" and second[header.index("复核指标值")] == "≥95%"
     text = [str(c) for row in book["汇总"].iter_rows(values_only=True) for c in row if c]
     assert batch in text
+    assert "无法读取的文件" in text and "坏文件.xlsx" in text and "2 个文件（1 个无法读取）" in text  # the batch's broken upload
     csv_file = client.get(f"/review/{batch}/export.csv")
     assert csv_file.content.startswith(b"\xef\xbb\xbf") and "复核二级指标" in csv_file.content.decode("utf-8-sig").splitlines()[0]
+    assert csv_file.content.decode("utf-8-sig").splitlines()[-1].startswith("坏文件.xlsx,")
     labelled = client.get(f"/review/{batch}/reviewed.jsonl")
     lines = [json.loads(line) for line in labelled.text.splitlines()]
     assert len(lines) == 1 and lines[0]["level2"] == "质量指标" and lines[0]["origin"] == "reviewed" and lines[0]["target"] == "≥95%"

@@ -50,9 +50,14 @@ def test_an_unreadable_file_does_not_lose_the_others(fake_model, tmp_path, capsy
     book = load_workbook(out)
     assert sum(sheet.max_row - 1 for sheet in book.worksheets[1:]) == 36  # every Yutian row
     overview = [row for row in book["汇总"].iter_rows(values_only=True) if row and row[0]]
-    assert any(str(row[0]).startswith("无法读取的文件") and "broken.xlsx" in str(row[1]) for row in overview)
-    said = next(str(row[1]) for row in overview if str(row[0]).startswith("无法读取的文件"))
-    assert said.count("broken.xlsx") == 1  # the file is named once
+    total = next(row for row in overview if row[0] == "合计")
+    assert total[1] == "2 个文件（1 个无法读取）"
+    listed = [row for row in overview if row[0] == "broken.xlsx"]  # under 无法读取的文件: the file, then why
+    assert len(listed) == 1 and "broken.xlsx" not in str(listed[0][1]) and listed[0][1]
+    assert any(row[0] == "无法读取的文件" for row in overview)
+    assert main(["classify", str(YUTIAN), str(broken), "-o", str(tmp_path / "out.csv")]) == 2
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + 36 + 1 and lines[-1].startswith("broken.xlsx,")  # every row, then the unreadable file
 
 
 @pytest.mark.parametrize(("args", "says"), [(["missing.csv"], "no such file"), (["."], "is a folder"),
