@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
+from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
 from training.model.pipeline import indicator_frame
 from training.model.projects import IndicatorSuggester, ProjectIndex
 from training.model.review import UNKNOWN_LABEL, name_problems
-from training.model.suggest import TableForm, TargetSuggester
+from training.model.suggest import TableForm, TargetSuggester, table_forms
 
 
 @dataclass
@@ -194,6 +195,16 @@ class Predictor:
         if notes:
             answer["warnings"] = notes + list(answer.get("warnings") or [])
         return answer
+
+    def table_forms(self, rows: list[tuple[str, str | None]]) -> list[TableForm]:
+        """How a table writes its targets, from its other rows as ``(target text, 二级指标 in any label variant)``.
+
+        What ``suggest_targets(table=...)`` takes. Rows whose target is not a quantity with an operator (a deadline,
+        a qualitative text, ``100%`` without ``≥``/``=``) say nothing about the table's habit and are left out; an
+        unknown 二级指标 counts as none. Returns the forms in row order.
+        """
+        parsed = [(parse_target(target), self.taxonomy.map_labels(None, level2).level2 if level2 else None) for target, level2 in rows]
+        return table_forms(parsed, self.targets.lexicon)
 
     def suggest_indicators(self, project: str, goal: str | None = None, k: int = 12, year: int | None = None) -> dict:
         """``k`` indicators in all for a project, covering 数量/质量/时效/成本/效益/满意度, each with a target; see ``IndicatorSuggester``.

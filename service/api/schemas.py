@@ -67,6 +67,20 @@ class IndicatorIn(BaseModel):
     year: Year | None = Field(default=None, description="budget year, for suggested deadlines")
 
 
+class TableRowIn(BaseModel):
+    """Another row of the indicator's table as filled so far: how it writes its target, and its 二级指标."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: text(500) = Field(examples=["=50个"])
+    level2: text(100) | None = Field(default=None, description="its 二级指标, any label variant", examples=["数量指标"])
+
+
+TABLE = Field(default=None, max_length=500,
+              description="the other rows of the indicator's table (target and 二级指标) as filled so far: a table that writes "
+                          "=50个 for its planned counts gets = for its counts, one that writes =100% for its rates gets =100%")
+
+
 class ClassifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"items": [
         {"name": "资金拨付及时率", "target": "≥95%"}, {"name": "社会公众满意度", "level1": "效益指标", "level2": "社会效益指标"}]}]})
@@ -75,6 +89,7 @@ class ClassifyRequest(BaseModel):
     framework: Literal["2021", "2015"] = "2021"
     with_targets: StrictBool = Field(default=False, description="also suggest measurable targets for each item (one call for category and target)")
     k_targets: JsonInt = Field(default=3, ge=1, le=20, description="how many targets per item with with_targets")
+    table: list[TableRowIn] | None = TABLE
 
 
 class Alternative(BaseModel):
@@ -121,6 +136,7 @@ class TargetSuggestRequest(BaseModel):
     project: text(500) | None = Field(default=None)
     year: Year | None = Field(default=None, description="budget year, for deadlines")
     k: JsonInt = Field(default=3, ge=1, le=20)
+    table: list[TableRowIn] | None = TABLE
 
 
 class Example(BaseModel):

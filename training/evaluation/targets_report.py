@@ -32,7 +32,7 @@ from training.model.encoder import Encoder, make_encoder
 MAIN = "Zhibiao"
 AIMS = {"unit_family": 0.80, "operator": 0.85, "deadline": 0.90}
 VIEW_ZH = {"name": "仅名称（表单插件发送的内容；类别由分类器给出）", "name_category_year": "名称 + 公布的类别 + 年度",
-           "in_table": "在表格中（批量处理：公布的类别（分类器有把握地认为其有误时用预测类别）、年度、同表其他行的写法）"}
+           "in_table": "在表格中（批量处理，或表单插件在请求的 table 中附上同表其他行：公布的类别（分类器有把握地认为其有误时用预测类别）、年度、同表其他行的写法）"}
 SYSTEM_ZH = {MAIN: "Zhibiao（单位模型 + 相似指标 + 词表）", "unit model only": "仅单位模型", "similar rows only": "仅相似历史指标",
              "lexicon only (head word, category)": "仅词表（中心词、类别）", OLD: "#12 之前：相似指标最常见的写法"}
 
@@ -106,7 +106,7 @@ def markdown(summary: dict, result: TargetEvaluation) -> str:
         "",
         "## 目标与结果（仅名称）",
         "",
-        "| 指标 | 目标 | 仅名称 | 名称 + 类别 + 年度 | 在表格中（批量） |",
+        "| 指标 | 目标 | 仅名称 | 名称 + 类别 + 年度 | 在表格中（批量，或附 table 的请求） |",
         "|---|---|---|---|---|",
     ]
     for key, title in (("unit_family", "单位类别一致"), ("operator", "运算符一致"), ("deadline", "时效日期行给出时限")):

@@ -35,9 +35,12 @@ async def classify(request: ClassifyRequest, predictor: PredictorDep, settings: 
         published = [Published(i.level1, i.level2) for i in request.items]
         results = predictor.classify(indicators, published, framework=request.framework)
         if request.with_targets:
+            table = predictor.table_forms([(row.target, row.level2) for row in request.table or []])
             for indicator, item, result in zip(indicators, request.items, results, strict=True):
-                result["targets"] = predictor.suggest_targets(indicator, result["category"], k=request.k_targets, year=item.year,
-                                                              given_target=item.target)
+                # the category the row is filed under, unless the classifier confidently disagrees (as in a bulk job)
+                level2 = item.level2 if item.level2 and not result["label_disagrees"] else result["category"]
+                result["targets"] = predictor.suggest_targets(indicator, level2, k=request.k_targets, year=item.year,
+                                                              given_target=item.target, table=table)
         return results
 
     return {"model_version": predictor.version, "results": await lane.run(work)}
@@ -48,7 +51,9 @@ async def classify(request: ClassifyRequest, predictor: PredictorDep, settings: 
 async def suggest_targets(request: TargetSuggestRequest, predictor: PredictorDep, lane: SingleLaneDep) -> dict:
     def work() -> dict:
         indicator = Indicator.from_text(request.name, request.description, request.target, request.project)
-        return predictor.suggest_targets(indicator, request.level2, k=request.k, year=request.year, given_target=request.target)
+        table = predictor.table_forms([(row.target, row.level2) for row in request.table or []])
+        return predictor.suggest_targets(indicator, request.level2, k=request.k, year=request.year, given_target=request.target,
+                                         table=table)
 
     return {"model_version": predictor.version, **await lane.run(work)}
 

@@ -42,6 +42,35 @@ def test_classify_with_targets_uses_the_year_for_deadlines(client):
     assert body["results"][0]["targets"]["suggestions"][0]["text"] == "2026年12月31日前"
 
 
+# A table that writes "=" for what it plans (郑州市's tables: =30个, =100%) gives its other rows "=" too.
+PLANNED_TABLE = [{"target": "=30个", "level2": "数量指标"}, {"target": "=220期", "level2": "数量指标"},
+                 {"target": "=100%", "level2": "质量指标"}, {"target": "=100%", "level2": "质量指标"}]
+
+
+def test_the_tables_other_rows_set_the_operator_of_a_suggestion(client):
+    alone = client.post("/v1/targets/suggest", json={"name": "培训达标率", "level2": "质量指标"}).json()["suggestions"][0]
+    body = client.post("/v1/targets/suggest", json={"name": "培训达标率", "level2": "质量指标", "table": PLANNED_TABLE}).json()
+    in_table = body["suggestions"][0]
+    assert alone["operator"] == "≥"
+    assert (in_table["operator"], in_table["text"]) == ("=", "=100%") and "同一表格" in in_table["why"]
+
+
+def test_classify_with_targets_takes_the_table_and_the_filed_category(client):
+    item = {"name": "举办培训班次数", "level2": "数量指标"}
+    body = client.post("/v1/classify", json={"items": [item], "with_targets": True, "table": PLANNED_TABLE}).json()
+    targets = body["results"][0]["targets"]
+    assert targets["level2"] == "数量指标" and targets["suggestions"][0]["operator"] == "="
+    plain = client.post("/v1/classify", json={"items": [item], "with_targets": True}).json()["results"][0]["targets"]
+    assert plain["suggestions"][0]["operator"] == "≥"
+
+
+@pytest.mark.parametrize("table", [[{"level2": "数量指标"}], [{"target": "=1个", "extra": 1}], "=1个",
+                                   [{"target": "=1个"}] * 501])
+def test_a_bad_table_gets_422(client, table):
+    response = client.post("/v1/targets/suggest", json={"name": "培训人数", "table": table})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
 def test_project_suggestions_count_k_in_all_with_targets(client):
     body = client.post("/v1/indicators/suggest", json={"project": "高标准农田建设", "k": 12, "year": 2025}).json()
     indicators = [i for g in body["groups"] for i in g["indicators"]]
