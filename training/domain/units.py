@@ -77,6 +77,10 @@ class UnitLexicon:
         self.per_units = [(tuple(e["cues"]), e["per"], e["money_unit"]) for e in raw.get("per_units", ())]
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
+        zero = raw.get("zero_targets", {})
+        self.zero_cues = tuple(sorted(set(zero.get("cues", ())), key=len, reverse=True))
+        self.zero_handling = tuple(zero.get("handling", ()))
+        self.zero_families: frozenset[str] = frozenset(zero.get("families", ()))
         categories = {k: v for k, v in raw.get("category_families", {}).items() if isinstance(v, dict)}
         self.category_families: dict[str, str] = {k: v["usual"] for k, v in categories.items() if v.get("usual") in self.families}
         self.category_allowed: dict[str, frozenset[str]] = {k: frozenset(v["allowed"]) for k, v in categories.items() if v.get("allowed")}
@@ -253,6 +257,20 @@ class UnitLexicon:
         """For each operator, whether any of its cues appears in the cleaned name."""
         text = self.clean(name)
         return {op: any(w in text for w in words) for op, words in self.operator_cues.items()}
+
+    def zero_target(self, name: str | None, family: str) -> Cue | None:
+        """``Cue(word, "0")`` when the name counts a harm whose target is zero (安全事故发生次数 in 次), else None.
+
+        From ``zero_targets`` in ``data/units.json``: a harm word, no word of handling (投诉处理件数 counts work done),
+        and a counted ``family`` (rates keep their evidence). A bundle made before that section existed has none.
+        """
+        if family not in self.zero_families:
+            return None
+        text = self.clean(name)
+        if any(word in text for word in self.zero_handling):
+            return None
+        word = next((w for w in self.zero_cues if w in text), None)
+        return Cue(word, "0") if word else None
 
     def qualitative_form(self, name: str | None) -> Cue:
         """The checkable qualitative form for an indicator that cannot be counted: ``是否…`` → 是, 机制 → 建立并运行."""

@@ -37,6 +37,9 @@ from training.model.reference import ReferenceIndex
 from training.model.units import TargetForms, direction, fit_target_forms
 
 PLACEHOLDER = "__"
+# A value from fewer similar rows than this, or from one publisher's rows only, is said to be thin in its ``why``
+# (新建高标准农田面积 → ≥3亩 came from one household-subsidy project's rows).
+THIN_VALUE_ROWS = 3
 SATISFACTION = "服务对象满意度指标"
 # Shares of the family score: the unit model, the similar rows' vote, the name's head word, the category's usual family.
 FAMILY_WEIGHTS = {"model": 0.3, "evidence": 0.2, "head": 0.3, "category": 0.2}
@@ -232,6 +235,10 @@ class TargetSuggester:
             return [self._entry(form.value, "qualitative", None, None, None, family, mine, why)]
         unit, unit_why = self._unit(family, name, mine)
         op, op_why = self._operator(family, name, level2, mine, table)
+        harm = self.lexicon.zero_target(name, family)
+        if harm is not None and op != "≥":
+            why = f"{reason}；{unit_why}；“{harm.word}”类指标的目标是不发生，写作{format_quantity('=', 0.0, unit)}"
+            return [self._entry(format_quantity("=", 0.0, unit), "quantitative", "=", 0.0, unit, family, mine, why)]
         same_unit = [e for e in mine if e.unit == unit and e.value is not None]
         values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None]
         out = []
@@ -250,6 +257,9 @@ class TargetSuggester:
             return out
         value, how, spread = _pick_value([e.value for e in values])
         why = f"{reason}；{unit_why}；{op_why}；{how}{_spread_text(spread, unit)}"
+        publishers = {e.row.publisher for e in values}
+        if len(values) < THIN_VALUE_ROWS or len(publishers) < 2:
+            why += f"；数值只来自{len(publishers)}个单位的{len(values)}条相似指标，请按本项目的计划核实"
         out.append(self._entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why, spread=spread))
         # Other forms similar rows wrote in this family (another value or operator), as alternatives.
         forms = collections.Counter((e.direction, e.value) for e in same_unit if e.direction and (e.direction, e.value) != (op, value))

@@ -89,3 +89,11 @@ def test_every_cue_names_a_known_family(lexicon):
     assert set(lexicon.name_cues) <= set(lexicon.families)
     assert set(lexicon.category_families.values()) <= set(lexicon.families)
     assert all(allowed <= set(lexicon.families) for allowed in lexicon.category_allowed.values())
+
+
+def test_zero_targets_are_harms_counted_without_handling(lexicon):
+    assert lexicon.zero_target("安全事故发生次数", "times").word == "事故"
+    assert lexicon.zero_target("安全事故发生率", "percent") is None  # rates keep their evidence
+    assert lexicon.zero_target("投诉处理件数", "count") is None
+    assert lexicon.zero_target("培训人数", "people") is None
+    assert type(lexicon)({**lexicon.raw, "zero_targets": {}}).zero_target("安全事故发生次数", "times") is None  # an older bundle's lexicon

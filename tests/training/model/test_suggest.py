@@ -131,3 +131,33 @@ def test_one_search_for_many_names_gives_the_same_suggestions(fake_predictor):
         batched = fake_predictor.targets.suggest(Indicator(name), vectors[i], "数量指标", k=3, year=2024, neighbours=(indices[i], sims[i]))
         assert [s["text"] for s in batched["suggestions"]] == [s["text"] for s in alone["suggestions"]]
         assert [e["name"] for s in batched["suggestions"] for e in s["examples"]] == [e["name"] for s in alone["suggestions"] for e in s["examples"]]
+
+
+@pytest.mark.parametrize("name", ["安全事故发生次数", "工程质量事故次数", "教学差错次数"])
+def test_a_harm_never_to_happen_gets_zero(fake_predictor, name):
+    best = fake_predictor.suggest_targets(Indicator(name), "质量指标", k=2)["suggestions"][0]
+    assert (best["family"], best["operator"], best["value"]) == ("times", "=", 0.0)
+    assert best["text"] == f"=0{best['unit']}" and "不发生" in best["why"]
+
+
+@pytest.mark.parametrize("name", ["投诉处理件数", "安全事故应急演练次数", "安全事故发生率"])
+def test_handling_a_harm_or_its_rate_is_not_zeroed(fake_predictor, name):
+    best = fake_predictor.suggest_targets(Indicator(name), "数量指标", k=2)["suggestions"][0]
+    assert best["value"] != 0.0 and "不发生" not in best["why"]
+
+
+@pytest.mark.parametrize(("publishers", "thin"), [(["甲县"], True), (["甲县", "乙县"], True), (["甲县"] * 4, True),
+                                                   (["甲县", "乙县", "丙县"], False)])
+def test_a_value_from_few_rows_or_one_publisher_says_so(fake_predictor, monkeypatch, publishers, thin):
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.unit == "亩" and r.target.value)
+    rows = [replace(template, publisher=p, target=parse_target(f"≥{10 + i}亩")) for i, p in enumerate(publishers)]
+    evidence = [Evidence(i, r, 0.9, 1.0, "area", "亩", "≥", r.target.value) for i, r in enumerate(rows)]
+    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    best = fake_predictor.suggest_targets(Indicator("新建高标准农田面积"), "数量指标", k=1)["suggestions"][0]
+    assert best["unit"] == "亩" and best["value"] is not None
+    assert ("请按本项目的计划核实" in best["why"]) == thin, best["why"]
