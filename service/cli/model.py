@@ -143,7 +143,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
             read.append((path, read_file(path).rows))
         except ReadError as error:  # the other files go on; this one is reported below and in the 汇总 sheet
             unreadable.append((path, error))
-            print(f"could not read {path}: {error.code}: {error}", file=sys.stderr)
+            said = error.message_zh if path.name in error.message_zh else f"{path}：{error.message_zh}"
+            if len(paths) == 1:  # one line for one file
+                raise CliError(f"无法读取（{error.code}）：{said}") from None
+            print(f"无法读取（{error.code}）：{said}", file=sys.stderr)
     from tqdm import tqdm
 
     from service.bulk import about_zh, annotate, write_output
@@ -152,7 +155,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     predictor = _predictor(encoder) if read else None  # every file unreadable: no model to load
     tables = []
     for path, rows in read:
-        with tqdm(desc=f"classifying {path.name}", unit="row", disable=not sys.stderr.isatty()) as bar:
+        with tqdm(desc=f"分类 {path.name}", unit="行", disable=not sys.stderr.isatty()) as bar:
             tables.extend(split_tables(rows, annotate(rows, predictor, framework=args.framework, progress=bar.update), path.name))
     records = [record for table in tables for record in table.records]
     if args.output and tables:
@@ -163,17 +166,17 @@ def cmd_classify(args: argparse.Namespace) -> int:
             raise CliError(f"cannot write {args.output}: {error.strerror or error}") from None
         flagged = sum(1 for r in records if r.get("needs_review"))
         disagreeing = sum(1 for r in records if r.get("label_disagrees"))
-        print(f"{len(records)} rows -> {args.output} ({flagged} need review, {disagreeing} disagree with the published label; "
-              f"model {predictor.version})")
+        print(f"{len(records)} 行 → {args.output}（{flagged} 行需复核，{disagreeing} 行公布的类别与模型有把握的判断不符；"
+              f"模型 {predictor.version}）")
     elif not args.output:
         for record in records:
             print(json.dumps(record, ensure_ascii=False, default=str))
     if unreadable:
         read = len(paths) - len(unreadable)
-        raise CliError(f"{len(unreadable)} of {len(paths)} files could not be read"
-                       + (f"; the rows of the other {read} were written" if read and args.output else ""))
+        raise CliError(f"{len(unreadable)} 个文件（共 {len(paths)} 个）无法读取"
+                       + (f"；其余 {read} 个文件的行已写出" if read and args.output else ""))
     if not records:
-        print("no indicator rows in the input", file=sys.stderr)
+        print("输入中没有指标行", file=sys.stderr)
     return 0
 
 
@@ -200,6 +203,13 @@ def _checked_suggest_args(args: argparse.Namespace) -> None:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     _checked_suggest_args(args)
+    table_rows = None
+    if args.table is not None:
+        if args.project is not None:
+            raise CliError("--table goes with an indicator NAME, not with --project")
+        from training.readers import read_file
+
+        table_rows = read_file(args.table).rows  # before the model loads: a bad file is said at once (ReadError, exit 2)
     from service import preload
 
     encoder = preload.start()
@@ -209,8 +219,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.project is not None:
         print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k or 12, year=args.year))
     else:
+        from training.model.suggest import table_forms
+
         indicator = Indicator.from_text(args.name, target=args.target)
-        print_json(predictor.suggest_targets(indicator, args.level2, k=args.k or 3, year=args.year, given_target=args.target))
+        table = table_forms([(r.target, r.level2) for r in table_rows], predictor.targets.lexicon) if table_rows else None
+        print_json(predictor.suggest_targets(indicator, args.level2, k=args.k or 3, year=args.year, given_target=args.target,
+                                             table=table))
     return 0
 
 
@@ -247,4 +261,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     suggest.add_argument("--target", help="the target as written, to check it")
     suggest.add_argument("--year", type=int, help="budget year, for deadlines")
     suggest.add_argument("-k", type=int, default=None, help="how many (default 3 targets, 12 indicators)")
+    suggest.add_argument("--table", help="the indicator's table file as filled so far: its rows' targets show the table's "
+                                         "habit (=50个 or ≥50个)")
     suggest.set_defaults(handler=cmd_suggest)

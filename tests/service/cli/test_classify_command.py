@@ -16,12 +16,14 @@ def fake_model(monkeypatch, fake_predictor):
     from service.cli import model
 
     monkeypatch.setattr(model, "_predictor", lambda encoder=None: fake_predictor)
+    # no real encoder loading in the background (its native session outliving the test run aborts the interpreter)
+    monkeypatch.setattr("service.preload.start", lambda encoder=None, tokenizer=True: fake_predictor.encoder)
 
 
 def test_classify_two_files_into_one_workbook(fake_model, tmp_path, capsys):
     out = tmp_path / "out.xlsx"
     assert main(["classify", str(YUTIAN), str(BAODING), "-o", str(out)]) == 0
-    assert "73 rows ->" in capsys.readouterr().out
+    assert "73 行 →" in capsys.readouterr().out
     book = load_workbook(out)
     assert book.sheetnames[0] == "汇总" and len(book.sheetnames) == 1 + 4 + 7  # four Yutian tables, seven Baoding ones
     assert sum(sheet.max_row - 1 for sheet in book.worksheets[1:]) == 73
@@ -46,7 +48,7 @@ def test_an_unreadable_file_does_not_lose_the_others(fake_model, tmp_path, capsy
     out = tmp_path / "out.xlsx"
     assert main(["classify", str(YUTIAN), str(broken), "-o", str(out)]) == 2
     captured = capsys.readouterr()
-    assert "broken.xlsx" in captured.err and "1 of 2 files could not be read" in captured.err
+    assert "broken.xlsx" in captured.err and "1 个文件（共 2 个）无法读取" in captured.err and "无法读取（" in captured.err
     book = load_workbook(out)
     assert sum(sheet.max_row - 1 for sheet in book.worksheets[1:]) == 36  # every Yutian row
     overview = [row for row in book["汇总"].iter_rows(values_only=True) if row and row[0]]
@@ -90,3 +92,36 @@ def test_suggest_with_an_unknown_category_says_so(fake_model, capsys):
     assert main(["suggest", "培训人数", "--level2", "胡说"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert any("unknown category" in w for w in answer["warnings"]) and answer["suggestions"]
+
+
+def test_suggest_reads_the_tables_habit_from_table(fake_model, capsys, tmp_path):
+    table = tmp_path / "table.csv"
+    table.write_text("二级指标,三级指标,指标值\n数量指标,科普宣传活动数量,=30个\n数量指标,推送科普知识期数,=220期\n"
+                     "质量指标,培训达标率,=100%\n", encoding="utf-8")
+    assert main(["suggest", "举办培训班次数", "--level2", "数量指标", "--table", str(table)]) == 0
+    in_table = json.loads(capsys.readouterr().out)["suggestions"][0]
+    assert main(["suggest", "举办培训班次数", "--level2", "数量指标"]) == 0
+    alone = json.loads(capsys.readouterr().out)["suggestions"][0]
+    assert (alone["operator"], in_table["operator"]) == ("≥", "=")
+
+
+@pytest.mark.parametrize(("args", "says"), [(["培训人数", "--table", "missing.csv"], "missing.csv"),
+                                             (["--project", "高标准农田建设", "--table", "table.csv"], "--table")])
+def test_suggest_refuses_a_bad_table_before_loading_a_model(monkeypatch, capsys, tmp_path, args, says):
+    from service.cli import model
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "table.csv").write_text("三级指标,指标值\n培训人数,=100人\n", encoding="utf-8")
+    monkeypatch.setattr(model, "_predictor", lambda encoder=None: pytest.fail("loaded a model"))
+    assert main(["suggest", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert says in err and len(err.splitlines()) == 1
+
+
+def test_one_unreadable_file_is_one_chinese_line(fake_model, tmp_path, capsys):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook at all")
+    assert main(["classify", str(broken), "-o", str(tmp_path / "out.xlsx")]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "无法读取" in lines[0] and "broken.xlsx" in lines[0]
+    assert not (tmp_path / "out.xlsx").exists()
