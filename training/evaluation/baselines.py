@@ -2,7 +2,9 @@
 
 * majority class: ``DummyClassifier(strategy="most_frequent")``;
 * keyword rules: the cues a reviewer would write by hand (``KEYWORD_RULES``), first match wins;
-* TF-IDF + logistic regression: character 1–3-gram TF-IDF of the name, the standard text baseline.
+* TF-IDF + logistic regression: character 1–3-gram TF-IDF of the name, the standard text baseline;
+* TF-IDF + e5 + logistic regression: the same TF-IDF beside the name's frozen sentence embedding in one regression,
+  the simpler model issue #11 found ahead of the full one on other units' tables.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from training.model.features import KEYWORD_RULES, texts_of
+from training.model.features import KEYWORD_RULES, SentenceEmbedding, texts_of
 from training.model.pipeline import routing
 
 FALLBACK = "社会效益指标"
@@ -34,6 +36,19 @@ def tfidf_logistic(C: float = 8.0) -> Pipeline:
     with routing():
         return make_pipeline(
             ColumnTransformer([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), "name")]),
+            LogisticRegression(C=C, solver="newton-cg", max_iter=1000).set_fit_request(sample_weight=True),
+        )
+
+
+def tfidf_embedding_logistic(encoder, C: float = 8.0) -> Pipeline:
+    """:func:`tfidf_logistic` with the name's sentence embedding (``encoder``, query prompt) as a second block.
+
+    No block weights, cues, neighbour votes or calibration: what a plain combination of the two gives.
+    """
+    with routing():
+        return make_pipeline(
+            ColumnTransformer([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), "name"),
+                               ("embedding", SentenceEmbedding(encoder), "name")]),
             LogisticRegression(C=C, solver="newton-cg", max_iter=1000).set_fit_request(sample_weight=True),
         )
 

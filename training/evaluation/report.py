@@ -24,7 +24,7 @@ import numpy as np
 from training.domain.judgements import acceptable_sets, load_hard_cases, published_unacceptable
 from training.domain.taxonomy import load_taxonomy
 from training.evaluation import plots
-from training.evaluation.baselines import KeywordRules, majority, tfidf_logistic
+from training.evaluation.baselines import KeywordRules, majority, tfidf_embedding_logistic, tfidf_logistic
 from training.evaluation.crossval import CrossValidated, cross_validated, nested_search
 from training.evaluation.label_issues import label_issue_report
 from training.evaluation.metrics import (
@@ -67,7 +67,8 @@ def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None]
     zhibiao = make_classifier(encoder)
     if not quick:
         zhibiao = nested_search(zhibiao, SEARCH_GRID, INNER_FOLDS)
-    systems = {"majority class": majority(), "keyword rules": KeywordRules(), "TF-IDF + logistic regression": tfidf_logistic(), MAIN: zhibiao}
+    systems = {"majority class": majority(), "keyword rules": KeywordRules(), "TF-IDF + logistic regression": tfidf_logistic(),
+               "TF-IDF + e5 embedding + logistic regression": tfidf_embedding_logistic(encoder), MAIN: zhibiao}
     results: dict[str, CrossValidated] = {}
     for name, estimator in systems.items():
         say(f"{name}: {OUTER_FOLDS} outer folds" + (" with a nested search" if name == MAIN and not quick else ""))
