@@ -21,8 +21,9 @@ from service.review.summary import summarize_table
 from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
-from training.domain.targets import Target, format_quantity, parse_target, target_weakness
-from training.model.suggest import TableForm, table_forms, target_category
+from training.domain.targets import target_weakness
+from training.domain.units import glued_unit, unit_mismatch_warning
+from training.model.suggest import TableForm, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -100,7 +101,14 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     suggestion depends only on the name, the category, the year and the table, so it is looked up once per such key
     (``suggested`` holds them for the whole run); ``neighbours`` are the name's similar rows from the job's one search.
     """
+    lexicon = predictor.targets.lexicon
     weakness = target_weakness(row.target)
+    if weakness is None and row.target.unit in lexicon.word_units and glued_unit(row.target):
+        weakness = "not understood"  # ≥95生态总体效益增长 is no 95 生
+    # a unit that measures something else says more than a missing operator (绿化面积 95%)
+    mismatch = lexicon.unit_mismatch(row.level3, row.target) if weakness != "not understood" else None
+    if mismatch:
+        weakness = unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch))
     if weakness is None:
         return row.target.text, None
     category = target_category(row.level2, result["category"], result["label_disagrees"])
@@ -110,23 +118,8 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
                                                neighbours=neighbours)["suggestions"]
         suggested[key] = suggestion[0] if suggestion else None
     best = suggested[key]
-    return (completed(row.target, best) or (best["text"] if best else None)), weakness
-
-
-def completed(target: Target, suggestion: dict | None) -> str | None:
-    """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``) or the
-    unit (``=0`` → ``=0%``), so a writer's own value is never replaced by another; None when that does not apply.
-
-    A target that states a value is the unit's plan: the guideline asks for the form to be complete, not for another
-    number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it).
-    """
-    if suggestion is None or target.kind != "quantitative" or target.value is None or suggestion.get("kind") != "quantitative":
-        return None
-    if not target.operator and target.unit and suggestion.get("operator"):
-        return parse_target(format_quantity(suggestion["operator"], target.value, target.unit)).text
-    if target.operator and not target.unit and suggestion.get("unit"):
-        return parse_target(format_quantity(target.operator, target.value, suggestion["unit"])).text
-    return None
+    kept = None if mismatch or weakness == "not understood" else completed(row.target, best)
+    return (kept or (best["text"] if best else None)), weakness
 
 
 def _as_read(row: IndicatorRow, roles: Mapping[str, str | None]) -> dict:

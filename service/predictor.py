@@ -21,7 +21,7 @@ from training.model.compiled import CompiledClassifier
 from training.model.pipeline import indicator_frame
 from training.model.projects import IndicatorSuggester, ProjectIndex
 from training.model.review import UNKNOWN_LABEL, name_problems
-from training.model.suggest import TableForm, TargetSuggester, table_forms
+from training.model.suggest import TableForm, TargetSuggester, completed, table_forms
 
 
 @dataclass
@@ -180,7 +180,8 @@ class Predictor:
         ``level2`` is the category when known, in any label variant the taxonomy maps (else, and when it maps to
         none, with a warning, the classifier's); ``year``
         the budget year (for deadlines); ``given_target`` the target as written
-        (checked, with warnings); ``table`` how the rest of its table writes targets.
+        (checked, with warnings; a value it states is kept, completed by the best suggestion's operator and unit, as
+        the first suggestion); ``table`` how the rest of its table writes targets.
         """
         notes = []
         if level2 is not None:
@@ -192,6 +193,13 @@ class Predictor:
             level2 = self.classify([indicator], n_similar=0)[0]["category"]
         vector = self.encoder.encode([indicator.name], "query")[0]
         answer = self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
+        kept = completed(parse_target(given_target), answer["suggestions"][0]) if given_target and answer["suggestions"] else None
+        if kept:  # the writer's own value, with only the operator or unit it lacked (as a bulk job writes it)
+            target = parse_target(kept)
+            first = {**answer["suggestions"][0], "text": kept, "operator": target.operator, "value": target.value, "unit": target.unit,
+                     "placeholder": False, "spread": None,
+                     "why": f"保留填写的数值，补上所缺的运算符或单位；{answer['suggestions'][0]['why']}"}
+            answer["suggestions"] = [first, *[s for s in answer["suggestions"] if s["text"] != kept]][:k]
         if notes:
             answer["warnings"] = notes + list(answer.get("warnings") or [])
         return answer

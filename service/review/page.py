@@ -6,6 +6,7 @@ everything here is plain data, so it is tested without a browser.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from service.bulk import annotate_upload
@@ -37,6 +38,7 @@ def has_flag(record: dict, flag: str) -> bool:
         return is_unreadable(record)
     return True
 PER_PAGE = 100
+MAX_TARGET_CHARS = 500  # as the API's target field (service/api/schemas.py)
 
 
 class DecisionError(ValueError):
@@ -102,7 +104,8 @@ def make_decision(record: dict, indicator_row: dict, choice: str, target: str | 
                   taxonomy: Taxonomy | None = None) -> Decision:
     """The decision for a row from what the reviewer sent: ``choice`` = ``"一级/二级"``, ``target`` = the target kept (blank: none).
 
-    Raises ``DecisionError`` for an unreadable row or a category outside the framework.
+    Raises ``DecisionError`` for an unreadable row, a category outside the framework, or a target with control
+    characters or longer than ``MAX_TARGET_CHARS`` (the API's limit for a target).
     """
     taxonomy = taxonomy or load_taxonomy()
     if is_unreadable(record):
@@ -117,6 +120,10 @@ def make_decision(record: dict, indicator_row: dict, choice: str, target: str | 
     else:
         label_action = "changed"
     target = (target or "").strip() or None
+    if target is not None and any(unicodedata.category(c) in ("Cc", "Cs") for c in target):
+        raise DecisionError("指标值含有控制字符，请删去后再保存")
+    if target is not None and len(target) > MAX_TARGET_CHARS:
+        raise DecisionError(f"指标值过长（{len(target)} 个字符，上限 {MAX_TARGET_CHARS} 个）")
     if target is None:
         target_action = None
     elif target == (record.get("suggested_target") or "").strip():

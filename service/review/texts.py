@@ -74,7 +74,7 @@ class TargetProblem:
 MISSING, VAGUE, UNMEASURABLE = "missing", "vague", "unmeasurable"
 GROUP_ZH = {MISSING: "缺失", VAGUE: "模糊", UNMEASURABLE: "不可衡量"}
 
-# training/domain/targets.py: target_weakness
+# training/domain/targets.py: target_weakness; training/domain/units.py: unit_mismatch_warning
 _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"missing"), "missing", MISSING, lambda m: "未填写指标值"),
     (re.compile(r"vague;.*"), "vague", VAGUE, lambda m: "表述模糊：宜写成带运算符和单位的数值，或完成时限"),
@@ -84,6 +84,8 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"not understood"), "unparsed", UNMEASURABLE, lambda m: "无法识别"),
     (re.compile(r"no operator .*"), "no_operator", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）"),
     (re.compile(r"no unit"), "no_unit", UNMEASURABLE, lambda m: "缺少计量单位"),
+    (re.compile(r"unit does not fit the name: the target is in (.+), the name measures (.+)"), "unit_mismatch", UNMEASURABLE,
+     lambda m: f"单位与名称不符：指标值按{m[1]}计，名称表示{m[2]}"),
 ]
 
 

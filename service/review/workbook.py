@@ -95,9 +95,17 @@ def formula_like(value: object) -> bool:
 
 
 def text_cell(sheet, value: object):
-    """A write-only cell whose text is stored as text even when it looks like a formula (never a live formula)."""
+    """A write-only cell whose text is stored as text even when it looks like a formula (never a live formula).
+
+    Control characters that XML 1.0 cannot carry (openpyxl's ``ILLEGAL_CHARACTERS_RE``) are dropped; openpyxl would
+    raise ``IllegalCharacterError`` on them.
+    """
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters from someone's file: xlsx cannot hold them
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"

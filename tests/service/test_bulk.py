@@ -144,10 +144,23 @@ def test_a_name_out_of_its_column_is_shown_under_the_indicator_column(fake_predi
 
 def test_a_target_lacking_only_its_operator_or_unit_keeps_its_value(fake_predictor):
     data = "一级指标,二级指标,三级指标,指标值\n产出指标,质量指标,工程验收合格率,100%\n产出指标,数量指标,资金拨付率,98.5%\n" \
-           "效益指标,社会效益指标,家庭经济困难学生因贫辍学率,=0\n".encode()
+           "效益指标,社会效益指标,家庭经济困难学生因贫辍学率,=0\n产出指标,数量指标,参赛学生数量,2500\n".encode()
     records = classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")
     suggested = {r["三级指标"]: r["suggested_target"] for r in records}
     assert suggested["工程验收合格率"][0] in "≥≤=" and suggested["工程验收合格率"][1:] == "100%"
     assert suggested["资金拨付率"][0] in "≥≤=" and suggested["资金拨付率"][1:] == "98.5%"
     assert suggested["家庭经济困难学生因贫辍学率"].startswith("=0")
+    assert suggested["参赛学生数量"][0] in "≥≤=" and suggested["参赛学生数量"][1:] == "2500人"  # neither: both from the suggestion
     assert all(r["target_warning"] for r in records)  # the reader is still told what was missing
+
+
+def test_a_target_in_another_measure_than_the_name_is_flagged_and_replaced(fake_predictor):
+    data = "三级指标,指标值\n绿化面积,95%\n项目完成时间,100%\n培训人数,≥100人\n生态效益增长率,≥95生态总体效益增长\n".encode()
+    records = {r["三级指标"]: r for r in classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")}
+    area = records["绿化面积"]
+    assert area["target_warning"] == "unit does not fit the name: the target is in 比例, the name measures 面积"
+    assert area["suggested_target"] != "≥95%" and not area["suggested_target"].endswith("%")
+    assert records["项目完成时间"]["target_warning"].startswith("unit does not fit the name")
+    assert records["培训人数"]["target_warning"] is None and records["培训人数"]["suggested_target"] == "≥100人"
+    glued = records["生态效益增长率"]
+    assert glued["target_warning"] == "not understood" and "生" not in glued["suggested_target"]

@@ -77,6 +77,9 @@ class UnitLexicon:
         self.per_units = [(tuple(e["cues"]), e["per"], e["money_unit"]) for e in raw.get("per_units", ())]
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
+        checks = raw.get("unit_checks", {})
+        self.checked_families: frozenset[str] = frozenset(checks.get("families", ()))
+        self.compatible_families = frozenset(frozenset(pair) for pair in checks.get("compatible", ()))
         zero = raw.get("zero_targets", {})
         self.zero_cues = tuple(sorted(set(zero.get("cues", ())), key=len, reverse=True))
         self.zero_handling = tuple(zero.get("handling", ()))
@@ -258,6 +261,20 @@ class UnitLexicon:
         text = self.clean(name)
         return {op: any(w in text for w in words) for op, words in self.operator_cues.items()}
 
+    def unit_mismatch(self, name: str | None, target) -> tuple[str, str] | None:
+        """``(target's family, name's family)`` when a measurable target's unit measures something else than the name.
+
+        From ``unit_checks`` in ``data/units.json``: the cleaned name must end with its head word, of a checked family,
+        and the two families must not be a compatible pair (人 and 人次). None when they fit or either is unknown.
+        """
+        given = self.family_of_target(target)
+        head = self.head(name)
+        if given is None or head is None or head.value == given or head.value not in self.checked_families:
+            return None
+        if frozenset((head.value, given)) in self.compatible_families or not self.clean(name).endswith(head.word):
+            return None
+        return given, head.value
+
     def zero_target(self, name: str | None, family: str) -> Cue | None:
         """``Cue(word, "0")`` when the name counts a harm whose target is zero (安全事故发生次数 in 次), else None.
 
@@ -287,6 +304,11 @@ class UnitLexicon:
         if year:
             return (family.form or "{year}年12月31日前").format(year=year)
         return family.form_without_year or "12月31日前"
+
+
+def unit_mismatch_warning(given: str, measured: str) -> str:
+    """The ``target_warning`` of a target whose unit measures ``given`` (a family label) where the name measures ``measured``."""
+    return f"unit does not fit the name: the target is in {given}, the name measures {measured}"
 
 
 def glued_unit(target: Target) -> bool:

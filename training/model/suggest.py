@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
-from training.domain.targets import format_quantity, parse_target, target_weakness
+from training.domain.targets import Target, format_quantity, parse_target, target_weakness
 from training.domain.taxonomy import Taxonomy
 from training.domain.units import UnitLexicon
 from training.model.reference import ReferenceIndex
@@ -400,6 +400,25 @@ def target_category(published: str | None, predicted: str, disagrees: bool | Non
     classifier confidently disagrees with it (``label_disagrees``), else the prediction. A table's own 时效指标 row
     gets a deadline even when its name alone reads like a count."""
     return published if published and not disagrees else predicted
+
+
+def completed(target: Target, suggestion: dict | None) -> str | None:
+    """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``), the
+    unit (``=0`` → ``=0%``) or both (``100`` → ``≥100人``), so a writer's own value is never replaced by another; None
+    when that does not apply.
+
+    A target that states a value is the unit's plan: the guideline asks for the form to be complete, not for another
+    number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it).
+    """
+    if suggestion is None or target.kind != "quantitative" or target.value is None or suggestion.get("kind") != "quantitative":
+        return None
+    if not target.operator and target.unit and suggestion.get("operator"):
+        return parse_target(format_quantity(suggestion["operator"], target.value, target.unit)).text
+    if target.operator and not target.unit and suggestion.get("unit"):
+        return parse_target(format_quantity(target.operator, target.value, suggestion["unit"])).text
+    if not target.operator and not target.unit and suggestion.get("operator") and suggestion.get("unit"):
+        return parse_target(format_quantity(suggestion["operator"], target.value, suggestion["unit"])).text  # 100 → ≥100人
+    return None
 
 
 def table_forms(rows: list[tuple], lexicon: UnitLexicon) -> list[TableForm]:

@@ -173,6 +173,21 @@ def _after_change(request: Request, store: ReviewStore, batch: str, table: int, 
     })
 
 
+def _utf8(value: str | None) -> str | None:
+    """A form field as the client meant it when it sent raw UTF-8 (``curl -d 类别=…``) instead of percent-escapes.
+
+    Starlette reads the bytes of an ``application/x-www-form-urlencoded`` body as Latin-1 (``FormParser``), so raw
+    UTF-8 arrives as mojibake (产出 → äº§åº); such text encodes back to Latin-1 and decodes as UTF-8. Text with any
+    character beyond Latin-1 (what percent-escapes give for Chinese) is returned as it is.
+    """
+    if not value or value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
 def _change_error(request: Request, status: int, message: str):
     if _wants_json(request):
         return JSONResponse({"error": message}, status_code=status)
@@ -183,6 +198,7 @@ def _change_error(request: Request, status: int, message: str):
 def review_decide(request: Request, batch: str, table: int, position: int, store: StoreDep,
                   category: str = Form(...), target: str | None = Form(default=None)):
     """Keep the reviewer's decision on one row: the category (``一级/二级``) and the target kept."""
+    category, target = _utf8(category), _utf8(target)
     try:
         found_batch = store.batch(batch, rows=False)
         record, indicator = store.row(batch, table, position)

@@ -116,3 +116,10 @@ def test_a_project_unlike_any_historical_one_is_said_to_be_a_loose_fit(client):
     assert known["similar_projects"][0]["project"] == "乡村道路建设养护项目" and known["warnings"] == []
     unknown = client.post("/v1/indicators/suggest", json={"project": "量子引力波望远镜阵列运维"}).json()
     assert any("no historical project is close" in w for w in unknown["warnings"])
+
+
+def test_a_given_value_without_operator_and_unit_is_kept(client):
+    body = client.post("/v1/targets/suggest", json={"name": "参赛学生数量", "target": "2500", "k": 2}).json()
+    best = body["suggestions"][0]
+    assert best["value"] == 2500 and best["text"][1:] == "2500人" and best["text"][0] in "≥≤=" and "保留填写的数值" in best["why"]
+    assert len(body["suggestions"]) <= 2 and any("no operator" in w for w in body["warnings"])

@@ -92,6 +92,18 @@ def test_bad_decisions(client, batch):
     assert as_page.status_code == 404 and "找不到这一行" in as_page.text
 
 
+def test_a_decision_sent_as_raw_utf8_is_read_as_utf8(client):
+    uploaded = client.post("/review", files=[("files", ("yutian_seed.xlsx", seed_xlsx_bytes()))], follow_redirects=False)
+    batch = uploaded.headers["location"].rsplit("/", 1)[-1]
+    body = "category=产出指标/质量指标&target=≥95%".encode()  # what `curl -d` sends: no percent-escapes
+    response = client.post(f"/review/{batch}/rows/0/1", content=body,
+                           headers={"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 200, response.text
+    escaped = client.post(f"/review/{batch}/rows/0/2", data={"category": "产出指标/质量指标", "target": "≥95%"},
+                          headers={"Accept": "application/json"})
+    assert escaped.status_code == 200
+
+
 def test_similar_on_demand(client, batch):
     fragment = client.get(f"/review/{batch}/rows/0/0/similar")
     assert fragment.status_code == 200 and "相似历史指标" in fragment.text and "<tr>" in fragment.text

@@ -36,6 +36,11 @@ def test_bad_decisions_are_refused_in_chinese(taxonomy):
         make_decision(RECORD, {}, "效益指标/可持续影响指标", None, "2021", taxonomy)
     with pytest.raises(DecisionError, match="没有指标名称"):
         make_decision({"pred_level2": None}, {}, "产出指标/数量指标", None, "2021", taxonomy)
+    with pytest.raises(DecisionError, match="控制字符"):
+        make_decision(RECORD, {}, "产出指标/数量指标", "😀\x07x", "2021", taxonomy)
+    with pytest.raises(DecisionError, match="过长"):
+        make_decision(RECORD, {}, "产出指标/数量指标", "≥" + "9" * 600, "2021", taxonomy)
+    assert make_decision(RECORD, {}, "产出指标/数量指标", "≥95%😀", "2021", taxonomy).target == "≥95%😀"
 
 
 def test_row_views_filter_and_sort(annotated_seed, taxonomy):

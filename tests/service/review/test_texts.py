@@ -60,6 +60,13 @@ def test_every_target_weakness_has_chinese(target, code, group):
     assert_chinese(target_warning_zh(warning))
 
 
+def test_a_unit_that_does_not_fit_the_name_is_said_in_chinese():
+    from training.domain.units import unit_mismatch_warning
+
+    problem = target_problem(unit_mismatch_warning("比例", "面积"))
+    assert (problem.code, problem.group, problem.zh) == ("unit_mismatch", "unmeasurable", "单位与名称不符：指标值按比例计，名称表示面积")
+
+
 def test_coded_target_names_its_meaning():
     warning = target_weakness(parse_target("1", "1=及时；2=不及时"))
     assert "“及时”" in target_warning_zh(warning)

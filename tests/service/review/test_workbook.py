@@ -181,3 +181,13 @@ def test_formulas_in_input_cells_stay_text(fake_predictor):
     text = render(tables, "csv").decode("utf-8-sig")
     assert "'=SUM(A1:A2)" in text and "'@cmd" in text and ",-5%," in text
     assert formula_like("=1+1") and formula_like("-cmd") and not formula_like("-5%") and not formula_like("≥95%")
+
+
+def test_control_characters_in_input_cells_do_not_break_the_workbook(fake_predictor):
+    from service.bulk import classify_tables
+
+    data = "三级指标,指标值,备注\n培训\x07人数,≥100人,响铃\x1b[31m\n".encode()
+    tables = classify_tables(Path("bell.csv"), fake_predictor, data=data, name="bell.csv")
+    book = load_workbook(io.BytesIO(render(tables, "xlsx")))
+    cells = [c.value for sheet in book.worksheets[1:] for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "响铃[31m" in cells and not any("\x07" in c or "\x1b" in c for c in cells)

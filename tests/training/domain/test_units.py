@@ -97,3 +97,11 @@ def test_zero_targets_are_harms_counted_without_handling(lexicon):
     assert lexicon.zero_target("投诉处理件数", "count") is None
     assert lexicon.zero_target("培训人数", "people") is None
     assert type(lexicon)({**lexicon.raw, "zero_targets": {}}).zero_target("安全事故发生次数", "times") is None  # an older bundle's lexicon
+
+
+@pytest.mark.parametrize(("name", "target", "mismatch"), [
+    ("绿化面积", "95%", ("percent", "area")), ("项目完成时间", "100%", ("percent", "deadline")),
+    ("应受助学生人数", "100%", ("percent", "people")), ("培训人数", "≥500人次", None), ("新型技能培训", "=100人", None),
+    ("补助家畜家禽养殖数量", "192只", None), ("生均公用经费", "780元/生/年", None), ("绿化面积", "≥95生态", None)])
+def test_unit_mismatch_only_for_a_head_word_at_the_end(lexicon, name, target, mismatch):
+    assert lexicon.unit_mismatch(name, parse_target(target)) == mismatch
