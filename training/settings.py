@@ -77,7 +77,9 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(default=5 * 1024 * 1024, ge=1, description="request body of a JSON route; a larger Content-Length is refused before the body is read")
     api_workers: int = Field(default=2, ge=1, description="threads answering single requests (classify, suggestions)")
     api_queue: int = Field(default=32, ge=0, description="single requests that may wait for a worker; beyond it 503 with Retry-After")
-    api_table_workers: int = Field(default=1, ge=1, description="threads reading and classifying uploaded tables")
+    api_single_max_items: int = Field(default=16, ge=1, description="a /v1/classify request with more items runs in the tables' lane, so "
+                                      "that large requests never hold the threads one-indicator requests need")
+    api_table_workers: int = Field(default=1, ge=1, description="threads reading and classifying uploaded tables (and large /v1/classify requests)")
     api_table_queue: int = Field(default=2, ge=0, description="uploaded tables that may wait for a worker; beyond it 503 with Retry-After")
     api_client_max_pending: int = Field(default=16, ge=1, description="requests one client address may have working or waiting per lane; beyond it 429")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default=["127.0.0.1", "localhost", "::1"],

@@ -162,5 +162,15 @@ def test_a_target_in_another_measure_than_the_name_is_flagged_and_replaced(fake_
     assert area["suggested_target"] != "≥95%" and not area["suggested_target"].endswith("%")
     assert records["项目完成时间"]["target_warning"].startswith("unit does not fit the name")
     assert records["培训人数"]["target_warning"] is None and records["培训人数"]["suggested_target"] == "≥100人"
-    glued = records["生态效益增长率"]
-    assert glued["target_warning"] == "not understood" and "生" not in glued["suggested_target"]
+    glued = records["生态效益增长率"]  # 95 and words: the value is kept, the unit it lacks is suggested
+    assert glued["target_warning"] == "no unit" and glued["suggested_target"][:3] == "≥95" and "生" not in glued["suggested_target"]
+
+
+def test_a_specific_qualitative_social_or_ecological_cost_is_kept(fake_predictor):
+    data = ("一级指标,二级指标,三级指标,指标值\n成本指标,社会成本指标,施工对沿线居民出行的影响,施工期间对沿线居民出行无明显不利影响\n"
+            "成本指标,生态环境成本指标,施工扬尘和噪声,符合环保部门要求\n成本指标,生态环境成本指标,环境影响,有所改善\n").encode()
+    records = {r["三级指标"]: r for r in classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")}
+    assert records["施工对沿线居民出行的影响"]["suggested_target"] == "施工期间对沿线居民出行无明显不利影响"
+    assert records["施工扬尘和噪声"]["suggested_target"] == "符合环保部门要求"
+    assert records["施工扬尘和噪声"]["target_warning"].startswith("qualitative")
+    assert records["环境影响"]["suggested_target"] != "有所改善"  # vague: a checkable form is suggested

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 from training.domain.targets import Target, parse_target
+
+# a web address in brackets (会议类项目（www.clix4bitcoin.com）): where a library was copied from, not part of its name
+_WEB_NOTE = re.compile(r"\s*[（(][^（）()]*(?:www\.|https?://|\.com|\.cn|\.net|\.org)[^（）()]*[）)]")
 
 
 @dataclass
@@ -88,15 +92,24 @@ class IndicatorRow:
         return Indicator(name=self.level3 or "", description=self.description, target=target, project=self.project)
 
     @property
+    def sector_name(self) -> str | None:
+        """A library entry's project type as people read it (``会议类项目``, without the web address in brackets)."""
+        return _WEB_NOTE.sub("", self.sector).strip() or None if self.sector else None
+
+    @property
     def citation(self) -> str:
         """A readable source for people: publisher, year and project (``郑州市 2020年 青少年科技创新大赛``), never a hash file name.
 
-        An indicator library's entry is cited as ``指标库`` and its project type (``指标库 会议培训类``): its publisher and
-        document are only the web page it was copied from (kept in ``doc`` for provenance).
+        An indicator library's entry is cited as ``指标库`` and its project type (``指标库 会议培训类``, without a web
+        address in brackets): its publisher and document are only the web page it was copied from (kept in ``doc``
+        for provenance). A row from a public repository's data file is cited as ``公开代码库数据（owner/repo）``.
         """
         if self.origin == "library":
-            return " ".join(p for p in ("指标库", self.sector) if p)
-        parts = [self.publisher or self.unit_name or self.department or self.doc]
+            return " ".join(p for p in ("指标库", self.sector_name) if p)
+        source = self.publisher or self.unit_name or self.department or self.doc
+        if source and source.startswith("github:"):  # a filled table from a public repository's data file
+            source = f"公开代码库数据（{source.removeprefix('github:')}）"
+        parts = [source]
         if self.year:
             parts.append(f"{self.year}年")
         if self.project:

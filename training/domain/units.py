@@ -77,6 +77,9 @@ class UnitLexicon:
         self.per_units = [(tuple(e["cues"]), e["per"], e["money_unit"]) for e in raw.get("per_units", ())]
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
+        stated = raw.get("qualitative_categories", {})
+        self.qualitative_categories: frozenset[str] = frozenset(stated.get("categories", ()))
+        self.change_words: tuple[str, ...] = tuple(stated.get("change_words", ()))
         checks = raw.get("unit_checks", {})
         self.checked_families: frozenset[str] = frozenset(checks.get("families", ()))
         self.compatible_families = frozenset(frozenset(pair) for pair in checks.get("compatible", ()))
@@ -274,6 +277,12 @@ class UnitLexicon:
         if frozenset((head.value, given)) in self.compatible_families or not self.clean(name).endswith(head.word):
             return None
         return given, head.value
+
+    def stated_condition(self, target, category: str | None) -> bool:
+        """Whether ``target`` is a qualitative condition that ``category`` may state in words (``qualitative_categories``
+        in ``data/units.json``: 生态环境成本 ``符合环保部门要求``), not a promise of change (``有所改善``)."""
+        return (target is not None and target.kind == "qualitative" and category in self.qualitative_categories
+                and not any(word in (target.text or "") for word in self.change_words))
 
     def zero_target(self, name: str | None, family: str) -> Cue | None:
         """``Cue(word, "0")`` when the name counts a harm whose target is zero (安全事故发生次数 in 次), else None.

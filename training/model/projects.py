@@ -51,8 +51,8 @@ class ProjectIndex:
         """One entry per distinct (project name) of table rows and per library sector; their names are encoded once."""
         members: dict[tuple[str, str], list[int]] = collections.defaultdict(list)
         for j, row in enumerate(references.records or []):
-            if row.origin == "library" and row.sector:
-                members[("sector", row.sector)].append(j)
+            if row.origin == "library" and row.sector_name:
+                members[("sector", row.sector_name)].append(j)
             elif row.origin != "library" and row.project:
                 members[("project", row.project)].append(j)
         keys = sorted(members)
@@ -61,7 +61,7 @@ class ProjectIndex:
         citations = []
         for key in keys:
             first: IndicatorRow = references.records[members[key][0]]
-            citations.append(f"指标库 {key[1]}（{first.publisher}）" if key[0] == "sector" else first.citation)
+            citations.append(first.citation)
         return cls(names, [kind for kind, _ in keys], np.asarray(vectors, dtype=np.float32), [members[k] for k in keys], citations)
 
     def __len__(self) -> int:
@@ -216,9 +216,9 @@ class IndicatorSuggester:
         if not entry["from"]:
             why = f"与项目名称相近的历史指标（{row.citation}）"
         elif row.origin == "library":
-            why = f"指标库“{row.sector}”的指标"
+            why = f"指标库“{row.sector_name}”的指标"
         else:
             why = f"{len(entry['from'])}个相似项目使用（{sources[0]}）"
         return {"name": row.level3, "level1": level1, "level2": level2, "suggested_target": target["text"] if target else None,
-                "target": target, "support": len(entry["from"]), "from_project": row.project or row.sector, "source": row.citation,
+                "target": target, "support": len(entry["from"]), "from_project": row.project or row.sector_name, "source": row.citation,
                 "why": why}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.api.deps import PredictorDep, SettingsDep, SingleLaneDep
+from service.api.deps import PredictorDep, SettingsDep, SingleLaneDep, TableLaneDep
 from service.api.errors import ApiError
 from service.api.openapi import errors
 from service.api.schemas import (
@@ -24,7 +24,8 @@ MODEL_WORK = errors(429, 503)
 
 @router.post("/classify", response_model=ClassifyResponse, summary="Classify indicators into the standard hierarchy",
              responses={**MODEL_WORK, **errors(413)})
-async def classify(request: ClassifyRequest, predictor: PredictorDep, settings: SettingsDep, lane: SingleLaneDep) -> dict:
+async def classify(request: ClassifyRequest, predictor: PredictorDep, settings: SettingsDep, lane: SingleLaneDep,
+                   tables: TableLaneDep) -> dict:
     if len(request.items) > settings.max_items:
         raise ApiError("TOO_MANY_ITEMS", f"{len(request.items)} items; at most {settings.max_items} per request "
                        "(use /v1/tables/classify for files)", f"一次提交了 {len(request.items)} 个指标，上限 {settings.max_items} 个；"
@@ -39,11 +40,16 @@ async def classify(request: ClassifyRequest, predictor: PredictorDep, settings: 
             for indicator, item, result in zip(indicators, request.items, results, strict=True):
                 # the category the row is filed under, unless the classifier confidently disagrees (as in a bulk job)
                 level2 = item.level2 if item.level2 and not result["label_disagrees"] else result["category"]
-                result["targets"] = predictor.suggest_targets(indicator, level2, k=request.k_targets, year=item.year,
-                                                              given_target=item.target, table=table)
+                targets = predictor.suggest_targets(indicator, level2, k=request.k_targets, year=item.year,
+                                                    given_target=item.target, table=table)
+                targets["level2"] = predictor.taxonomy.view(targets["level2"], request.framework)[1]  # as the result's level2
+                result["targets"] = targets
         return results
 
-    return {"model_version": predictor.version, "results": await lane.run(work)}
+    # Hundreds of items with targets take a worker for a minute: they queue with the uploaded tables, and a form
+    # plugin's one indicator never waits behind them (a trial saw 76 s when both single workers held such requests).
+    chosen = tables if len(request.items) > settings.api_single_max_items else lane
+    return {"model_version": predictor.version, "results": await chosen.run(work)}
 
 
 @router.post("/targets/suggest", response_model=TargetSuggestResponse, summary="Suggest measurable targets from similar historical indicators",

@@ -123,3 +123,23 @@ def test_a_given_value_without_operator_and_unit_is_kept(client):
     best = body["suggestions"][0]
     assert best["value"] == 2500 and best["text"][1:] == "2500人" and best["text"][0] in "≥≤=" and "保留填写的数值" in best["why"]
     assert len(body["suggestions"]) <= 2 and any("no operator" in w for w in body["warnings"])
+
+
+def test_a_large_classify_request_runs_in_the_tables_lane(client, monkeypatch):
+    used = []
+    for lane, pool in client.app.state.pools.items():
+        async def run(key, call, lane=lane, original=pool.run):
+            used.append(lane)
+            return await original(key, call)
+
+        monkeypatch.setattr(pool, "run", run)
+    many = client.app.state.settings.api_single_max_items + 1
+    assert client.post("/v1/classify", json={"items": [{"name": f"培训人数{i}"} for i in range(many)]}).status_code == 200
+    assert client.post("/v1/classify", json={"items": [{"name": "培训人数"}]}).status_code == 200
+    assert used == ["tables", "single"]
+
+
+def test_targets_name_their_category_in_the_requested_framework(client):
+    body = client.post("/v1/classify", json={"items": [{"name": "道路维修成本"}], "framework": "2015", "with_targets": True}).json()
+    result = body["results"][0]
+    assert result["targets"]["level2"] == result["level2"]

@@ -42,9 +42,11 @@ def test_batch_page_summary_and_rows(client, batch):
 def test_filter_sort_and_one_table(client, batch):
     flagged = client.get(f"/review/{batch}?flag=any").text
     everything = client.get(f"/review/{batch}").text
-    assert 0 < flagged.count('class="row') < everything.count('class="row')
+    # the Yutian seed writes every target without a unit (≥90, ≥95生态总体效益增长) and has a nameless row: all are flagged
+    assert 0 < flagged.count('class="row') == everything.count('class="row')
     assert flagged.count('class="row') == flagged.count('class="row flagged')
-    assert 0 < client.get(f"/review/{batch}?flag=review").text.count('class="row') <= flagged.count('class="row')
+    review = client.get(f"/review/{batch}?flag=review").text.count('class="row')
+    assert 0 < review < flagged.count('class="row')
     table = client.get(f"/review/{batch}?table=2&flag=&open=").text
     assert set(re.findall(r'data-table="(\d+)" data-position', table)) == {"2"}
     by_confidence = client.get(f"/review/{batch}?sort=confidence&table=").text

@@ -48,9 +48,9 @@ def test_row_views_filter_and_sort(annotated_seed, taxonomy):
     everything = row_views(tables, {}, "2021", taxonomy=taxonomy)
     assert len(everything) == 38 and [(v.table, v.position) for v in everything][:2] == [(0, 0), (0, 1)]
     flagged = row_views(tables, {}, "2021", flag="any", taxonomy=taxonomy)
-    assert flagged and all(v.flagged for v in flagged) and len(flagged) < 38
+    assert flagged and all(v.flagged for v in flagged) and len(flagged) <= 38  # Yutian writes its targets without units
     review = row_views(tables, {}, "2021", flag="review", taxonomy=taxonomy)
-    assert review and all(v.record["needs_review"] for v in review) and len(review) <= len(flagged)
+    assert review and all(v.record["needs_review"] for v in review) and len(review) < len(flagged)
     assert [v.position for v in row_views(tables, {}, "2021", flag="unreadable", taxonomy=taxonomy)] == [10]
     assert all(v.target_problem for v in row_views(tables, {}, "2021", flag="target", taxonomy=taxonomy))
     first = flagged[0]
