@@ -105,3 +105,11 @@ def test_zero_targets_are_harms_counted_without_handling(lexicon):
     ("补助家畜家禽养殖数量", "192只", None), ("生均公用经费", "780元/生/年", None), ("绿化面积", "≥95生态", None)])
 def test_unit_mismatch_only_for_a_head_word_at_the_end(lexicon, name, target, mismatch):
     assert lexicon.unit_mismatch(name, parse_target(target)) == mismatch
+
+
+@pytest.mark.parametrize(("name", "family", "operator"), [("新增就业岗位", "count", None), ("节约用水量", "volume", None),
+                                                          ("项目可持续运行年限", "duration", "≥")])
+def test_names_a_newcomer_found_measured_in_the_wrong_unit(lexicon, name, family, operator):
+    assert lexicon.head(name).value == family
+    if operator:
+        assert lexicon.operator_cue(name).value == operator
