@@ -114,6 +114,7 @@ class ClassifyResult(BaseModel):
     alternatives: list[Alternative] = Field(description="runner-up categories, each displayed category once")
     needs_review: bool = Field(description="low confidence, a close runner-up, or input that is not an indicator name")
     review_reasons: list[str]
+    review_reasons_zh: list[str] = Field(default=[], description="review_reasons in Chinese, for people (one per reason)")
     label_disagrees: bool | None = Field(description="published label differs from a confident prediction; null without a label")
     published_level1: str | None
     published_level2: str | None
@@ -174,6 +175,7 @@ class TargetSuggestions(BaseModel):
     family: str | None = Field(default=None, description="the unit family the indicator is measured in, by its name")
     suggestions: list[TargetSuggestion]
     warnings: list[str]
+    warnings_zh: list[str] = Field(default=[], description="warnings in Chinese, for people (one per warning)")
 
 
 class TargetSuggestResponse(TargetSuggestions):
@@ -214,6 +216,7 @@ class IndicatorSuggestResponse(BaseModel):
     similar_projects: list[dict]
     sectors: list[dict] = Field(default=[], description="indicator-library sectors (会议培训类, 购置类项目, ...) the project resembles")
     warnings: list[str] = Field(default=[], description="e.g. no historical project is close: the indicators are a loose fit")
+    warnings_zh: list[str] = Field(default=[], description="warnings in Chinese, for people (one per warning)")
 
 
 class TableClassifyResponse(BaseModel):

@@ -62,6 +62,25 @@ def review_reason_zh(reason: str) -> str:
     return _translate(reason, _REVIEW_RULES)
 
 
+# training/model/suggest.py: TargetSuggester._warnings; service/predictor.py: suggest_targets; training/model/projects.py
+_WARNING_RULES: list[_Rule] = [
+    (re.compile(r"target (.+): its unit \((.+)\) does not fit what the name measures \((.+)\)"),
+     lambda m: f"指标值“{_quoted(m[1])}”的单位（{m[2]}）与名称所计量的（{m[3]}）不符"),
+    (re.compile(r"target (.+?): (missing|vague;.*|qualitative;.*|a code meaning .*|not understood|no operator .*|no unit)"),
+     lambda m: f"指标值“{_quoted(m[1])}”：{target_warning_zh(m[2])}"),
+    (re.compile(r"unknown category (.+): the classifier's category is used"), lambda m: f"类别“{_quoted(m[1])}”不在指标体系中，已按模型判断的类别建议"),
+    (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*"),
+     lambda m: "没有相近的历史项目" + (f"（最接近的是“{m[1]}”，相似度 {m[2]}）" if m[1] else "")
+     + "：以下指标来自关系较远的项目和指标库，请逐条核对是否适用"),
+]
+
+
+def suggestion_warning_zh(warning: str) -> str:
+    """Chinese for one of the ``warnings`` of a target or project suggestion (``"unknown category '胡说': …"`` →
+    ``"类别“胡说”不在指标体系中，已按模型判断的类别建议"``)."""
+    return _translate(warning, _WARNING_RULES)
+
+
 @dataclass(frozen=True)
 class TargetProblem:
     """What is wrong with a given target: ``code``, the reviewer's group (缺失/模糊/不可衡量) and a Chinese text."""

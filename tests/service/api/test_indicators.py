@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -143,3 +145,16 @@ def test_targets_name_their_category_in_the_requested_framework(client):
     body = client.post("/v1/classify", json={"items": [{"name": "道路维修成本"}], "framework": "2015", "with_targets": True}).json()
     result = body["results"][0]
     assert result["targets"]["level2"] == result["level2"]
+
+
+def test_reasons_and_warnings_come_in_chinese_too(client):
+    classified = client.post("/v1/classify", json={"items": [{"name": "率"}]}).json()["results"][0]
+    assert classified["review_reasons"] and len(classified["review_reasons_zh"]) == len(classified["review_reasons"])
+    assert all(not r.startswith("其他：") and re.search("[\u4e00-\u9fff]", r) for r in classified["review_reasons_zh"])
+    body = client.post("/v1/targets/suggest", json={"name": "绿化面积", "level2": "胡说", "target": "有所提高"}).json()
+    assert len(body["warnings_zh"]) == len(body["warnings"]) >= 2
+    assert all(not w.startswith("其他：") for w in body["warnings_zh"]), body["warnings_zh"]
+    assert "类别“胡说”不在指标体系中" in body["warnings_zh"][0] and "指标值“有所提高”：表述模糊" in body["warnings_zh"][1]
+    project = client.post("/v1/indicators/suggest", json={"project": "月球基地氦三开采", "k": 6}).json()
+    assert len(project["warnings_zh"]) == len(project["warnings"])
+    assert all(w.startswith("没有相近的历史项目") for w in project["warnings_zh"])

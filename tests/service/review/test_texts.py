@@ -118,3 +118,17 @@ def test_unknown_text_is_shown_not_hidden():
 
 def test_yes_no():
     assert (yes_no(True), yes_no(False), yes_no(None)) == ("是", "否", "")
+
+
+@pytest.mark.parametrize(("warning", "expected"), [
+    ("target '95%': its unit (比例) does not fit what the name measures (面积)", "指标值“95%”的单位（比例）与名称所计量的（面积）不符"),
+    ("target '1': a code meaning '及时'; write a measurable value or a deadline instead", "指标值“1”：代码值，含义为“及时”：请写成可衡量的数值或完成时限"),
+    ("target '≥90': no unit", "指标值“≥90”：缺少计量单位"),
+    ("unknown category '胡说': the classifier's category is used", "类别“胡说”不在指标体系中，已按模型判断的类别建议"),
+    ("no historical project is close to this one (the closest, 科普活动, at 0.81): the indicators come from projects and "
+     "libraries only loosely related; check that each fits", "没有相近的历史项目（最接近的是“科普活动”，相似度 0.81）：以下指标来自关系较远的项目和指标库，请逐条核对是否适用"),
+])
+def test_suggestion_warnings_in_chinese(warning, expected):
+    from service.review.texts import suggestion_warning_zh
+
+    assert suggestion_warning_zh(warning) == expected
