@@ -14,7 +14,7 @@ from service.predictor import Predictor
 from service.review.store import FileError, ReviewStore
 from service.review.summary import TableSummary, combine, summarize_table
 from service.review.table import Decision, IndicatorTable, current_label, is_flagged, is_unreadable
-from service.review.texts import read_error_zh, review_reason_zh, target_problem
+from service.review.texts import read_error_zh, review_reason_zh, target_problem, without_file_name
 from training.domain.records import IndicatorRow
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.readers import ReadError
@@ -71,7 +71,7 @@ def annotate_batch(uploads: list[Upload], predictor: Predictor, store: ReviewSto
         try:
             annotated = annotate_upload(upload.data, upload.name, predictor, framework=framework, max_rows=max_rows)
         except ReadError as error:
-            errors.append(FileError(upload.name, error.code, error.message_zh or str(error)))
+            errors.append(FileError(upload.name, error.code, without_file_name(upload.name, error.message_zh or str(error))))
             continue
         by_table: dict[int, list[dict]] = {}
         for row in annotated.rows:

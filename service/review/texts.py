@@ -164,3 +164,22 @@ def yes_no(value: bool | None) -> str:
 LABEL_ACTION_ZH = {"accepted": "采纳预测", "published": "采用原标签", "changed": "改为其他类别"}
 TARGET_ACTION_ZH = {"accepted": "采纳建议", "kept": "保留原指标值", "edited": "修改"}
 FRAMEWORK_ZH = {"2021": "2021 年指引（财预〔2021〕101号）", "2015": "2015 年框架（财预〔2015〕88号）"}
+
+
+def without_file_name(file: str, message: str) -> str:
+    """A reader's Chinese message without the file name it starts with (``a.csv：是空文件`` → ``是空文件``), where the file
+    is shown beside it already."""
+    return message[len(file) + 1 :] if message.startswith(file + "：") else message
+
+
+def beijing_time(iso_utc: str) -> str:
+    """An ISO time in UTC (``2026-11-30T08:30:00+00:00``) as 北京时间 ``2026-11-30 16:30:00`` (UTC+8, no daylight saving)."""
+    import datetime
+
+    try:
+        moment = datetime.datetime.fromisoformat(iso_utc)
+    except (TypeError, ValueError):
+        return str(iso_utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")

@@ -29,6 +29,7 @@ from service.review.texts import (
     read_issue_zh,
     review_reason_zh,
     target_warning_zh,
+    without_file_name,
     yes_no,
 )
 from training.domain.taxonomy import Taxonomy, load_taxonomy
@@ -293,11 +294,6 @@ def _summary_values(summary: TableSummary, with_decisions: bool, categories: lis
     return values + [summary.per_category.get(c, 0) for c in categories]
 
 
-def _reason(file: str, message: str) -> str:
-    """A reader's Chinese message without the file name it starts with (the file has its own column)."""
-    return message[len(file) + 1 :] if message.startswith(file + "：") else message
-
-
 def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxonomy, header_cells, start, fills, bold,
                    unreadable_files=()) -> None:
     from openpyxl.cell import WriteOnlyCell
@@ -335,7 +331,7 @@ def _write_summary(sheet, tables, names, summaries, with_decisions, about, taxon
         sheet.append([_bold(sheet, "无法读取的文件", bold)])
         sheet.append(header_cells(sheet, ["文件", "原因"]))
         for file, message in unreadable_files:
-            sheet.append([text_cell(sheet, file), text_cell(sheet, _reason(file, message))])
+            sheet.append([text_cell(sheet, file), text_cell(sheet, without_file_name(file, message))])
     sheet.append([])
     sheet.append([_bold(sheet, "填色说明", bold)])
     for key, (_, meaning) in FILLS.items():
@@ -385,5 +381,5 @@ def annotated_csv(tables: list[IndicatorTable], decisions: Mapping[tuple[int, in
                 values.append(f"{value:.0%}" if header == "置信度" and isinstance(value, float) else ("" if value is None else csv_text(value)))
             writer.writerow(values)
     for file, message in unreadable:
-        writer.writerow([csv_text(file) if h == "来源文件" else (csv_text(_reason(file, message)) if h == "读取问题" else "") for h in headers])
+        writer.writerow([csv_text(file) if h == "来源文件" else (csv_text(without_file_name(file, message)) if h == "读取问题" else "") for h in headers])
     return text.getvalue().encode("utf-8-sig")

@@ -24,7 +24,7 @@ from service.bulk import MEDIA_TYPES, about_zh, render
 from service.review import page
 from service.review.labelled import reviewed_jsonl
 from service.review.store import NotFound, ReviewStore
-from service.review.texts import FRAMEWORK_ZH, GROUP_ZH, LABEL_ACTION_ZH, TARGET_ACTION_ZH, read_error_zh
+from service.review.texts import FRAMEWORK_ZH, GROUP_ZH, LABEL_ACTION_ZH, TARGET_ACTION_ZH, beijing_time, read_error_zh
 from service.review.workbook import FILLS
 from training.domain.taxonomy import load_taxonomy
 from training.settings import Settings
@@ -32,6 +32,7 @@ from training.settings import Settings
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 TEMPLATES.env.filters["pct"] = lambda value: "" if value is None else f"{value:.0%}"
 TEMPLATES.env.filters["issue_zh"] = read_error_zh
+TEMPLATES.env.filters["beijing"] = beijing_time
 router = APIRouter(prefix="/review", include_in_schema=False)
 
 

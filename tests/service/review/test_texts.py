@@ -132,3 +132,11 @@ def test_suggestion_warnings_in_chinese(warning, expected):
     from service.review.texts import suggestion_warning_zh
 
     assert suggestion_warning_zh(warning) == expected
+
+
+def test_times_are_shown_in_beijing_time_and_file_names_once():
+    from service.review.texts import beijing_time, without_file_name
+
+    assert beijing_time("2026-11-30T16:30:05+00:00") == "2026-12-01 00:30:05"
+    assert beijing_time("not a time") == "not a time"
+    assert without_file_name("a.csv", "a.csv：是空文件") == "是空文件" and without_file_name("a.csv", "是空文件") == "是空文件"
