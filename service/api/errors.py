@@ -192,6 +192,14 @@ async def handle_http_exception(request: Request, error: StarletteHTTPException)
 
 
 async def handle_validation_error(request: Request, error: RequestValidationError) -> Response:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    whole_body = [item for item in error.errors() if tuple(item.get("loc", ())) == ("body",)]
+    if whole_body and media != "application/json" and not media.endswith("+json"):
+        # JSON sent as text/plain (or with no content type) is not parsed at all: say why, not "body 取值无效"
+        got = media or "none"
+        return answer(ApiError("UNSUPPORTED_MEDIA_TYPE", f"send the body as JSON with Content-Type: application/json (got {got})",
+                               f"请求体须为 JSON，并带 Content-Type: application/json 头（收到 {got}）",
+                               details={"content_type": media or None}), request.scope)
     return answer(from_validation_error(error), request.scope)
 
 

@@ -203,3 +203,11 @@ def test_openapi_declares_the_error_shape_on_every_operation(client):
 def test_validation_errors_say_why_in_chinese(client, body, says):
     response = client.post("/v1/classify", json=body)
     assert response.status_code == 422 and error_of(response)["message_zh"] == f"请求内容不符合要求：{says}"
+
+
+@pytest.mark.parametrize("headers", [{"content-type": "text/plain"}, {}])
+def test_json_sent_without_its_content_type_is_told_so(client, headers):
+    response = client.post("/v1/classify", content='{"items": [{"name": "培训人数"}]}'.encode(), headers=headers)
+    assert response.status_code == 415
+    error = response.json()["error"]
+    assert error["code"] == "UNSUPPORTED_MEDIA_TYPE" and "application/json" in error["message_zh"]
