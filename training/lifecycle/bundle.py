@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import os
+import pickle
 import shutil
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from training.lifecycle.lock import models_lock
 from training.settings import get_settings
 
 PAYLOAD = "model.joblib"
+PICKLED = "pickled_payload"
 METADATA = "metadata.json"
 CURRENT = "current"
 PREVIOUS = "previous"
@@ -80,7 +82,7 @@ def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version
     staging = root / f".staging-{version}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    joblib.dump(payload, staging / PAYLOAD, compress=3)
+    write_payload(payload, staging / PAYLOAD)
     metadata = {**metadata, "format": FORMAT, "version": version, "payload_sha256": sha256_file(staging / PAYLOAD),
                 "size_bytes": (staging / PAYLOAD).stat().st_size}
     if key:
@@ -90,6 +92,24 @@ def save_bundle(payload: dict, metadata: dict, root: Path | None = None, version
     final = root / version
     staging.rename(final)
     return final
+
+
+def write_payload(payload: dict, path: Path) -> None:
+    """``payload`` pickled by the C pickler (protocol 5) and kept in a compressed joblib file as one bytes object.
+
+    joblib's own unpickler is pure Python: for the 15 MB payload of many small objects (reference rows,
+    vocabularies) ``joblib.load`` took 0.38–0.42 s against 0.10–0.12 s for zlib and ``pickle.loads`` (measured on
+    the 2-core machine), a tenth of a command's start-up.
+    """
+    joblib.dump({PICKLED: pickle.dumps(payload, protocol=5)}, path, compress=3)
+
+
+def read_payload(path: Path) -> dict:
+    """What :func:`write_payload` wrote; a bundle written before it (the payload as joblib objects) loads as it is."""
+    stored = joblib.load(path)
+    if isinstance(stored, dict) and set(stored) == {PICKLED}:
+        return pickle.loads(stored[PICKLED])
+    return stored
 
 
 def read_metadata(bundle: Path) -> dict:
@@ -128,7 +148,7 @@ def verify_bundle(bundle: Path, signing_key: str | object | None = _FROM_SETTING
 def load_bundle(bundle: Path) -> tuple[dict, dict]:
     """Unpickle a verified bundle's payload: ``({"model", "references", "policy", "target_forms", "projects"}, metadata)``. Raises ``BundleError``."""
     metadata = verify_bundle(bundle)
-    return joblib.load(bundle / PAYLOAD), metadata
+    return read_payload(bundle / PAYLOAD), metadata
 
 
 @dataclass(frozen=True)
@@ -160,7 +180,7 @@ def load_model(bundle: Path | None = None, encoder=None, models_root: Path | Non
     if encoder.identity["fingerprint"] != expected:
         raise BundleError(f"{bundle.name} was trained with encoder {expected}, but the local encoder is {encoder.identity['fingerprint']}; "
                           "retrain (`zhibiao train`) or set ZHIBIAO_ENCODER to the encoder it was trained with")
-    payload = joblib.load(bundle / PAYLOAD)
+    payload = read_payload(bundle / PAYLOAD)
     try:
         attach_encoder(payload["model"], encoder)
     except EncoderNotAttached as error:

@@ -105,3 +105,16 @@ def test_history_and_fallback_order(tmp_path):
     assert bundles.fallback_versions(tmp_path) == ["v2", "v1"]  # previous first; the never-promoted candidate never
     lines = [json.loads(line) for line in (tmp_path / bundles.HISTORY).read_text(encoding="utf-8").splitlines()]
     assert [(line["version"], line["was"]) for line in lines] == [("v1", None), ("v2", "v1"), ("v3", "v2")]
+
+
+def test_a_payload_is_read_back_whether_pickled_inside_joblib_or_written_by_joblib_itself(tmp_path):
+    import joblib
+    import numpy as np
+
+    payload = {"model": {"weights": np.arange(5.0)}, "references": ["培训人数"] * 3}
+    bundles.write_payload(payload, tmp_path / "new.joblib")
+    assert set(joblib.load(tmp_path / "new.joblib")) == {bundles.PICKLED}  # one bytes object: joblib unpickles nothing else
+    joblib.dump(payload, tmp_path / "old.joblib", compress=3)  # a bundle written before write_payload existed
+    for name in ("new.joblib", "old.joblib"):
+        read = bundles.read_payload(tmp_path / name)
+        assert read["references"] == payload["references"] and np.array_equal(read["model"]["weights"], np.arange(5.0))
