@@ -63,8 +63,8 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         by_table[(row.source, row.table)].append((row.target, row.level2))
     forms = {key: table_forms(targets, predictor.targets.lexicon) for key, targets in by_table.items()}
     lexicon = predictor.targets.lexicon
-    weak = {id(r) for r in readable if checked_target(r, lexicon)[1]}
-    weak_names = sorted({r.level3 for r in readable if id(r) in weak})  # their similar rows, in one search
+    weak_ids = {id(r) for r in readable if checked_target(r, lexicon)[1]}
+    weak_names = sorted({r.level3 for r in readable if id(r) in weak_ids})  # their similar rows, in one search
     searched = predictor.targets.neighbours(vectors[[position[n] for n in weak_names]]) if weak_names else None
     neighbours = {n: (searched[0][i], searched[1][i]) for i, n in enumerate(weak_names)}
     suggested: dict[tuple, dict | None] = {}  # one suggestion per (name, category, year, table)
@@ -72,7 +72,7 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         chunk = readable[start : start + BATCH]
         results_chunk = [dict(classified_by_key[_classify_key(row)]) for row in chunk]
         weak = [(r.level3, target_category(r.level2, c["category"], c["label_disagrees"]))
-                for r, c in zip(chunk, results_chunk, strict=True) if id(r) in weak]
+                for r, c in zip(chunk, results_chunk, strict=True) if id(r) in weak_ids]
         if weak:
             predictor.targets.forms.prime([n for n, _ in weak], [c for _, c in weak])
         for row, result in zip(chunk, results_chunk, strict=True):

@@ -174,3 +174,20 @@ def test_a_specific_qualitative_social_or_ecological_cost_is_kept(fake_predictor
     assert records["施工扬尘和噪声"]["suggested_target"] == "符合环保部门要求"
     assert records["施工扬尘和噪声"]["target_warning"].startswith("qualitative")
     assert records["环境影响"]["suggested_target"] != "有所改善"  # vague: a checkable form is suggested
+
+
+def test_every_chunk_of_weak_targets_is_primed_in_one_model_call(fake_predictor, monkeypatch):
+    from service import bulk
+
+    monkeypatch.setattr(bulk, "BATCH", 8)  # several chunks
+    forms = fake_predictor.targets.forms
+    forms._families.clear()
+    forms._operators.clear()
+    calls = []
+    original = forms.operators.predict_proba
+    monkeypatch.setattr(forms.operators, "predict_proba", lambda frame: calls.append(len(frame)) or original(frame))
+    names = [f"第{i}批培训人数" for i in range(30)]
+    data = ("三级指标,指标值\n" + "".join(f"{n},有所提高\n" for n in names)).encode()
+    records = classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")
+    assert len(records) == 30 and all(r["suggested_target"] for r in records)
+    assert len(calls) == 4  # one per chunk of 8, none per row
