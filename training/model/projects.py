@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
+from training.domain.targets import target_weakness
 from training.domain.taxonomy import Taxonomy
 from training.model.reference import ReferenceIndex
 from training.model.suggest import TargetSuggester
+
+SUB_ITEM_PREFIXES = ("其中", "含")
 
 REQUIRED_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("数量指标", ("数量指标",)),
@@ -150,7 +153,7 @@ class IndicatorSuggester:
             weight = max(float(sims[i]) - p50, 1e-3) / max(1.0 - p50, 1e-6) * (0.8 if self.projects.kinds[i] == "sector" else 1.0)
             for j in self.projects.rows[i]:
                 group = GROUP_OF.get(self.references.records[j].level2 or "")
-                if group is None or not self.references.records[j].level3:
+                if group is None or not _suggestable(self.references.records[j]):
                     continue
                 item = entry(j, group)
                 if i not in item["from"]:
@@ -160,7 +163,7 @@ class IndicatorSuggester:
         for j in np.flatnonzero(name_sims >= floor):
             row = self.references.records[j]
             group = GROUP_OF.get(row.level2 or "")
-            if group is None or not row.level3:
+            if group is None or not _suggestable(row):
                 continue
             item = entry(int(j), group)
             item["name_score"] = max(item["name_score"], (float(name_sims[j]) - floor) / max(1.0 - floor, 1e-6))
@@ -171,7 +174,7 @@ class IndicatorSuggester:
         for group, members in REQUIRED_GROUPS:
             if group in present:
                 continue
-            rows = [j for j, row in enumerate(self.references.records) if row.level2 in members and row.level3]
+            rows = [j for j, row in enumerate(self.references.records) if row.level2 in members and _suggestable(row)]
             for j in sorted(rows, key=lambda j: -name_sims[j])[:3]:
                 item = entry(j, group)
                 item["score"] = max(item["score"], 1e-6 * float(name_sims[j]))
@@ -212,6 +215,14 @@ class IndicatorSuggester:
         level1, level2 = self.taxonomy.view(row.level2, "2021")
         answer = self.targets.suggest(Indicator(row.level3), self.references.vectors[entry["index"]], row.level2, k=1, year=year)
         target = answer["suggestions"][0] if answer["suggestions"] else None
+        own = self.targets.lexicon.family_of_target(row.target) if target_weakness(row.target) is None else None
+        if target is not None and own is not None and own != target["family"]:
+            # the historical row measured it otherwise (设施农业种植人员 as a cost: ≤1000元/人, not ≥300人): keep its form
+            spec = self.targets.lexicon.families[own]
+            target = {**target, "text": row.target.text, "kind": row.target.kind, "operator": row.target.operator,
+                      "value": row.target.value, "unit": row.target.unit, "family": own, "family_label": spec.label,
+                      "placeholder": False, "spread": None, "support": 1,
+                      "why": f"来源指标自己的指标值（{row.citation}），按本项目的计划调整数值"}
         sources = [self.projects.citations[i] for i in sorted(entry["from"])]
         if not entry["from"]:
             why = f"与项目名称相近的历史指标（{row.citation}）"
@@ -222,3 +233,9 @@ class IndicatorSuggester:
         return {"name": row.level3, "level1": level1, "level2": level2, "suggested_target": target["text"] if target else None,
                 "target": target, "support": len(entry["from"]), "from_project": row.project or row.sector_name, "source": row.citation,
                 "why": why}
+
+
+def _suggestable(row: IndicatorRow) -> bool:
+    """A historical row whose name can be suggested on its own: not empty, not a sub-item of the row above it
+    (``其中大棚蔬菜``, ``含…``), which means nothing out of its table."""
+    return bool(row.level3) and not row.level3.startswith(SUB_ITEM_PREFIXES)

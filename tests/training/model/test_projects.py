@@ -37,3 +37,21 @@ def test_different_projects_get_different_indicators(fake_predictor):
     first = {i["name"] for g in fake_predictor.suggest_indicators("科普活动专项经费")["groups"] for i in g["indicators"]}
     second = {i["name"] for g in fake_predictor.suggest_indicators("检验检疫专项业务费")["groups"] for i in g["indicators"]}
     assert len(first & second) < len(first) / 2
+
+
+def test_no_sub_item_fragment_and_a_historical_cost_keeps_its_own_measure(fake_predictor, monkeypatch):
+    from training.domain.targets import parse_target
+    from training.model.projects import _suggestable
+
+    rows = fake_predictor.references.records
+    assert not _suggestable(rows[0].__class__(source="s", table=0, row=0, doc="d", level3="其中大棚蔬菜"))
+    for project in ("高标准农田建设项目", "设施农业种植培训"):
+        answer = fake_predictor.suggest_indicators(project, k=20, year=2025)
+        indicators = [i for g in answer["groups"] for i in g["indicators"]]
+        assert not any(i["name"].startswith(("其中", "含")) for i in indicators)
+    # a row published as a cost in 元/人 is suggested in 元/人, whatever its name reads like
+    suggester = fake_predictor.indicators
+    j = next(j for j, r in enumerate(rows) if r.target.unit == "元/人" and r.target.operator)
+    entry = {"row": rows[j], "index": j, "from": set(), "score": 1.0}
+    indicator = suggester._indicator(entry, 2025)
+    assert indicator["target"]["family"] == "unit_cost" and parse_target(indicator["suggested_target"]).unit == "元/人"
