@@ -21,9 +21,7 @@ from service.review.summary import summarize_table
 from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
-from training.domain.targets import Target, target_weakness
-from training.domain.units import UnitLexicon, glued_unit, unit_mismatch_warning
-from training.model.suggest import TableForm, completed, table_forms, target_category
+from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -63,7 +61,7 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         by_table[(row.source, row.table)].append((row.target, row.level2))
     forms = {key: table_forms(targets, predictor.targets.lexicon) for key, targets in by_table.items()}
     lexicon = predictor.targets.lexicon
-    weak_ids = {id(r) for r in readable if checked_target(r, lexicon)[1]}
+    weak_ids = {id(r) for r in readable if checked_target(r.level3, r.target, lexicon)[1]}
     weak_names = sorted({r.level3 for r in readable if id(r) in weak_ids})  # their similar rows, in one search
     searched = predictor.targets.neighbours(vectors[[position[n] for n in weak_names]]) if weak_names else None
     neighbours = {n: (searched[0][i], searched[1][i]) for i, n in enumerate(weak_names)}
@@ -93,22 +91,6 @@ def _classify_key(row: IndicatorRow) -> tuple:
     return (row.level3, row.description or "", row.target_raw or "", dataclasses.astuple(row.target), row.level1_raw, row.level2_raw)
 
 
-def checked_target(row: IndicatorRow, lexicon: UnitLexicon) -> tuple[Target, str | None, bool]:
-    """``(target as meant, warning or None, whether its unit measures something else than the name)`` for a row.
-
-    A one-character unit glued to the words after it is no unit (``≥95生态总体效益增长`` is 95 and words: it lacks a
-    unit, ``glued_unit``); a unit of another family than the name's head word (绿化面积 ``95%``) is warned about
-    before a missing operator (``UnitLexicon.unit_mismatch``); else ``target_weakness``.
-    """
-    target = row.target
-    if target.unit in lexicon.word_units and glued_unit(target):
-        target = dataclasses.replace(target, unit=None)
-    mismatch = lexicon.unit_mismatch(row.level3, target)
-    if mismatch:
-        return target, unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch)), True
-    return target, target_weakness(target), False
-
-
 def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor, forms: list[TableForm],
                    suggested: dict[tuple, dict | None], table: tuple,
                    neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[str | None, str | None]:
@@ -120,7 +102,7 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     (``suggested`` holds them for the whole run); ``neighbours`` are the name's similar rows from the job's one search.
     """
     lexicon = predictor.targets.lexicon
-    target, weakness, mismatch = checked_target(row, lexicon)
+    target, weakness, mismatch = checked_target(row.level3, row.target, lexicon)
     if weakness is None:
         return row.target.text, None
     category = target_category(row.level2, result["category"], result["label_disagrees"])

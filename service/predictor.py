@@ -21,7 +21,7 @@ from training.model.compiled import CompiledClassifier
 from training.model.pipeline import indicator_frame
 from training.model.projects import IndicatorSuggester, ProjectIndex
 from training.model.review import UNKNOWN_LABEL, name_problems
-from training.model.suggest import TableForm, TargetSuggester, completed, table_forms
+from training.model.suggest import TableForm, TargetSuggester, checked_target, completed, table_forms
 
 
 @dataclass
@@ -193,25 +193,48 @@ class Predictor:
             level2 = self.classify([indicator], n_similar=0)[0]["category"]
         vector = self.encoder.encode([indicator.name], "query")[0]
         answer = self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
-        kept = completed(parse_target(given_target), answer["suggestions"][0]) if given_target and answer["suggestions"] else None
-        if kept:  # the writer's own value, with only the operator or unit it lacked (as a bulk job writes it)
-            target = parse_target(kept)
-            first = {**answer["suggestions"][0], "text": kept, "operator": target.operator, "value": target.value, "unit": target.unit,
-                     "placeholder": False, "spread": None,
-                     "why": f"保留填写的数值，补上所缺的运算符或单位；{answer['suggestions'][0]['why']}"}
-            answer["suggestions"] = [first, *[s for s in answer["suggestions"] if s["text"] != kept]][:k]
+        if given_target:
+            self._keep_what_was_given(answer, indicator.name, given_target, level2, k)
         if notes:
             answer["warnings"] = notes + list(answer.get("warnings") or [])
         return answer
+
+    def _keep_what_was_given(self, answer: dict, name: str, given_target: str, level2: str | None, k: int) -> None:
+        """What a bulk job does with a given target, for one suggestion (``training.model.suggest.checked_target``).
+
+        A unit that measures something else than the name (绿化面积 ``95%``) is warned about, once, and the
+        suggestions stand; a stated condition of a social or ecological cost is kept as the first suggestion; a value
+        lacking its operator or unit is kept, completed by the best suggestion (``100`` → ``≥100人``).
+        """
+        lexicon = self.targets.lexicon
+        given, weakness, mismatch = checked_target(name, parse_target(given_target), lexicon)
+        if mismatch:
+            answer["warnings"] = [f"target {given_target!r}: {weakness}",
+                                  *[w for w in answer.get("warnings") or [] if "does not fit what the name measures" not in w]]
+            return
+        first = answer["suggestions"][0] if answer["suggestions"] else None
+        if lexicon.stated_condition(given, level2):
+            kept = {"text": given.text, "kind": "qualitative", "operator": None, "value": None, "unit": None,
+                    "family": "qualitative", "family_label": lexicon.families["qualitative"].label, "placeholder": False,
+                    "spread": None, "support": 0, "examples": [],
+                    "why": "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）"}
+        elif first is not None and (text := completed(given, first)):
+            target = parse_target(text)
+            kept = {**first, "text": text, "operator": target.operator, "value": target.value, "unit": target.unit,
+                    "placeholder": False, "spread": None, "why": f"保留填写的数值，补上所缺的运算符或单位；{first['why']}"}
+        else:
+            return
+        answer["suggestions"] = [kept, *[s for s in answer["suggestions"] if s["text"] != kept["text"]]][:k]
 
     def table_forms(self, rows: list[tuple[str, str | None]]) -> list[TableForm]:
         """How a table writes its targets, from its other rows as ``(target text, 二级指标 in any label variant)``.
 
         What ``suggest_targets(table=...)`` takes. Rows whose target is not a quantity with an operator (a deadline,
-        a qualitative text, ``100%`` without ``≥``/``=``) say nothing about the table's habit and are left out; an
-        unknown 二级指标 counts as none. Returns the forms in row order.
+        a qualitative text, ``100%`` without ``≥``/``=``, a row not filled yet) say nothing about the table's habit and
+        are left out; an unknown 二级指标 counts as none. Returns the forms in row order.
         """
-        parsed = [(parse_target(target), self.taxonomy.map_labels(None, level2).level2 if level2 else None) for target, level2 in rows]
+        parsed = [(parse_target(target), self.taxonomy.map_labels(None, level2).level2 if level2 else None)
+                  for target, level2 in rows if target]
         return table_forms(parsed, self.targets.lexicon)
 
     def suggest_indicators(self, project: str, goal: str | None = None, k: int = 12, year: int | None = None) -> dict:

@@ -72,7 +72,7 @@ class TableRowIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    target: text(500) = Field(examples=["=50个"])
+    target: text(500) | None = Field(default=None, examples=["=50个"], description="null or empty for a row not filled yet (skipped)")
     level2: text(100) | None = Field(default=None, description="its 二级指标, any label variant", examples=["数量指标"])
 
 

@@ -149,7 +149,9 @@ class ReviewStore:
             return {(t, p): json.loads(i) for t, p, i in db.execute("SELECT tbl, position, indicator FROM rows WHERE batch = ?", (batch,))}
 
     def row(self, batch: str, table: int, position: int) -> tuple[dict, dict]:
-        """``(record, indicator row dict)`` of one row. Raises ``NotFound``."""
+        """``(record, indicator row dict)`` of one row. Raises ``NotFound`` (also for a number SQLite cannot hold)."""
+        if not (0 <= table < 2**63 and 0 <= position < 2**63):
+            raise NotFound(f"{batch}/{table}/{position}")
         with self._connect() as db:
             found = db.execute("SELECT record, indicator FROM rows WHERE batch = ? AND tbl = ? AND position = ?", (batch, table, position)).fetchone()
         if found is None:

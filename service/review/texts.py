@@ -66,7 +66,8 @@ def review_reason_zh(reason: str) -> str:
 _WARNING_RULES: list[_Rule] = [
     (re.compile(r"target (.+): its unit \((.+)\) does not fit what the name measures \((.+)\)"),
      lambda m: f"指标值“{_quoted(m[1])}”的单位（{m[2]}）与名称所计量的（{m[3]}）不符"),
-    (re.compile(r"target (.+?): (missing|vague;.*|qualitative;.*|a code meaning .*|not understood|no operator .*|no unit)"),
+    (re.compile(r"target (.+?): (missing|vague;.*|qualitative;.*|a code meaning .*|not understood|no operator .*|no unit"
+                r"|unit does not fit the name: .*)"),
      lambda m: f"指标值“{_quoted(m[1])}”：{target_warning_zh(m[2])}"),
     (re.compile(r"unknown category (.+): the classifier's category is used"), lambda m: f"类别“{_quoted(m[1])}”不在指标体系中，已按模型判断的类别建议"),
     (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*"),

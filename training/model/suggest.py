@@ -24,6 +24,7 @@ rules hold for any encoder.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import statistics
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ import numpy as np
 from training.domain.records import Indicator, IndicatorRow
 from training.domain.targets import Target, format_quantity, parse_target, target_weakness
 from training.domain.taxonomy import Taxonomy
-from training.domain.units import UnitLexicon
+from training.domain.units import UnitLexicon, glued_unit, unit_mismatch_warning
 from training.model.reference import ReferenceIndex
 from training.model.units import TargetForms, direction, fit_target_forms
 
@@ -241,6 +242,10 @@ class TargetSuggester:
             return [self._entry(format_quantity("=", 0.0, unit), "quantitative", "=", 0.0, unit, family, mine, why)]
         same_unit = [e for e in mine if e.unit == unit and e.value is not None]
         values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None]
+        if len(values) < THIN_VALUE_ROWS and len(same_unit) > len(values):
+            # an operator from the table's habit (=) that few similar rows wrote: the value comes from all of them
+            # (绿化面积 in a "=" table: =400平方米 from the rows' usual value, not =10900平方米 from one publisher's row)
+            values = same_unit
         out = []
         written = collections.Counter(f.value for f in table if f.family == family and f.unit == unit and f.direction == op
                                       and f.value is not None and f.level2 == level2)
@@ -402,6 +407,22 @@ def target_category(published: str | None, predicted: str, disagrees: bool | Non
     return published if published and not disagrees else predicted
 
 
+def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tuple[Target, str | None, bool]:
+    """``(target as meant, warning or None, whether its unit measures something else than the name)``.
+
+    A one-character unit glued to the words after it is no unit (``≥95生态总体效益增长`` is 95 and words: it lacks a
+    unit, ``glued_unit``); a unit of another family than the name's head word (绿化面积 ``95%``) is warned about
+    before a missing operator (``UnitLexicon.unit_mismatch``); else ``target_weakness``. Used by bulk jobs and by
+    single suggestions alike.
+    """
+    if target.unit in lexicon.word_units and glued_unit(target):
+        target = dataclasses.replace(target, unit=None)
+    mismatch = lexicon.unit_mismatch(name, target)
+    if mismatch:
+        return target, unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch)), True
+    return target, target_weakness(target), False
+
+
 def completed(target: Target, suggestion: dict | None) -> str | None:
     """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``), the
     unit (``=0`` → ``=0%``) or both (``100`` → ``≥100人``), so a writer's own value is never replaced by another; None
@@ -436,17 +457,22 @@ def _siblings(table: list[TableForm], family: str, level2: str | None) -> list[T
     """The table's forms of one family (only those of the same category when it has any).
 
     A table with none in this family still shows whether it writes ``=`` or ``≥``
-    for what it plans: its other families' forms are returned, without their
-    ≤ (costs and such have their own direction) and marked with family ``""``.
+    for what it plans: its other families' forms are returned, marked with family
+    ``""``. Forms of another category never include a ``≤`` (costs and such have
+    their own direction) or a satisfaction rate (its own convention), and a
+    satisfaction rate takes forms only from its own category.
     """
     same_family = [f for f in table if f.family == family]
     same_category = [f for f in same_family if level2 and f.level2 == level2]
-    if not same_category and level2 != SATISFACTION:
-        # satisfaction rates keep their own convention (≥90%) in tables that write =100% for everything they plan
-        same_family = [f for f in same_family if f.level2 != SATISFACTION] or same_family
-    if same_category or same_family:
-        return same_category or same_family
-    return [TableForm("", f.direction, None, None, f.level2) for f in table if f.direction != "≤"]
+    if same_category:
+        return same_category
+    if level2 == SATISFACTION:
+        return []  # satisfaction rates keep their own convention (≥90%) in tables that write =100% for what they plan
+    # other categories' forms show the habit, but not satisfaction's (its own convention) nor a cost's ≤ (its own direction:
+    # 预算控制率 ≤100% says nothing about how the table writes 完好率)
+    habit = [f for f in table if f.level2 != SATISFACTION and f.direction != "≤"]
+    same_family = [f for f in habit if f.family == family]
+    return same_family or [TableForm("", f.direction, None, None, f.level2) for f in habit]
 
 
 def _blend(parts: dict[str, dict[str, float]], weights: dict[str, float]) -> dict[str, float]:

@@ -66,7 +66,13 @@ def test_classify_with_targets_takes_the_table_and_the_filed_category(client):
     assert plain["suggestions"][0]["operator"] == "≥"
 
 
-@pytest.mark.parametrize("table", [[{"level2": "数量指标"}], [{"target": "=1个", "extra": 1}], "=1个",
+def test_unfilled_table_rows_are_skipped(client):
+    table = [{"target": None, "level2": "数量指标"}, {"level2": "质量指标"}, {"target": ""}, *PLANNED_TABLE]
+    body = client.post("/v1/targets/suggest", json={"name": "培训达标率", "level2": "质量指标", "table": table})
+    assert body.status_code == 200 and body.json()["suggestions"][0]["text"] == "=100%"
+
+
+@pytest.mark.parametrize("table", [[{"target": 5}], [{"target": "=1个", "extra": 1}], "=1个",
                                    [{"target": "=1个"}] * 501])
 def test_a_bad_table_gets_422(client, table):
     response = client.post("/v1/targets/suggest", json={"name": "培训人数", "table": table})
@@ -158,3 +164,13 @@ def test_reasons_and_warnings_come_in_chinese_too(client):
     project = client.post("/v1/indicators/suggest", json={"project": "月球基地氦三开采", "k": 6}).json()
     assert len(project["warnings_zh"]) == len(project["warnings"])
     assert all(w.startswith("没有相近的历史项目") for w in project["warnings_zh"])
+
+
+def test_a_given_target_is_checked_as_a_bulk_job_checks_it(client):
+    area = client.post("/v1/targets/suggest", json={"name": "绿化面积", "target": "95%"}).json()
+    assert not area["suggestions"][0]["text"].endswith("%") and "does not fit" in area["warnings"][0]
+    assert area["warnings_zh"][0] == "指标值“95%”：单位与名称不符：指标值按比例计，名称表示面积"
+    assert sum("does not fit" in w for w in area["warnings"]) == 1
+    cost = client.post("/v1/targets/suggest", json={"name": "施工扬尘和噪声", "level2": "生态环境成本指标",
+                                                    "target": "符合环保部门要求"}).json()
+    assert cost["suggestions"][0]["text"] == "符合环保部门要求" and cost["suggestions"][0]["kind"] == "qualitative"

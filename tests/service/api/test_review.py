@@ -106,6 +106,14 @@ def test_a_decision_sent_as_raw_utf8_is_read_as_utf8(client):
     assert escaped.status_code == 200
 
 
+def test_row_numbers_sqlite_cannot_hold_are_not_found(client, batch):
+    huge = "99999999999999999999999"
+    json_headers = {"Accept": "application/json"}
+    assert client.post(f"/review/{batch}/rows/0/{huge}", data={"category": "产出指标/数量指标"}, headers=json_headers).status_code == 404
+    assert client.post(f"/review/{batch}/rows/{huge}/0/undo", headers=json_headers).status_code == 404
+    assert client.get(f"/review/{batch}/rows/0/{huge}/similar").status_code == 404
+
+
 def test_similar_on_demand(client, batch):
     fragment = client.get(f"/review/{batch}/rows/0/0/similar")
     assert fragment.status_code == 200 and "相似历史指标" in fragment.text and "<tr>" in fragment.text

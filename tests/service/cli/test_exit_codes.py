@@ -105,3 +105,14 @@ def test_output_closed_early_is_no_traceback():
     os.close(read)  # like `head` exiting before the first line is written
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 141 and "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def test_a_lone_unreadable_file_exits_2_while_the_encoder_is_still_loading(tmp_path):
+    # the preload thread builds the ONNX session in native code; exiting under it aborted the interpreter (exit 134)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "service.cli", "classify", str(empty), "-o", str(tmp_path / "x.csv")], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, done.stderr
+        assert [line for line in done.stderr.splitlines() if line.strip()] == ["error: 无法读取（NO_TABLE）：empty.csv：是空文件"]

@@ -109,6 +109,32 @@ def test_satisfaction_rates_do_not_set_the_tables_habit_for_other_rates(fake_pre
     assert pleased["operator"] == "≥"
 
 
+def test_other_categories_satisfaction_and_costs_do_not_set_the_habit(fake_predictor):
+    lexicon = fake_predictor.targets.lexicon
+    planned = table_forms([(parse_target("=30个"), "数量指标"), (parse_target("=100%"), "质量指标")], lexicon)
+    pleased = fake_predictor.suggest_targets(Indicator("社会公众满意度"), level2="服务对象满意度指标", table=planned)["suggestions"][0]
+    assert pleased["operator"] == "≥"  # satisfaction keeps its own convention
+    cost = table_forms([(parse_target("≤100%"), "经济成本指标")], lexicon)
+    intact = fake_predictor.suggest_targets(Indicator("基础设施试运行完好率"), level2="质量指标", table=cost)["suggestions"][0]
+    assert intact["operator"] == "≥"  # 预算控制率 ≤100% is a cost's direction, no habit
+
+
+def test_an_operator_from_the_tables_habit_takes_the_usual_value(fake_predictor, monkeypatch):
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.unit == "平方米" and r.target.value)
+    written = ["≥400平方米", "≥400平方米", "≥400平方米", "≥600平方米", "=10900平方米"]
+    rows = [replace(template, publisher=f"县{i}", target=parse_target(t)) for i, t in enumerate(written)]
+    evidence = [Evidence(i, r, 0.9, 1.0, "area", "平方米", "=" if r.target.operator == "=" else "≥", r.target.value) for i, r in enumerate(rows)]
+    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    table = table_forms([(parse_target("=30个"), "数量指标"), (parse_target("=2000平方米"), "质量指标")], suggester.lexicon)
+    best = fake_predictor.suggest_targets(Indicator("新建校舍面积"), "数量指标", k=1, table=table)["suggestions"][0]
+    assert best["text"] == "=400平方米"
+
+
 def test_a_given_target_in_the_wrong_unit_is_flagged(fake_predictor):
     answer = fake_predictor.suggest_targets(Indicator("培训人数"), given_target="≥95%")
     assert any("does not fit" in w for w in answer["warnings"])
