@@ -216,15 +216,17 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from training.domain.records import Indicator
 
     predictor = _predictor(encoder)
+    from service.review.texts import with_warnings_zh
+
     if args.project is not None:
-        print_json(predictor.suggest_indicators(args.project, args.goal, k=args.k or 12, year=args.year))
+        print_json(with_warnings_zh(predictor.suggest_indicators(args.project, args.goal, k=args.k or 12, year=args.year)))
     else:
         from training.model.suggest import table_forms
 
         indicator = Indicator.from_text(args.name, target=args.target)
         table = table_forms([(r.target, r.level2) for r in table_rows], predictor.targets.lexicon) if table_rows else None
-        print_json(predictor.suggest_targets(indicator, args.level2, k=args.k or 3, year=args.year, given_target=args.target,
-                                             table=table))
+        print_json(with_warnings_zh(predictor.suggest_targets(indicator, args.level2, k=args.k or 3, year=args.year,
+                                                              given_target=args.target, table=table)))
     return 0
 
 

@@ -76,6 +76,12 @@ _WARNING_RULES: list[_Rule] = [
 ]
 
 
+def with_warnings_zh(answer: dict) -> dict:
+    """``answer`` (a target or project suggestion) with ``warnings_zh`` beside its ``warnings``: people read the
+    Chinese, programs match the English."""
+    return {**answer, "warnings_zh": [suggestion_warning_zh(w) for w in answer.get("warnings") or []]}
+
+
 def suggestion_warning_zh(warning: str) -> str:
     """Chinese for one of the ``warnings`` of a target or project suggestion (``"unknown category '胡说': …"`` →
     ``"类别“胡说”不在指标体系中，已按模型判断的类别建议"``)."""

@@ -16,7 +16,7 @@ from service.api.schemas import (
     TargetSuggestResponse,
 )
 from service.predictor import Published
-from service.review.texts import review_reason_zh, suggestion_warning_zh
+from service.review.texts import review_reason_zh, with_warnings_zh
 from training.domain.records import Indicator
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
@@ -44,7 +44,7 @@ async def classify(request: ClassifyRequest, predictor: PredictorDep, settings: 
                 targets = predictor.suggest_targets(indicator, level2, k=request.k_targets, year=item.year,
                                                     given_target=item.target, table=table)
                 targets["level2"] = predictor.taxonomy.view(targets["level2"], request.framework)[1]  # as the result's level2
-                result["targets"] = _with_chinese(targets)
+                result["targets"] = with_warnings_zh(targets)
         for result in results:
             result["review_reasons_zh"] = [review_reason_zh(r) for r in result["review_reasons"]]
         return results
@@ -61,7 +61,7 @@ async def suggest_targets(request: TargetSuggestRequest, predictor: PredictorDep
     def work() -> dict:
         indicator = Indicator.from_text(request.name, request.description, request.target, request.project)
         table = predictor.table_forms([(row.target, row.level2) for row in request.table or []])
-        return _with_chinese(predictor.suggest_targets(indicator, request.level2, k=request.k, year=request.year,
+        return with_warnings_zh(predictor.suggest_targets(indicator, request.level2, k=request.k, year=request.year,
                                                        given_target=request.target, table=table))
 
     return {"model_version": predictor.version, **await lane.run(work)}
@@ -71,9 +71,5 @@ async def suggest_targets(request: TargetSuggestRequest, predictor: PredictorDep
              summary="Suggest indicators for a project, covering every category a table needs", responses=MODEL_WORK)
 async def suggest_indicators(request: IndicatorSuggestRequest, predictor: PredictorDep, lane: SingleLaneDep) -> dict:
     result = await lane.run(lambda: predictor.suggest_indicators(request.project, request.goal, k=request.k, year=request.year))
-    return {"model_version": predictor.version, **_with_chinese(result)}
+    return {"model_version": predictor.version, **with_warnings_zh(result)}
 
-
-def _with_chinese(answer: dict) -> dict:
-    """``answer`` with ``warnings_zh`` beside its ``warnings`` (people read the Chinese; programs match the English)."""
-    return {**answer, "warnings_zh": [suggestion_warning_zh(w) for w in answer.get("warnings") or []]}

@@ -92,6 +92,7 @@ def test_suggest_with_an_unknown_category_says_so(fake_model, capsys):
     assert main(["suggest", "培训人数", "--level2", "胡说"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert any("unknown category" in w for w in answer["warnings"]) and answer["suggestions"]
+    assert answer["warnings_zh"][0] == "类别“胡说”不在指标体系中，已按模型判断的类别建议"
 
 
 def test_suggest_reads_the_tables_habit_from_table(fake_model, capsys, tmp_path):

@@ -108,6 +108,7 @@ def test_unit_mismatch_only_for_a_head_word_at_the_end(lexicon, name, target, mi
 
 
 @pytest.mark.parametrize(("name", "family", "operator"), [("新增就业岗位", "count", None), ("节约用水量", "volume", None),
+                                                          ("发放宣传册份数", "count", None),
                                                           ("项目可持续运行年限", "duration", "≥")])
 def test_names_a_newcomer_found_measured_in_the_wrong_unit(lexicon, name, family, operator):
     assert lexicon.head(name).value == family
