@@ -64,3 +64,16 @@ def test_the_predictor_uses_the_compiled_form(fake_predictor):
     indicators = [Indicator("农村公路新改建里程")]
     np.testing.assert_allclose(fake_predictor.probabilities(indicators),
                                fake_predictor.model.predict_proba(indicator_frame(indicators)), atol=1e-9)
+
+
+def test_tfidf_parts_are_computed_directly_and_equal_scikit_learns_rows(fake_predictor):
+    compiled = fake_predictor.compiled
+    direct = {part.name: part for part in compiled.parts_ if part.tfidf is not None}
+    assert {"chars", "words"} <= set(direct)
+    for name in ("资金拨付及时率", "资金拨付及时率资金", "𠀀𠀁", "", "Training rate 100%"):
+        for part in direct.values():
+            expected = part.transformer.transform([name]).toarray()[0]
+            indices, values = part.tfidf(name)
+            got = np.zeros_like(expected)
+            got[indices] = values
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
