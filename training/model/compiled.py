@@ -17,9 +17,13 @@ with ``w_i`` the ``transformer_weights``, ``cols_i`` part ``i``'s columns
 (``output_indices_``), ``W_k``/``b_k`` fold ``k``'s coefficients and
 ``beta_k`` its inverse temperature (scikit-learn's ``_TemperatureScaling``:
 ``softmax(beta_ * decision_function)``). Each part's own fitted ``transform``
-is called (TF-IDF, jieba, the encoder, the neighbour index), so features never
-diverge from training. The equality with ``Pipeline.predict_proba`` is tested
-on corpus rows (``tests/training/model/test_compiled.py``).
+is called (the encoder, the neighbour index, the head and cue parts), so
+features never diverge from training; for a request's few names the TF-IDF
+parts (characters, jieba words) are computed row by row from the fitted
+vectorizer's own analyzer, vocabulary and idf (:class:`_TfidfRow`), which
+skips scikit-learn's per-call input checks and sparse-matrix building. The
+equality with ``Pipeline.predict_proba`` is tested on corpus rows, one row at a
+time and in a batch (``tests/training/model/test_compiled.py``).
 
 :meth:`CompiledClassifier.from_pipeline` returns ``None`` for any model of
 another shape (another classifier, calibration method or feature union); the
