@@ -107,29 +107,30 @@ def _predictor(encoder=None):
 
 
 def _input_files(files: list[str]) -> list[Path]:
-    """The input paths, checked before any model is loaded: each must be an existing file (exit 2 naming it otherwise)."""
+    """The input paths, checked before any model is loaded: each must be an existing file (exit 2 naming it otherwise,
+    in Chinese: a reviewer runs ``classify``)."""
     paths = [Path(f) for f in files]
     for path in paths:
         if path.is_dir():
-            raise CliError(f"{path}: is a folder; give table files (or use `zhibiao backfill` for folders)")
+            raise CliError(f"{path}：是文件夹，请给出表格文件（整个文件夹请用 `zhibiao backfill`）")
         if not path.exists():
-            raise CliError(f"{path}: no such file")
+            raise CliError(f"{path}：文件不存在")
         if not path.is_file():
-            raise CliError(f"{path}: not a regular file (a device or a pipe); give a table file")
+            raise CliError(f"{path}：不是普通文件（设备或管道），请给出表格文件")
     return paths
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from service.formats import check_output_path
+    from service.formats import OUTPUT_FORMATS, check_output_path
 
     paths = _input_files(args.files)
     if args.output:
         try:
             check_output_path(Path(args.output))
         except ValueError as error:
-            raise CliError(str(error)) from None
+            raise CliError(f"{args.output}：输出文件须以 {'、'.join(OUTPUT_FORMATS)} 结尾") from None
         if any(Path(args.output).resolve() == path.resolve() for path in paths):
-            raise CliError(f"{args.output}: is one of the input files; write the annotated table to another file")
+            raise CliError(f"{args.output}：是输入文件之一，请把标注结果写到另一个文件")
     from service import preload
     from training.model.encoder import DiskCachedEncoder
 
@@ -163,7 +164,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         try:
             write_output(tables, Path(args.output), about=about, unreadable=[(path.name, error.message_zh) for path, error in unreadable])
         except OSError as error:
-            raise CliError(f"cannot write {args.output}: {error.strerror or error}") from None
+            raise CliError(f"无法写入 {args.output}：{error.strerror or error}") from None
         flagged = sum(1 for r in records if r.get("needs_review"))
         disagreeing = sum(1 for r in records if r.get("label_disagrees"))
         print(f"{len(records)} 行 → {args.output}（{flagged} 行需复核，{disagreeing} 行公布的类别与模型有把握的判断不符；"

@@ -62,10 +62,10 @@ def test_an_unreadable_file_does_not_lose_the_others(fake_model, tmp_path, capsy
     assert len(lines) == 1 + 36 + 1 and lines[-1].startswith("broken.xlsx,")  # every row, then the unreadable file
 
 
-@pytest.mark.parametrize(("args", "says"), [(["missing.csv"], "no such file"), (["."], "is a folder"),
-                                             ([str(YUTIAN), "-o", "out.txt"], "output must end in"),
-                                             (["/dev/null"], "not a regular file"),
-                                             (["table.csv", "-o", "table.csv"], "is one of the input files")])
+@pytest.mark.parametrize(("args", "says"), [(["missing.csv"], "文件不存在"), (["."], "是文件夹"),
+                                             ([str(YUTIAN), "-o", "out.txt"], "输出文件须以 .csv、"),
+                                             (["/dev/null"], "不是普通文件"),
+                                             (["table.csv", "-o", "table.csv"], "是输入文件之一")])
 def test_classify_checks_its_arguments_before_loading_a_model(monkeypatch, tmp_path, capsys, args, says):
     from service.cli import model
 
