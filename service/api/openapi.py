@@ -3,7 +3,7 @@
 Routes declare their own (``responses=errors(413, 503)``); ``install`` adds
 what every operation can answer whatever its route (400 for a Host not
 allowed, 403 for an Origin not allowed, 413 and 422 where there is a body or
-parameters, 500), replaces FastAPI's ``{"detail": ...}`` 422, and writes the
+parameters, 415 where the body is JSON, 500), replaces FastAPI's ``{"detail": ...}`` 422, and writes the
 configured limits into the request schemas (``maxItems`` of ``items``). It
 works on the routes it finds, so routers added later are covered too.
 """
@@ -78,6 +78,8 @@ def install(app: FastAPI, settings: Settings) -> None:
                     wanted.append(422)
                 if operation.get("requestBody"):
                     wanted.append(413)
+                    if "application/json" in operation["requestBody"].get("content", {}):
+                        wanted.append(415)  # JSON sent as another content type (errors.handle_validation_error)
                 for status in wanted:
                     existing = responses.get(str(status), {})
                     if str(status) == "422" or "$ref" not in str(existing.get("content", {})):

@@ -127,7 +127,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if args.output:
         try:
             check_output_path(Path(args.output))
-        except ValueError as error:
+        except ValueError:
             raise CliError(f"{args.output}：输出文件须以 {'、'.join(OUTPUT_FORMATS)} 结尾") from None
         if any(Path(args.output).resolve() == path.resolve() for path in paths):
             raise CliError(f"{args.output}：是输入文件之一，请把标注结果写到另一个文件")
