@@ -214,10 +214,8 @@ class Predictor:
             return
         first = answer["suggestions"][0] if answer["suggestions"] else None
         if lexicon.stated_condition(given, level2):
-            kept = {"text": given.text, "kind": "qualitative", "operator": None, "value": None, "unit": None,
-                    "family": "qualitative", "family_label": lexicon.families["qualitative"].label, "placeholder": False,
-                    "spread": None, "support": 0, "examples": [],
-                    "why": "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）"}
+            kept = self.targets.entry(given.text, "qualitative", None, None, None, "qualitative", [],
+                                      "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）")
         elif first is not None and (text := completed(given, first)):
             target = parse_target(text)
             kept = {**first, "text": text, "operator": target.operator, "value": target.value, "unit": target.unit,

@@ -229,17 +229,17 @@ class TargetSuggester:
         if spec.kind == "deadline":
             text = self.lexicon.deadline_text(year)
             why = f"{reason}；建议写明完成时限{text}" + ("（按表格年度）" if year else "（不知道年度，请补上年份）")
-            return [self._entry(text, "deadline", "≤", None, None, family, mine, why)]
+            return [self.entry(text, "deadline", "≤", None, None, family, mine, why)]
         if spec.kind == "qualitative":
             form = self.lexicon.qualitative_form(name)
             why = f"{reason}；{form.why or '无法计数，给出可核查的定性目标'}"
-            return [self._entry(form.value, "qualitative", None, None, None, family, mine, why)]
+            return [self.entry(form.value, "qualitative", None, None, None, family, mine, why)]
         unit, unit_why = self._unit(family, name, mine)
         op, op_why = self._operator(family, name, level2, mine, table)
         harm = self.lexicon.zero_target(name, family)
         if harm is not None and op != "≥":
             why = f"{reason}；{unit_why}；“{harm.word}”类指标的目标是不发生，写作{format_quantity('=', 0.0, unit)}"
-            return [self._entry(format_quantity("=", 0.0, unit), "quantitative", "=", 0.0, unit, family, mine, why)]
+            return [self.entry(format_quantity("=", 0.0, unit), "quantitative", "=", 0.0, unit, family, mine, why)]
         same_unit = [e for e in mine if e.unit == unit and e.value is not None]
         values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None]
         if len(values) < THIN_VALUE_ROWS and len(same_unit) > len(values):
@@ -253,19 +253,19 @@ class TargetSuggester:
             # A table whose rates of this category all read alike (=100%) has a convention; its own rows say it best.
             value, count = written.most_common(1)[0]
             why = f"{reason}；{op_why}；同一表格中同类指标有{count}条写作{format_quantity(op, value, unit)}"
-            out.append(self._entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why))
+            out.append(self.entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why))
             return out
         if not values:
             text = f"{op}{PLACEHOLDER}{unit}"
             why = (f"{reason}；{unit_why}；{op_why}；相似历史指标中没有以“{unit}”计的目标值，数值请按计划填写（{PLACEHOLDER}处）")
-            out.append(self._entry(text, "quantitative", op, None, unit, family, mine, why, placeholder=True))
+            out.append(self.entry(text, "quantitative", op, None, unit, family, mine, why, placeholder=True))
             return out
         value, how, spread = _pick_value([e.value for e in values])
         why = f"{reason}；{unit_why}；{op_why}；{how}{_spread_text(spread, unit)}"
         publishers = {e.row.publisher for e in values}
         if len(values) < THIN_VALUE_ROWS or len(publishers) < 2:
             why += f"；数值只来自{len(publishers)}个单位的{len(values)}条相似指标，请按本项目的计划核实"
-        out.append(self._entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why, spread=spread))
+        out.append(self.entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why, spread=spread))
         # Other forms similar rows wrote in this family (another value or operator), as alternatives.
         forms = collections.Counter((e.direction, e.value) for e in same_unit if e.direction and (e.direction, e.value) != (op, value))
         for (other_op, other_value), count in forms.most_common(2):
@@ -273,11 +273,13 @@ class TargetSuggester:
                 break
             rows = [e for e in same_unit if (e.direction, e.value) == (other_op, other_value)]
             why = f"{reason}；另有{count}条相似历史指标写作{format_quantity(other_op, other_value, unit)}"
-            out.append(self._entry(format_quantity(other_op, other_value, unit), "quantitative", other_op, other_value, unit, family, rows, why))
+            out.append(self.entry(format_quantity(other_op, other_value, unit), "quantitative", other_op, other_value, unit, family, rows, why))
         return out
 
-    def _entry(self, text: str, kind: str, operator: str | None, value: float | None, unit: str | None, family: str,
-               rows: list[Evidence], why: str, placeholder: bool = False, spread: dict | None = None) -> dict:
+    def entry(self, text: str, kind: str, operator: str | None, value: float | None, unit: str | None, family: str,
+              rows: list[Evidence], why: str, placeholder: bool = False, spread: dict | None = None) -> dict:
+        """One suggestion in the shape :meth:`suggest` documents; ``rows`` (the evidence behind it) give ``support``
+        and up to three ``examples``."""
         rows = sorted(rows, key=lambda e: -e.similarity)
         examples, seen = [], set()
         for e in rows:
