@@ -20,7 +20,8 @@ from training.domain.records import Indicator, IndicatorRow
 from training.domain.targets import target_weakness
 from training.domain.taxonomy import Taxonomy
 from training.model.reference import ReferenceIndex
-from training.model.suggest import TargetSuggester
+from training.model.suggest import Evidence, TargetSuggester
+from training.model.units import direction
 
 SUB_ITEM_PREFIXES = ("其中", "含")
 
@@ -218,11 +219,9 @@ class IndicatorSuggester:
         own = self.targets.lexicon.family_of_target(row.target) if target_weakness(row.target) is None else None
         if target is not None and own is not None and own != target["family"]:
             # the historical row measured it otherwise (设施农业种植人员 as a cost: ≤1000元/人, not ≥300人): keep its form
-            spec = self.targets.lexicon.families[own]
-            target = {**target, "text": row.target.text, "kind": row.target.kind, "operator": row.target.operator,
-                      "value": row.target.value, "unit": row.target.unit, "family": own, "family_label": spec.label,
-                      "placeholder": False, "spread": None, "support": 1,
-                      "why": f"来源指标自己的指标值（{row.citation}），按本项目的计划调整数值"}
+            itself = Evidence(entry["index"], row, 1.0, 1.0, own, row.target.unit, direction(row.target.operator), row.target.value)
+            target = self.targets.entry(row.target.text, row.target.kind, row.target.operator, row.target.value, row.target.unit,
+                                        own, [itself], f"来源指标自己的指标值（{row.citation}），按本项目的计划调整数值")
         sources = [self.projects.citations[i] for i in sorted(entry["from"])]
         if not entry["from"]:
             why = f"与项目名称相近的历史指标（{row.citation}）"
