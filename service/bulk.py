@@ -7,7 +7,6 @@ cache, the similar-indicator search and the target suggestions.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,7 +87,8 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
 def _classify_key(row: IndicatorRow) -> tuple:
     """What classification reads of a row: the model's columns (name, description, target; the pipeline reads no
     project, see ``training.model.pipeline.make_classifier``) and the published labels it is checked against."""
-    return (row.level3, row.description or "", row.target_raw or "", dataclasses.astuple(row.target), row.level1_raw, row.level2_raw)
+    # the parsed target's fields, all plain values: a shallow tuple (``dataclasses.astuple`` copies recursively: 0.36 s of 3.3 s for the realistic workbook, profiled)
+    return (row.level3, row.description or "", row.target_raw or "", tuple(vars(row.target).values()), row.level1_raw, row.level2_raw)
 
 
 def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor, forms: list[TableForm],

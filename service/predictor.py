@@ -18,7 +18,6 @@ from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
-from training.model.pipeline import indicator_frame
 from training.model.projects import IndicatorSuggester, ProjectIndex
 from training.model.review import UNKNOWN_LABEL, name_problems
 from training.model.suggest import TableForm, TargetSuggester, checked_target, completed, table_forms
@@ -45,11 +44,21 @@ class Predictor:
         self.targets = TargetSuggester(loaded.references, self.taxonomy, loaded.target_forms)
         self.indicators = IndicatorSuggester(loaded.references, self.taxonomy, self.targets, loaded.projects)
         self._projects_lock = threading.Lock()
-        self.compiled = CompiledClassifier.from_pipeline(loaded.model)  # None for a model of another shape
+        self._model_lock = threading.Lock()
+        self._model = loaded.model
+        # from the bundle's runtime form, else compiled here; None for a model of another shape
+        self.compiled = loaded.compiled if loaded.compiled is not None else CompiledClassifier.from_pipeline(loaded.model)
+        self.classes_ = self.compiled.classes_ if self.compiled is not None else loaded.model.classes_
 
     @property
     def model(self):
-        return self.loaded.model
+        """The fitted pipeline. A predictor loaded from the runtime form reads it from the bundle on first use
+        (importing scikit-learn); answering never needs it."""
+        if self._model is None and self.loaded.bundle is not None:
+            with self._model_lock:
+                if self._model is None:
+                    self._model = load_model(self.loaded.bundle, encoder=self.encoder).model
+        return self._model
 
     @property
     def references(self):
@@ -83,6 +92,8 @@ class Predictor:
             return self.compiled.predict_proba(indicators)
         import sklearn
 
+        from training.model.pipeline import indicator_frame
+
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             return self.model.predict_proba(indicator_frame(indicators))
 
@@ -94,7 +105,7 @@ class Predictor:
         """
         shown: list[tuple[str, str]] = []
         columns: list[list[int]] = []
-        for j, name in enumerate(self.model.classes_):
+        for j, name in enumerate(self.classes_):
             view = self.taxonomy.view(name, framework)
             if view not in shown:
                 shown.append(view)
@@ -127,8 +138,8 @@ class Predictor:
             best = order[0]
             confidence = float(merged[index, best])
             margin = confidence - (float(merged[index, order[1]]) if len(order) > 1 else 0.0)
-            members = [j for j, name in enumerate(self.model.classes_) if self.taxonomy.view(name, framework) == shown[best]]
-            category = str(self.model.classes_[max(members, key=lambda j: probabilities[index, j])])
+            members = [j for j, name in enumerate(self.classes_) if self.taxonomy.view(name, framework) == shown[best]]
+            category = str(self.classes_[max(members, key=lambda j: probabilities[index, j])])
             reasons = name_problems(indicator.name) + self.policy.reasons(confidence, margin)
             result = {
                 "level1": shown[best][0],
@@ -249,5 +260,6 @@ class Predictor:
 
 
 def load_predictor(bundle: Path | None = None, models_root: Path | None = None, encoder=None) -> Predictor:
-    """A predictor for ``bundle`` (default ``models/current``). Raises ``BundleError`` / ``EncoderMissing``."""
-    return Predictor(load_model(bundle, encoder=encoder, models_root=models_root))
+    """A predictor for ``bundle`` (default ``models/current``), from its runtime form when it has one (no scikit-learn
+    import; see ``training.lifecycle.bundle.load_model``). Raises ``BundleError`` / ``EncoderMissing``."""
+    return Predictor(load_model(bundle, encoder=encoder, models_root=models_root, runtime=True))

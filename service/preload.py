@@ -1,10 +1,11 @@
 """Start loading a model's slow parts in a background thread, before the heavy imports: the encoder's session and jieba's dictionary.
 
-A command that answers from a model spends its start-up importing
-scikit-learn and pandas (for the pipeline), unpickling the bundle, creating
-the encoder (an ONNX Runtime session: native code) and reading jieba's
-dictionary. :func:`start` begins the last two at once; the caller meanwhile
-imports and unpickles, and hands the returned encoder to ``load_predictor``.
+A command that answers from a model spends its start-up importing its
+modules, unpickling the bundle's runtime form (no scikit-learn import since
+``training.model.runtime``), creating the encoder (an ONNX Runtime session and
+the tokenizer) and reading jieba's dictionary. :func:`start` begins the last
+two at once; the caller meanwhile imports and unpickles, and hands the returned
+encoder to ``load_predictor``.
 Both loads are idempotent and locked, so the first use simply waits for
 whatever is still loading. A failure here is not reported: the same load
 fails again on first use, with its own message (``EncoderMissing`` says how

@@ -125,7 +125,7 @@ class FileAnnotator:
 
         self.model = model
         self.encoder = model.encoder.build()
-        loaded = load_model(Path(model.bundle), encoder=self.encoder)
+        loaded = load_model(Path(model.bundle), encoder=self.encoder, runtime=True)
         if loaded.metadata.get("version") != model.version:
             raise BundleError(f"{model.bundle} holds model {loaded.metadata.get('version')}, the job uses {model.version}")
         self.predictor = Predictor(loaded, taxonomy)

@@ -52,6 +52,48 @@ def build_references(rows: list[IndicatorRow], encoder: Encoder) -> ReferenceInd
     return ReferenceIndex(vectors, records=kept, groups=[r.publisher or r.doc for r in kept])
 
 
+RUNTIME_PROBES = 200  # corpus rows on which the runtime form must give the fitted models' numbers
+RUNTIME_TOLERANCE = 1e-9
+
+
+def runtime_form(model, target_forms, rows: list[IndicatorRow], log: Callable[[str], None] | None = None) -> dict | None:
+    """The classifier and the unit models in their plain form (no scikit-learn object), checked against the fitted ones.
+
+    Returns ``{"classifier", "target_forms"}`` (``training.model.compiled``, ``training.model.forms``), or None, with a
+    line to ``log``, when the model has a shape the compiled form does not cover or when the two differ by more than
+    ``RUNTIME_TOLERANCE`` on ``RUNTIME_PROBES`` evenly spaced corpus rows (name, description, target, project; the unit
+    and operator probabilities of their names). Serving then loads the full payload, scikit-learn and all.
+    """
+    from training.domain.records import Indicator
+    from training.model.compiled import CompiledClassifier
+    from training.model.pipeline import indicator_frame
+
+    say = log or (lambda _message: None)
+    compiled = CompiledClassifier.from_pipeline(model)
+    if compiled is None:
+        say("no runtime form: the classifier has a shape the compiled form does not cover")
+        return None
+    forms = target_forms.runtime()
+    labelled = [r for r in rows if r.level3]
+    probes = labelled[:: max(1, len(labelled) // RUNTIME_PROBES)][:RUNTIME_PROBES]
+    indicators = [Indicator.from_text(r.level3, r.description, r.target_raw, r.project) for r in probes]
+    gaps = [float(np.max(np.abs(compiled.predict_proba(indicators) - model.predict_proba(indicator_frame(indicators)))))]
+    names, level2 = [r.level3 for r in probes], [r.level2 or "" for r in probes]
+    for fitted, plain in ((target_forms.units, forms.units), (target_forms.operators, forms.operators)):
+        frame = {"name": names, "level2": level2, "family": [target_forms.lexicon.family_of_target(r.target) or "" for r in probes]}
+        gaps.append(float(np.max(np.abs(plain.predict_proba(frame) - fitted.pipeline_.predict_proba(_frame(frame))))))
+    if max(gaps) > RUNTIME_TOLERANCE:
+        say(f"no runtime form: it differs from the fitted models by {max(gaps):.2e} on {len(probes)} corpus rows")
+        return None
+    return {"classifier": compiled, "target_forms": forms}
+
+
+def _frame(columns: dict):
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
 def held_out_metrics(data: TrainingData, encoder: Encoder, params: dict, n_splits: int = 5,
                      progress: Callable[[str], None] | None = None) -> dict:
     """The recipe scored on publishers held out in grouped folds: name only and name + target (not nested: for the bundle's card).
@@ -139,7 +181,10 @@ def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder
         }
         payload = {"model": model, "references": references, "policy": ReviewPolicy(),
                    "target_forms": fit_target_forms(corpus.rows), "projects": ProjectIndex.build(references, encoder)}
-        path = bundles.save_bundle(payload, metadata, models_root, version=version)
+        runtime = runtime_form(model, payload["target_forms"], corpus.rows, say)
+        if runtime is not None:
+            runtime.update((k, payload[k]) for k in ("references", "policy", "projects"))
+        path = bundles.save_bundle(payload, metadata, models_root, version=version, runtime=runtime)
         if promote:
             bundles.promote(path.name, models_root, action="train")
         return path

@@ -18,12 +18,17 @@ with ``w_i`` the ``transformer_weights``, ``cols_i`` part ``i``'s columns
 ``beta_k`` its inverse temperature (scikit-learn's ``_TemperatureScaling``:
 ``softmax(beta_ * decision_function)``). Each part's own fitted ``transform``
 is called (the encoder, the neighbour index, the head and cue parts), so
-features never diverge from training; for a request's few names the TF-IDF
-parts (characters, jieba words) are computed row by row from the fitted
-vectorizer's own analyzer, vocabulary and idf (:class:`_TfidfRow`), which
-skips scikit-learn's per-call input checks and sparse-matrix building. The
-equality with ``Pipeline.predict_proba`` is tested on corpus rows, one row at a
-time and in a batch (``tests/training/model/test_compiled.py``).
+features never diverge from training.
+
+Each part is held in its plain form (``runtime_()`` of the part, or
+:class:`training.model.runtime.TfidfTable` for a vectorizer), so a compiled
+classifier can be pickled and loaded without importing scikit-learn: a
+training run stores it in the bundle's runtime form
+(``training.lifecycle.bundle``), and serving loads only that. For a request's
+few names the TF-IDF parts (characters, jieba words) are computed row by row
+(``TfidfTable.row``), skipping sparse-matrix building. The equality with
+``Pipeline.predict_proba`` is tested on corpus rows, one row at a time and in
+a batch (``tests/training/model/test_compiled.py``).
 
 :meth:`CompiledClassifier.from_pipeline` returns ``None`` for any model of
 another shape (another classifier, calibration method or feature union); the
@@ -38,63 +43,7 @@ import numpy as np
 from scipy import sparse
 
 from training.domain.records import Indicator
-
-
-class _TfidfRow:
-    """A fitted ``TfidfVectorizer``'s row for one text, as ``(feature indices, values)``, without building sparse matrices.
-
-    The same arithmetic as scikit-learn's ``transform``: the vectorizer's own analyzer (its preprocessing,
-    tokenizer and n-grams), counts of in-vocabulary terms, ``1 + log(count)`` when ``sublinear_tf``, times
-    ``idf_`` when ``use_idf``, then the ``norm`` (l2 or l1). On one name scikit-learn's transform spent about
-    0.5 ms in input checks and sparse-matrix construction around a few microseconds of arithmetic (measured per part on the
-    2-core machine); the equality with the pipeline is tested (``tests/training/model/test_compiled.py``).
-    """
-
-    def __init__(self, vectorizer) -> None:
-        self.analyzer = vectorizer.build_analyzer()
-        self.vocabulary = vectorizer.vocabulary_
-        self.idf = vectorizer.idf_ if vectorizer.use_idf else None
-        self.sublinear = vectorizer.sublinear_tf
-        self.binary = vectorizer.binary
-        self.norm = vectorizer.norm
-
-    @classmethod
-    def of(cls, transformer) -> _TfidfRow | None:
-        """For a fitted ``TfidfVectorizer``, or a part that is one over ``texts_of`` (``JiebaWords``); else None."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from training.model.features import JiebaWords
-
-        if type(transformer) is TfidfVectorizer:
-            return cls(transformer)
-        if type(transformer) is JiebaWords and type(getattr(transformer, "vectorizer_", None)) is TfidfVectorizer:
-            return cls(transformer.vectorizer_)
-        return None
-
-    def __call__(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts: dict[int, int] = {}
-        for term in self.analyzer(text):
-            j = self.vocabulary.get(term)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        indices = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        if self.binary:
-            values[:] = 1.0
-        if self.sublinear:
-            values = np.log(values) + 1.0
-        if self.idf is not None:
-            values = values * self.idf[indices]
-        if self.norm == "l2":
-            total = np.sqrt(values @ values)
-        elif self.norm == "l1":
-            total = np.abs(values).sum()
-        else:
-            total = 0.0
-        if total > 0:
-            values = values / total
-        return indices, values
-
+from training.model.runtime import TfidfTable
 
 # Up to this many rows a TF-IDF part is computed row by row (a request's few names); more go through scikit-learn.
 DIRECT_ROWS = 16
@@ -105,11 +54,15 @@ class _Part:
     """One fitted feature part: the frame column it reads and its weighted coefficient block per fold."""
 
     name: str
-    transformer: object
+    transformer: object  # the part's plain form (training.model.runtime): transform(values) -> matrix
     column: str
     two_d: bool
     coefficients: np.ndarray  # (n_features_of_part, folds * classes), already times the part's weight
-    tfidf: _TfidfRow | None = None  # the part's TF-IDF row computed directly (TfidfVectorizer, JiebaWords)
+
+    @property
+    def tfidf(self) -> TfidfTable | None:
+        """The part as a TF-IDF table, whose rows are computed one name at a time for a few names."""
+        return self.transformer if isinstance(self.transformer, TfidfTable) else None
 
 
 def _column(indicator: Indicator, column: str):
@@ -117,11 +70,21 @@ def _column(indicator: Indicator, column: str):
     return value if column == "target" else (value or "")
 
 
-class CompiledClassifier:
-    """Calibrated probabilities of a fitted recipe for a few indicators, equal to the pipeline's; see the module docstring.
+def _plain(transformer):
+    """A fitted part's plain form: its own ``runtime_()``, a vectorizer's :class:`TfidfTable`; else None."""
+    if hasattr(transformer, "runtime_"):
+        return transformer.runtime_()
+    if hasattr(transformer, "vocabulary_") and hasattr(transformer, "build_analyzer"):
+        return TfidfTable.of(transformer)
+    return None
 
-    Built by :meth:`from_pipeline` from a fitted pipeline (nothing is refitted
-    or copied: the parts are the pipeline's own). ``classes_`` is the
+
+class CompiledClassifier:
+    """Calibrated probabilities of a fitted recipe for indicators, equal to the pipeline's; see the module docstring.
+
+    Built by :meth:`from_pipeline` from a fitted pipeline (nothing is refitted:
+    the parts' plain forms share the pipeline's fitted arrays, and pickle
+    without any scikit-learn object). ``classes_`` is the
     pipeline's; :meth:`predict_proba` takes ``Indicator`` objects and returns
     ``(n, len(classes_))`` float64 rows summing to one.
     """
@@ -170,9 +133,11 @@ class CompiledClassifier:
                 if not isinstance(column, str) and not (isinstance(column, list) and len(column) == 1):
                     return None
                 two_d = not isinstance(column, str)
+                plain = _plain(transformer)
+                if plain is None:
+                    return None
                 block = stacked[columns] * float(weights.get(name, 1.0))
-                parts.append(_Part(name, transformer, column if isinstance(column, str) else column[0], two_d,
-                                   np.ascontiguousarray(block), None if two_d else _TfidfRow.of(transformer)))
+                parts.append(_Part(name, plain, column if isinstance(column, str) else column[0], two_d, np.ascontiguousarray(block)))
             return cls(parts, np.concatenate(intercepts), np.asarray(betas), classes)
         except (AttributeError, KeyError, TypeError):
             return None
@@ -185,23 +150,20 @@ class CompiledClassifier:
 
     def predict_proba(self, indicators: list[Indicator]) -> np.ndarray:
         """Probabilities ``(len(indicators), len(classes_))``: the mean over folds of each fold's calibrated softmax."""
-        import sklearn
-
         n, classes, folds = len(indicators), len(self.classes_), len(self.betas_)
         scores = np.tile(self.intercepts_, (n, 1))
-        # the values are built here from Indicator objects: scikit-learn's finiteness and parameter checks are skipped
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            for part in self.parts_:
-                values = [_column(i, part.column) for i in indicators]
-                if not part.two_d and not any(values) and self._silent(part):
-                    continue  # e.g. no description: its TF-IDF row is zero
-                if part.tfidf is not None and n <= DIRECT_ROWS:
-                    for row, value in enumerate(values):
-                        indices, weights = part.tfidf(value)
-                        scores[row] += weights @ part.coefficients[indices]
-                    continue
-                block = part.transformer.transform(values)
-                scores += np.asarray(block @ part.coefficients)
+        for part in self.parts_:
+            values = [_column(i, part.column) for i in indicators]
+            if not part.two_d and not any(values) and self._silent(part):
+                continue  # e.g. no description: its TF-IDF row is zero
+            table = part.tfidf
+            if table is not None and n <= DIRECT_ROWS:
+                for row, value in enumerate(values):
+                    indices, weights = table.row(value)
+                    scores[row] += weights @ part.coefficients[indices]
+                continue
+            block = part.transformer.transform(values)
+            scores += np.asarray(block @ part.coefficients)
         logits = scores.reshape(n, folds, classes) * self.betas_[None, :, None]
         logits -= logits.max(axis=2, keepdims=True)
         probabilities = np.exp(logits)

@@ -522,8 +522,8 @@ def make_encoder(path: str | Path | None = None, disk_cache: bool = True) -> Enc
 def attach_encoder(estimator, encoder: Encoder) -> int:
     """Give every part of a fitted (unpickled) estimator that holds a detached encoder the local one.
 
-    Walks pipelines, column transformers (fitted and unfitted parts) and
-    meta-estimators. Returns how many parts were attached. Raises
+    Walks pipelines, column transformers (fitted and unfitted parts),
+    meta-estimators and a compiled classifier's parts. Returns how many parts were attached. Raises
     ``EncoderNotAttached`` when a part was trained with another encoder
     (fingerprints differ).
     """
@@ -549,6 +549,8 @@ def _parts(estimator, seen: set[int] | None = None) -> Iterator[object]:
     for attribute in ("steps", "transformers", "transformers_", "transformer_list"):
         for entry in getattr(estimator, attribute, None) or []:
             children.append(entry[1] if isinstance(entry, tuple) else entry)
+    for entry in getattr(estimator, "parts_", None) or []:  # a compiled classifier's parts (training.model.compiled)
+        children.append(getattr(entry, "transformer", None))
     for attribute in ("estimator", "estimator_", "best_estimator_", "calibrated_classifiers_"):
         value = getattr(estimator, attribute, None)
         children.extend(value if isinstance(value, list) else [value])

@@ -15,7 +15,6 @@ are plain ``TfidfVectorizer``\\ s.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 from scipy import sparse
@@ -23,9 +22,22 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from training.domain.targets import Target, parse_target
 from training.model.reference import ReferenceIndex
-from training.model.text import JiebaTokenizer, domain_terms, name_head
+from training.model.runtime import (  # noqa: F401 (TARGET_FEATURES, target_vector, unit_group: part of this module's interface)
+    TARGET_FEATURES,
+    Embedding,
+    Heads,
+    PatternCues,
+    TargetFormPart,
+    TfidfTable,
+    Votes,
+    neighbour_votes,
+    pattern_cues,
+    target_matrix,
+    target_vector,
+    unit_group,
+)
+from training.model.text import JiebaTokenizer, domain_terms
 
 
 def texts_of(X) -> list[str]:
@@ -64,6 +76,10 @@ class JiebaWords(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.transform(texts_of(X))
 
+    def runtime_(self) -> TfidfTable | None:
+        """This part without scikit-learn (``training.model.runtime``)."""
+        return TfidfTable.of(self.vectorizer_)
+
     def get_feature_names_out(self, input_features=None):
         return np.array([f"word:{w}" for w in self.vectorizer_.get_feature_names_out()], dtype=object)
 
@@ -79,8 +95,7 @@ class NameHead(BaseEstimator, TransformerMixin):
         self.max_size = max_size
 
     def _heads(self, name: str) -> list[str]:
-        head = name_head(name, self.max_size)
-        return [f"{size}:{head[-size:]}" for size in range(1, min(len(head), self.max_size) + 1)]
+        return Heads(self.max_size)(name)
 
     def fit(self, X, y=None):
         self.vectorizer_ = CountVectorizer(analyzer=self._heads, binary=True).fit(texts_of(X))
@@ -90,63 +105,15 @@ class NameHead(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.transform(texts_of(X)).astype(np.float64)
 
+    def runtime_(self) -> TfidfTable | None:
+        """This part without scikit-learn (``training.model.runtime``): the heads' binary counts."""
+        return TfidfTable.of(self.vectorizer_, analyzer=Heads(self.max_size))
+
     def get_feature_names_out(self, input_features=None):
         return np.array([f"head:{h}" for h in self.vectorizer_.get_feature_names_out()], dtype=object)
 
 
 # ------------------------------------------------------------------ the target's form
-UNIT_GROUPS = {
-    "percent": ("%", "‰"),
-    "people": ("人", "人次", "万人", "万人次", "名", "户", "人天", "人日"),
-    "count": ("次", "场", "场次", "个", "项", "期", "份", "部", "篇", "种", "批", "批次", "家", "所", "条", "张", "版", "件", "台", "套",
-              "辆", "组", "门", "班", "处", "座", "村"),
-    "money": ("元", "万元", "亿元", "万", "亿"),
-    "time": ("天", "日", "工作日", "小时", "月", "个月", "年", "周", "课时", "学时"),
-    "size": ("亩", "万亩", "公顷", "平方米", "万平方米", "立方米", "万立方米", "米", "公里", "千米", "吨", "万吨", "公斤", "株", "只", "头"),
-}
-TARGET_FEATURES = [
-    "has_target", "kind_quantitative", "kind_qualitative", "kind_deadline", "kind_coded", "kind_unparsed",
-    "op_ge", "op_le", "op_eq", "op_none", "vague",
-    *[f"unit_{g}" for g in UNIT_GROUPS], "unit_rate", "unit_other", "value_100", "value_large",
-]
-_FEATURE_INDEX = {name: i for i, name in enumerate(TARGET_FEATURES)}
-_OPERATOR_FEATURE = {"≥": "op_ge", ">": "op_ge", "≤": "op_le", "<": "op_le", "=": "op_eq"}
-
-
-def unit_group(unit: str | None) -> str | None:
-    """The family of a target's unit: percent, people, count, money, time, size, rate (x/y) or other; None without a unit."""
-    if not unit:
-        return None
-    if "/" in unit or "／" in unit:
-        return "rate"
-    base = re.split(r"[/／.、·每]", unit)[0]
-    for group, units in UNIT_GROUPS.items():
-        if base in units:
-            return group
-    return "other"
-
-
-def target_vector(target: Target | str | None) -> np.ndarray:
-    """The form of one target as ``len(TARGET_FEATURES)`` numbers in [0, 1]; all zero without a target."""
-    vector = np.zeros(len(TARGET_FEATURES), dtype=np.float32)
-    if isinstance(target, str):
-        target = parse_target(target)
-    if target is None or target.kind == "empty":
-        return vector
-    vector[_FEATURE_INDEX["has_target"]] = 1
-    if f"kind_{target.kind}" in _FEATURE_INDEX:
-        vector[_FEATURE_INDEX[f"kind_{target.kind}"]] = 1
-    vector[_FEATURE_INDEX[_OPERATOR_FEATURE.get(target.operator or "", "op_none")]] = 1
-    vector[_FEATURE_INDEX["vague"]] = float(target.vague)
-    group = unit_group(target.unit)
-    if group:
-        vector[_FEATURE_INDEX[f"unit_{group}"]] = 1
-    if target.value is not None:
-        vector[_FEATURE_INDEX["value_100"]] = float(target.value == 100)
-        vector[_FEATURE_INDEX["value_large"]] = float(target.value >= 1000)
-    return vector
-
-
 class TargetForm(BaseEstimator, TransformerMixin):
     """Kind, operator, unit family and value range of the target (``Target`` objects, strings or None).
 
@@ -159,10 +126,10 @@ class TargetForm(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X):
-        values = X.iloc[:, 0].tolist() if hasattr(X, "columns") else list(X)
-        if not values:
-            return np.zeros((0, len(TARGET_FEATURES)), dtype=np.float32)
-        return np.vstack([target_vector(v if isinstance(v, (Target, str)) else None) for v in values])
+        return target_matrix(X.iloc[:, 0].tolist() if hasattr(X, "columns") else list(X))
+
+    def runtime_(self) -> TargetFormPart:
+        return TargetFormPart()
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"target:{f}" for f in TARGET_FEATURES], dtype=object)
@@ -192,8 +159,10 @@ class KeywordCues(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         check_is_fitted(self, "patterns_")
-        names = texts_of(X)
-        return np.array([[float(bool(p.search(n))) for p in self.patterns_] for n in names], dtype=np.float32).reshape(len(names), -1)
+        return pattern_cues(self.patterns_, texts_of(X))
+
+    def runtime_(self) -> PatternCues:
+        return PatternCues(self.patterns_)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"cue:{category}" for _, category in KEYWORD_RULES], dtype=object)
@@ -224,8 +193,10 @@ class MeasureCues(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         check_is_fitted(self, "patterns_")
-        names = [unicodedata.normalize("NFKC", n) for n in texts_of(X)]
-        return np.array([[float(bool(p.search(n))) for p in self.patterns_] for n in names], dtype=np.float32).reshape(len(names), -1)
+        return pattern_cues(self.patterns_, texts_of(X), nfkc=True)
+
+    def runtime_(self) -> PatternCues:
+        return PatternCues(self.patterns_, nfkc=True)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"measure:{g}" for g in self.groups_], dtype=object)
@@ -251,6 +222,9 @@ class SentenceEmbedding(BaseEstimator, TransformerMixin):
     def transform(self, X):
         check_is_fitted(self, "n_features_out_")
         return self.encoder.encode(texts_of(X), self.kind)
+
+    def runtime_(self) -> Embedding:
+        return Embedding(self.encoder, self.kind)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"embedding:{i}" for i in range(self.n_features_out_)], dtype=object)
@@ -292,13 +266,10 @@ class NeighbourVotes(BaseEstimator, TransformerMixin):
         return self._votes(self.encoder.encode(texts_of(X), self.kind))
 
     def _votes(self, vectors: np.ndarray, exclude_groups=None) -> np.ndarray:
-        indices, sims = self.index_.search(vectors, self.n_neighbors, exclude_groups=exclude_groups)
-        votes = np.zeros((len(vectors), len(self.classes_)), dtype=np.float32)
-        weights = np.where(np.isfinite(sims), np.maximum(sims, 0.0), 0.0)
-        rows = np.repeat(np.arange(len(vectors)), indices.shape[1])
-        np.add.at(votes, (rows, self.label_index_[indices].ravel()), weights.ravel())
-        totals = votes.sum(axis=1, keepdims=True)
-        return np.divide(votes, totals, out=np.zeros_like(votes), where=totals > 0)
+        return neighbour_votes(self.index_, self.label_index_, len(self.classes_), vectors, self.n_neighbors, exclude_groups)
+
+    def runtime_(self) -> Votes:
+        return Votes(self.encoder, self.index_, self.label_index_, len(self.classes_), self.n_neighbors, self.kind)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"votes:{c}" for c in self.classes_], dtype=object)

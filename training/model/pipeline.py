@@ -98,6 +98,12 @@ class DescriptionNgrams(BaseEstimator, TransformerMixin):
             return sparse.csr_matrix((len(texts), 0))
         return self.vectorizer_.transform(texts)
 
+    def runtime_(self):
+        """This part without scikit-learn (``training.model.runtime``); None when nothing was learnt (no columns)."""
+        from training.model.runtime import TfidfTable
+
+        return None if self.vectorizer_ is None else TfidfTable.of(self.vectorizer_)
+
     def get_feature_names_out(self, input_features=None):
         if self.vectorizer_ is None:
             return np.array([], dtype=object)

@@ -19,9 +19,9 @@ import numpy as np
 from training.domain.records import Indicator, IndicatorRow
 from training.domain.targets import target_weakness
 from training.domain.taxonomy import Taxonomy
+from training.model.forms import direction
 from training.model.reference import ReferenceIndex
 from training.model.suggest import Evidence, TargetSuggester
-from training.model.units import direction
 
 SUB_ITEM_PREFIXES = ("其中", "含")
 

@@ -34,8 +34,8 @@ from training.domain.records import Indicator, IndicatorRow
 from training.domain.targets import Target, format_quantity, parse_target, target_weakness
 from training.domain.taxonomy import Taxonomy
 from training.domain.units import UnitLexicon, glued_unit, unit_mismatch_warning
+from training.model.forms import TargetForms, direction
 from training.model.reference import ReferenceIndex
-from training.model.units import TargetForms, direction, fit_target_forms
 
 PLACEHOLDER = "__"
 # A value from fewer similar rows than this, or from one publisher's rows only, is said to be thin in its ``why``
@@ -91,7 +91,11 @@ class TargetSuggester:
                  weights: dict[str, float] | None = None, operator_weights: dict[str, float] | None = None) -> None:
         self.references = references
         self.taxonomy = taxonomy
-        self.forms = forms or fit_target_forms(list(references.records or []))
+        if forms is None:
+            from training.model.units import fit_target_forms
+
+            forms = fit_target_forms(list(references.records or []))
+        self.forms = forms
         self.lexicon: UnitLexicon = self.forms.lexicon
         self.n_neighbors = n_neighbors
         self.weights = {**FAMILY_WEIGHTS, **(weights or {})}

@@ -21,11 +21,10 @@ Both follow scikit-learn's estimator conventions (``fit(X, y, sample_weight)``,
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -37,12 +36,19 @@ from threadpoolctl import threadpool_limits
 from training.domain.records import IndicatorRow
 from training.domain.units import UnitLexicon, load_units
 
-DIRECTIONS = {"≥": "≥", ">": "≥", "≤": "≤", "<": "≤", "=": "="}
-
-
-def direction(operator: str | None) -> str | None:
-    """The direction an operator states: ``≥``/``>`` → ``≥``, ``≤``/``<`` → ``≤``, ``=`` → ``=``; None for ``±`` or none."""
-    return DIRECTIONS.get(operator or "")
+# TargetForms and direction are part of this module's interface too (bundles before the runtime form pickle TargetForms here)
+from training.model.forms import (
+    LinearForm,
+    OneHotColumn,
+    TargetForms,
+    TextColumn,
+    UnitCues,
+    column,
+    direction,
+    prepared_texts,
+    unit_cues,
+)
+from training.model.runtime import TfidfTable
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):
@@ -62,28 +68,10 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "lexicon_")
-        names = _column(X, "name")
-        width = len(self.families_)
-        column = {f: i for i, f in enumerate(self.families_)}
-        rows, cols = [], []
-        for i, name in enumerate(names):
-            head = self.lexicon_.head(name)
-            if head is not None:
-                rows.append(i)
-                cols.append(column[head.value])
-            for cue in self.lexicon_.contained(name):
-                rows.append(i)
-                cols.append(width + column[cue.value])
-            bracket = self.lexicon_.bracket_family(name)
-            if bracket is not None:
-                rows.append(i)
-                cols.append(2 * width + column[bracket])
-            for j, (operator, present) in enumerate(self.lexicon_.operator_cues_in(name).items()):
-                if present and operator in self.operators_:
-                    rows.append(i)
-                    cols.append(3 * width + j)
-        data = np.ones(len(rows), dtype=np.float64)
-        return sparse.csr_matrix((data, (rows, cols)), shape=(len(names), 3 * width + len(self.operators_)))
+        return unit_cues(self.lexicon_, self.families_, self.operators_, column(X, "name"))
+
+    def runtime_(self) -> UnitCues:
+        return UnitCues(self.lexicon_, self.families_, self.operators_)
 
 
 class TextOf(TransformerMixin, BaseEstimator):
@@ -95,8 +83,7 @@ class TextOf(TransformerMixin, BaseEstimator):
         self.ngram_range = ngram_range
 
     def _texts(self, X) -> list[str]:
-        texts = [UnitLexicon.clean(t) or str(t or "") for t in _column(X, self.column)]
-        return [t[-self.head :] if self.head else t for t in texts]
+        return prepared_texts(column(X, self.column), self.head)
 
     def fit(self, X, y=None):
         self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True, min_df=1).fit(self._texts(X))
@@ -106,27 +93,8 @@ class TextOf(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.transform(self._texts(X))
 
-    def fast_transform(self, X):
-        """The same matrix as ``transform`` without scikit-learn's per-call checks (sublinear tf, idf, l2 norm): for single names."""
-        vectorizer = self.vectorizer_
-        analyze = self.__dict__.get("_analyze") or self.__dict__.setdefault("_analyze", vectorizer.build_analyzer())
-        rows, cols, data = [], [], []
-        seen: dict[str, list[tuple[int, float]]] = {}
-        for i, text in enumerate(self._texts(X)):
-            if text not in seen:
-                counts = collections.Counter(analyze(text))
-                found = [(vectorizer.vocabulary_[t], c) for t, c in counts.items() if t in vectorizer.vocabulary_]
-                values = [(1.0 + np.log(c)) * vectorizer.idf_[j] for j, c in found]
-                norm = float(np.sqrt(sum(v * v for v in values))) or 1.0
-                seen[text] = [(j, value / norm) for (j, _), value in zip(found, values, strict=True)]
-            for j, value in seen[text]:
-                rows.append(i)
-                cols.append(j)
-                data.append(value)
-        return sparse.csr_matrix((data, (rows, cols)), shape=(len(X), len(vectorizer.idf_)))
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_analyze"}
+    def runtime_(self) -> TextColumn:
+        return TextColumn(self.column, self.head, TfidfTable.of(self.vectorizer_))
 
 
 class OneHotOf(TransformerMixin, BaseEstimator):
@@ -136,25 +104,15 @@ class OneHotOf(TransformerMixin, BaseEstimator):
         self.column = column
 
     def fit(self, X, y=None):
-        self.encoder_ = OneHotEncoder(handle_unknown="ignore").fit(np.asarray(_column(X, self.column), dtype=object).reshape(-1, 1))
+        self.encoder_ = OneHotEncoder(handle_unknown="ignore").fit(np.asarray(column(X, self.column), dtype=object).reshape(-1, 1))
         return self
 
     def transform(self, X):
         check_is_fitted(self, "encoder_")
-        return self.encoder_.transform(np.asarray(_column(X, self.column), dtype=object).reshape(-1, 1))
+        return self.encoder_.transform(np.asarray(column(X, self.column), dtype=object).reshape(-1, 1))
 
-    def fast_transform(self, X):
-        """The same matrix as ``transform`` without scikit-learn's per-call checks."""
-        index = {v: j for j, v in enumerate(self.encoder_.categories_[0])}
-        values = _column(X, self.column)
-        rows = [i for i, v in enumerate(values) if v in index]
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, [index[values[i]] for i in rows])), shape=(len(values), len(index)))
-
-
-def _column(X, name: str) -> list[str]:
-    if isinstance(X, pd.DataFrame):
-        return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in X[name]] if name in X else [""] * len(X)
-    return [str(v) for v in X]
+    def runtime_(self) -> OneHotColumn:
+        return OneHotColumn(self.column, [str(v) for v in self.encoder_.categories_[0]])
 
 
 def _features(lexicon: UnitLexicon | None, extra: list[tuple[str, object]]) -> FeatureUnion:
@@ -175,6 +133,7 @@ class _LinearNameModel(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y, sample_weight=None):
         y = np.asarray(y, dtype=object)
+        self.__dict__.pop("_runtime", None)
         self.pipeline_ = Pipeline([
             ("features", _features(self.lexicon, self._extra())),
             ("classifier", LogisticRegression(C=self.C, class_weight="balanced" if self.balanced else None, max_iter=2000)),
@@ -185,27 +144,28 @@ class _LinearNameModel(ClassifierMixin, BaseEstimator):
         self.classes_ = self.pipeline_.classes_
         return self
 
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Class probabilities ``(len(X), len(classes_))``, computed directly from the fitted parts (what the pipeline
-        computes, without its per-call checks: a suggestion asks for one name at a time)."""
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(rows of X, len(classes_))``, computed by the model's plain form (:meth:`runtime_`),
+        without the pipeline's per-call checks: a suggestion asks for one name at a time."""
         check_is_fitted(self, "pipeline_")
+        if "_runtime" not in self.__dict__:
+            self.__dict__["_runtime"] = self.runtime_()
+        return self.__dict__["_runtime"].predict_proba(X)
+
+    def runtime_(self) -> LinearForm:
+        """The fitted model as a :class:`training.model.forms.LinearForm` (no scikit-learn objects)."""
         union = self.pipeline_.named_steps["features"]
         weights = union.transformer_weights or {}
-        blocks = []
-        for name, transformer in union.transformer_list:
-            block = transformer.fast_transform(X) if hasattr(transformer, "fast_transform") else transformer.transform(X)
-            blocks.append(block * weights.get(name, 1.0))
-        matrix = sparse.hstack(blocks).tocsr()
         classifier = self.pipeline_.named_steps["classifier"]
-        scores = np.asarray(matrix @ classifier.coef_.T) + classifier.intercept_
-        if scores.shape[1] == 1:
-            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-            return np.column_stack([1.0 - positive, positive])
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        blocks = [(float(weights.get(name, 1.0)), transformer.runtime_()) for name, transformer in union.transformer_list]
+        return LinearForm(blocks, classifier.coef_, classifier.intercept_, self.classes_)
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_runtime", None)
+        return state
+
+    def predict(self, X) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
@@ -228,71 +188,6 @@ class OperatorModel(_LinearNameModel):
 
     def _extra(self) -> list[tuple[str, object]]:
         return [("family", OneHotOf("family"))]
-
-
-@dataclass
-class TargetForms:
-    """The fitted unit and operator models with the lexicon they were fitted with (what a bundle stores).
-
-    Answers are memoized per name (up to ``CACHE_SIZE`` names; a table repeats
-    its names), so a bulk job pays for each distinct name once.
-    """
-
-    CACHE_SIZE = 20_000
-
-    lexicon: UnitLexicon
-    units: UnitModel
-    operators: OperatorModel
-    _families: dict = field(default_factory=dict, repr=False, compare=False)
-    _operators: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def __getstate__(self) -> dict:
-        return {"lexicon": self.lexicon, "units": self.units, "operators": self.operators}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._families, self._operators = {}, {}
-
-    def family_probabilities(self, names: list[str], level2: list[str | None]) -> list[dict[str, float]]:
-        """Per name ``{family: probability}`` over the families the model knows."""
-        keys = [(n or "", v or "") for n, v in zip(names, level2, strict=True)]
-        missing = sorted({k for k in keys if k not in self._families})
-        if missing:
-            frame = pd.DataFrame({"name": [n for n, _ in missing], "level2": [v for _, v in missing]})
-            for key, row in zip(missing, self.units.predict_proba(frame), strict=True):
-                self._remember(self._families, key, dict(zip(self.units.classes_, map(float, row), strict=True)))
-        return [self._families[k] for k in keys]
-
-    def operator_probabilities(self, name: str, level2: str | None) -> dict[str, dict[str, float]]:
-        """``{family: {direction: probability}}`` for every quantitative family, for one name."""
-        key = (name or "", level2 or "")
-        if key not in self._operators:
-            families = [f.id for f in self.lexicon.families.values() if f.kind == "quantitative"]
-            frame = pd.DataFrame({"name": [key[0]] * len(families), "level2": [key[1]] * len(families), "family": families})
-            proba = self.operators.predict_proba(frame)
-            self._remember(self._operators, key, {f: dict(zip(self.operators.classes_, map(float, row), strict=True))
-                                                  for f, row in zip(families, proba, strict=True)})
-        return self._operators[key]
-
-    def prime(self, names: list[str], level2: list[str | None]) -> None:
-        """Compute the answers for many names in two model calls (a bulk job), so that later single calls are lookups."""
-        keys = sorted({(n or "", v or "") for n, v in zip(names, level2, strict=True)} - set(self._operators))
-        if not keys:
-            return
-        self.family_probabilities([n for n, _ in keys], [v for _, v in keys])
-        families = [f.id for f in self.lexicon.families.values() if f.kind == "quantitative"]
-        frame = pd.DataFrame({"name": [n for n, _ in keys for _ in families], "level2": [v for _, v in keys for _ in families],
-                              "family": families * len(keys)})
-        proba = self.operators.predict_proba(frame)
-        for i, key in enumerate(keys):
-            rows = proba[i * len(families) : (i + 1) * len(families)]
-            self._remember(self._operators, key, {f: dict(zip(self.operators.classes_, map(float, row), strict=True))
-                                                  for f, row in zip(families, rows, strict=True)})
-
-    def _remember(self, cache: dict, key, value) -> None:
-        if len(cache) >= self.CACHE_SIZE:
-            cache.clear()
-        cache[key] = value
 
 
 @dataclass

@@ -147,8 +147,8 @@ def test_a_promotion_during_the_job_does_not_mix_versions(tmp_path, archive, mod
     old = current_version(models_root)
     new = "29990101-000000-newer"
     (models_root / new).mkdir()
-    for name in ("model.joblib", "metadata.json"):
-        (models_root / new / name).write_bytes((models_root / old / name).read_bytes())
+    for path in (models_root / old).iterdir():  # payload, its runtime form, metadata
+        (models_root / new / path.name).write_bytes(path.read_bytes())
     metadata = json.loads((models_root / new / "metadata.json").read_text(encoding="utf-8"))
     (models_root / new / "metadata.json").write_text(json.dumps({**metadata, "version": new}), encoding="utf-8")
     out = tmp_path / "out"

@@ -25,13 +25,23 @@ def test_loaded_model_has_the_encoder_attached(fake_models_root, fake_encoder):
     assert loaded.references.records and len(loaded.references) == len(loaded.references.records)
 
 
-def test_tampered_bundle_is_refused(fake_models_root, tmp_path):
+def test_loaded_from_its_runtime_form_it_has_the_encoder_attached(fake_models_root, fake_encoder):
+    loaded = bundles.load_model(models_root=fake_models_root, encoder=fake_encoder, runtime=True)
+    assert loaded.model is None and loaded.bundle == bundles.current_bundle(fake_models_root)
+    held = [part.transformer.encoder for part in loaded.compiled.parts_ if hasattr(part.transformer, "encoder")]
+    assert held and all(encoder is fake_encoder for encoder in held)
+
+
+@pytest.mark.parametrize("part", [bundles.PAYLOAD, bundles.RUNTIME])
+def test_tampered_bundle_is_refused(fake_models_root, fake_encoder, tmp_path, part):
     copy = tmp_path / "copy"
     shutil.copytree(fake_models_root / bundles.current_version(fake_models_root), copy)
-    with open(copy / bundles.PAYLOAD, "ab") as handle:
+    with open(copy / part, "ab") as handle:
         handle.write(b"x")
-    with pytest.raises(bundles.BundleError, match="hash does not match"):
+    with pytest.raises(bundles.BundleError, match=f"{part} hash does not match"):
         bundles.load_bundle(copy)
+    with pytest.raises(bundles.BundleError, match=f"{part} hash does not match"):
+        bundles.load_model(copy, encoder=fake_encoder, runtime=True)
 
 
 def test_bundle_of_the_old_code_is_refused_with_a_clear_message(fake_models_root, tmp_path):

@@ -68,12 +68,14 @@ def test_the_predictor_uses_the_compiled_form(fake_predictor):
 
 def test_tfidf_parts_are_computed_directly_and_equal_scikit_learns_rows(fake_predictor):
     compiled = fake_predictor.compiled
+    fitted = fake_predictor.model.named_steps["features"].named_transformers_
     direct = {part.name: part for part in compiled.parts_ if part.tfidf is not None}
-    assert {"chars", "words"} <= set(direct)
-    for name in ("资金拨付及时率", "资金拨付及时率资金", "𠀀𠀁", "", "Training rate 100%"):
-        for part in direct.values():
-            expected = part.transformer.transform([name]).toarray()[0]
-            indices, values = part.tfidf(name)
+    assert {"chars", "words", "head"} <= set(direct)
+    for name in ("资金拨付及时率", "资金拨付及时率资金", "𠀀𠀁", "", "Training rate 100%", "培训  人次（人）"):
+        for part_name, part in direct.items():
+            expected = fitted[part_name].transform([name])
+            expected = expected.toarray()[0] if hasattr(expected, "toarray") else np.asarray(expected)[0]
+            indices, values = part.tfidf.row(name)
             got = np.zeros_like(expected)
             got[indices] = values
             np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
