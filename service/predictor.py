@@ -163,8 +163,10 @@ class Predictor:
                     result["review_reasons"] = reasons = [*reasons, UNKNOWN_LABEL]
                     result["needs_review"] = True
                 if mapping.level2:
+                    view = self.taxonomy.view(mapping.level2, framework)
+                    chance = float(merged[index, shown.index(view)]) if view in shown else 0.0  # the published category's
                     result["label_disagrees"] = self.policy.label_disagrees(mapping.level2, category, confidence, indicator.name,
-                                                                            self.taxonomy, framework)
+                                                                            self.taxonomy, framework, published_probability=chance)
             results.append(result)
         return results
 

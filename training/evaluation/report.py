@@ -43,6 +43,7 @@ from training.model.review import ReviewPolicy, name_problems
 
 OUTER_FOLDS = 5
 INNER_FOLDS = 3
+DISAGREE_CAPS = (None, 0.2, 0.1, 0.05)  # label_disagrees, also requiring the published category's probability at most this
 MAIN = "Zhibiao"
 PUBLISHED_ONLY = "Zhibiao trained on published labels only (default settings)"
 
@@ -112,13 +113,19 @@ def run_evaluation(output: Path, quick: bool = False, log: Callable[[str], None]
         acceptable_correct = np.array([p in a for p, a in zip(predicted, acceptable, strict=True)])
         flagged = np.array([bool(policy.reasons(c, m)) or bool(name_problems(r.level3)) for c, m, r in zip(confidence, margin, rows, strict=True)])
         disagrees = (predicted != truth) & (confidence >= policy.disagree_confidence)
+        column = {c: j for j, c in enumerate(main.classes)}
+        published_chance = np.array([probabilities[i, column[t]] if t in column else 0.0 for i, t in enumerate(truth)])
+        by_cap = {str(cap): disagreement_metrics((disagrees & (published_chance <= (cap if cap is not None else 1.0)))[other],
+                                                 unacceptable[other]) for cap in DISAGREE_CAPS}
         details[view] = {
             "per_class": classification_metrics(truth[other], predicted[other], taxonomy)["per_class"],
             "confusion": classification_metrics(truth[other], predicted[other], taxonomy)["confusion"],
             "calibration": calibration_metrics(confidence[other], correct[other]),
             "calibration_acceptable": calibration_metrics(confidence[other], acceptable_correct[other]),
             "review": review_metrics(flagged[other], acceptable_correct[other]),
-            "label_disagrees": disagreement_metrics(disagrees[other], unacceptable[other]),
+            "label_disagrees": disagreement_metrics((disagrees & (published_chance <= (policy.disagree_max_published or 1.0)))[other],
+                                                    unacceptable[other]),
+            "label_disagrees_by_cap": by_cap,
         }
     say("label issues (cleanlab) from the out-of-fold probabilities")
     issues = label_issue_report(rows, truth, main.probabilities["full"], main.classes, cases)
@@ -214,6 +221,14 @@ def markdown(summary: dict) -> str:
         f"- `label_disagrees` marks {name['label_disagrees']['disagreements']} rows; against the {name['label_disagrees']['unacceptable_labels']} "
         f"published labels the expert found unacceptable its precision is {_figure(name['label_disagrees']['precision'])} and its recall "
         f"{_figure(name['label_disagrees']['recall'])}.",
+        "",
+        "`label_disagrees` by the probability the model leaves the published category (the prediction at least "
+        f"{ReviewPolicy().disagree_confidence} sure in every row; `ReviewPolicy.disagree_max_published`):",
+        "",
+        "| published category's probability at most | rows marked | precision | recall |",
+        "|---|---|---|---|",
+        *[f"| {'any' if cap == 'None' else cap} | {v['disagreements']} | {_figure(v['precision'])} | {_figure(v['recall'])} |"
+          for cap, v in name.get("label_disagrees_by_cap", {}).items()],
         "",
         "## Calibration (other publishers, name only)",
         "",

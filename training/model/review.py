@@ -24,19 +24,27 @@ class ReviewPolicy:
 
     ``disagree_confidence``: a published label that differs from the
     prediction is reported as suspect (``label_disagrees``) only when the
-    prediction is at least this confident.
+    prediction is at least this confident, and, with ``disagree_max_published``
+    set, only when the model gives the published category at most that
+    probability (a name that fits two categories, such as a coverage rate under
+    数量 or 质量, keeps a fair share for both and is not reported).
     """
 
     min_confidence: float = 0.6
     min_margin: float = 0.2
     disagree_confidence: float = 0.7
+    disagree_max_published: float | None = None
 
-    def label_disagrees(self, published: str, predicted: str, confidence: float, name: str, taxonomy, framework: str = "2021") -> bool:
+    def label_disagrees(self, published: str, predicted: str, confidence: float, name: str, taxonomy, framework: str = "2021",
+                        published_probability: float | None = None) -> bool:
         """Whether a published canonical level 2 is suspect against the predicted one: they differ in ``framework``'s
         view (the 2021 view folds 可持续影响 into 社会效益), the prediction is at least ``disagree_confidence`` sure
-        (``confidence`` of the displayed category, 0–1), and the name looks like an indicator name."""
+        (``confidence`` of the displayed category, 0–1), the published category's probability (when given) is at most
+        ``disagree_max_published``, and the name looks like an indicator name."""
+        unlikely = (self.disagree_max_published is None or published_probability is None
+                    or published_probability <= self.disagree_max_published)
         return bool(published != predicted and taxonomy.view(published, framework) != taxonomy.view(predicted, framework)
-                    and confidence >= self.disagree_confidence and not name_problems(name))
+                    and confidence >= self.disagree_confidence and unlikely and not name_problems(name))
 
     def reasons(self, confidence: float, margin: float) -> list[str]:
         """Why a prediction with this confidence and margin to the runner-up needs review (empty: it does not)."""

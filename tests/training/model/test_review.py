@@ -40,3 +40,11 @@ def test_a_published_label_is_suspect_only_against_a_confident_prediction_in_ano
     # where the framework's view shows both as one displayed category (the 2021 view and 可持续影响/社会效益), none
     same_2021 = taxonomy.view("可持续影响指标", "2021") == taxonomy.view("社会效益指标", "2021")
     assert policy.label_disagrees("可持续影响指标", "社会效益指标", 0.9, "长效管护机制", taxonomy) is not same_2021
+
+
+def test_a_published_category_the_model_finds_plausible_is_not_reported_with_a_cap(taxonomy):
+    capped = ReviewPolicy(disagree_max_published=0.1)
+    assert capped.label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy, published_probability=0.05)
+    assert not capped.label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy, published_probability=0.2)  # both fit
+    assert capped.label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy)  # no probability given: the old rule
+    assert ReviewPolicy().label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy, published_probability=0.2)  # no cap
