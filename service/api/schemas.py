@@ -221,7 +221,9 @@ class IndicatorSuggestResponse(BaseModel):
 
 class TableClassifyResponse(BaseModel):
     model_version: str
-    rows: list[dict]
+    rows: list[dict] = Field(description="every input row in order: its cells as read, published_level1/2, pred_level1/2, confidence, "
+                                         "alternatives, needs_review, review_reasons, label_disagrees, target, suggested_target, "
+                                         "target_warning, error; and review_reasons_zh, target_warning_zh, error_zh in Chinese")
     summary: dict
 
 

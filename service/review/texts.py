@@ -82,6 +82,13 @@ def with_warnings_zh(answer: dict) -> dict:
     return {**answer, "warnings_zh": [suggestion_warning_zh(w) for w in answer.get("warnings") or []]}
 
 
+def record_zh(record: dict) -> dict:
+    """A bulk record (``service.bulk``) with Chinese beside its English: ``review_reasons_zh``, ``target_warning_zh``
+    and ``error_zh`` (None where the English is None), for a program that shows the rows to a reviewer."""
+    return {**record, "review_reasons_zh": [review_reason_zh(r) for r in record.get("review_reasons") or []],
+            "target_warning_zh": target_warning_zh(record.get("target_warning")), "error_zh": read_error_zh(record.get("error"))}
+
+
 def suggestion_warning_zh(warning: str) -> str:
     """Chinese for one of the ``warnings`` of a target or project suggestion (``"unknown category '胡说': …"`` →
     ``"类别“胡说”不在指标体系中，已按模型判断的类别建议"``)."""

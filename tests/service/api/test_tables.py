@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -17,6 +18,12 @@ def test_upload_seed_table_as_json_and_xlsx(client):
     assert body["summary"]["rows"] == 36 and len(body["rows"]) == 36
     assert body["rows"][0]["三级指标"] == "完成率" and body["rows"][0]["pred_level2"]
     assert body["rows"][1]["published_level1"]  # filled down from the merged cell above
+    flagged = [r for r in body["rows"] if r["review_reasons"]]
+    assert flagged and all(len(r["review_reasons_zh"]) == len(r["review_reasons"]) for r in flagged)
+    assert all(zh != en and re.search(r"[\u4e00-\u9fff]", zh) for r in flagged for zh, en in zip(r["review_reasons_zh"], r["review_reasons"], strict=True))
+    warned = [r for r in body["rows"] if r["target_warning"]]
+    assert warned and all(r["target_warning_zh"] and r["target_warning_zh"] != r["target_warning"] for r in warned)
+    assert all(r["error_zh"] is None for r in body["rows"] if r["error"] is None)
     download = client.post("/v1/tables/classify?format=xlsx", files={"file": ("yutian.txt", data)})
     assert download.status_code == 200
     workbook = load_workbook(io.BytesIO(download.content))
