@@ -439,12 +439,15 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     """
     if suggestion is None or target.kind != "quantitative" or target.value is None or suggestion.get("kind") != "quantitative":
         return None
-    if not target.operator and target.unit and suggestion.get("operator"):
-        return parse_target(format_quantity(suggestion["operator"], target.value, target.unit)).text
+    operator = suggestion.get("operator")
+    if operator in ("≤", "<") and target.value == 0:
+        operator = "="  # 安全事故发生率 0 → =0%: nothing is below zero, and the tables write it so
+    if not target.operator and target.unit and operator:
+        return parse_target(format_quantity(operator, target.value, target.unit)).text
     if target.operator and not target.unit and suggestion.get("unit"):
         return parse_target(format_quantity(target.operator, target.value, suggestion["unit"])).text
-    if not target.operator and not target.unit and suggestion.get("operator") and suggestion.get("unit"):
-        return parse_target(format_quantity(suggestion["operator"], target.value, suggestion["unit"])).text  # 100 → ≥100人
+    if not target.operator and not target.unit and operator and suggestion.get("unit"):
+        return parse_target(format_quantity(operator, target.value, suggestion["unit"])).text  # 100 → ≥100人
     return None
 
 

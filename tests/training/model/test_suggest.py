@@ -187,3 +187,16 @@ def test_a_value_from_few_rows_or_one_publisher_says_so(fake_predictor, monkeypa
     best = fake_predictor.suggest_targets(Indicator("新建高标准农田面积"), "数量指标", k=1)["suggestions"][0]
     assert best["unit"] == "亩" and best["value"] is not None
     assert ("请按本项目的计划核实" in best["why"]) == thin, best["why"]
+
+
+def test_a_given_value_is_completed_not_replaced_and_zero_is_not_bounded_below():
+    from training.model.suggest import completed
+
+    rate = {"kind": "quantitative", "operator": "≥", "unit": "%"}
+    harm = {"kind": "quantitative", "operator": "≤", "unit": "%"}
+    assert completed(parse_target("100%"), rate) == "≥100%"
+    assert completed(parse_target("100"), {**rate, "unit": "人"}) == "≥100人"
+    assert completed(parse_target("0"), harm) == "=0%"  # 安全事故发生率 0: not ≤0%
+    assert completed(parse_target("0%"), harm) == "=0%"
+    assert completed(parse_target("5%"), harm) == "≤5%"
+    assert completed(parse_target("≥95%"), rate) is None  # nothing lacking
