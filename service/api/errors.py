@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.workers import Busy
+from service.review.texts import validation_reason_zh
 from training.readers import ReadError, ReadLimitError
 from training.readers import errors as read_codes
 
@@ -145,27 +146,6 @@ def _field(location: tuple) -> str:
     return ".".join(str(p) for p in location if p not in ("body",)) or "body"
 
 
-# Why a value was refused, in Chinese, by pydantic's error type (https://docs.pydantic.dev/latest/errors/validation_errors/).
-VALIDATION_ZH = {
-    "missing": "缺少", "empty_name": "为空（去掉空格和不可见字符后什么也没有）", "extra_forbidden": "不是可接受的字段", "string_too_long": "过长（最多 {max_length} 个字符）",
-    "string_too_short": "不能为空", "too_long": "项数过多（最多 {max_length} 项）", "too_short": "项数过少（至少 {min_length} 项）",
-    "string_type": "应为文本", "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-    "float_type": "应为数字", "float_parsing": "应为数字", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
-    "list_type": "应为列表", "dict_type": "应为对象", "model_type": "应为对象", "literal_error": "只能取 {expected}",
-    "enum": "只能取 {expected}", "greater_than_equal": "不能小于 {ge}", "less_than_equal": "不能大于 {le}",
-    "greater_than": "应大于 {gt}", "less_than": "应小于 {lt}", "finite_number": "应为有限的数字", "value_error": "取值无效",
-}
-
-
-def _reason_zh(item: dict) -> str:
-    template = VALIDATION_ZH.get(item.get("type", ""), "取值无效")
-    ctx = {k: (str(v).replace(" or ", "、").replace(", ", "、") if k == "expected" else v) for k, v in (item.get("ctx") or {}).items()}
-    try:
-        return template.format(**ctx)
-    except (KeyError, IndexError, ValueError):
-        return template.split("（")[0]
-
-
 def from_validation_error(error: RequestValidationError) -> ApiError:
     """422 naming the invalid fields (at most five in the message, all in ``details.errors``); malformed JSON is INVALID_JSON."""
     items = error.errors()
@@ -174,7 +154,7 @@ def from_validation_error(error: RequestValidationError) -> ApiError:
         return ApiError("INVALID_JSON", f"the body is not valid JSON ({reason})")
     errors = [{"field": _field(item.get("loc", ())), "type": item.get("type"), "message": item.get("msg")} for item in items]
     message = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-    reasons = "；".join(dict.fromkeys(f"{_field(item.get('loc', ()))} {_reason_zh(item)}" for item in items[:5]))
+    reasons = "；".join(dict.fromkeys(f"{_field(item.get('loc', ()))} {validation_reason_zh(item)}" for item in items[:5]))
     return ApiError("VALIDATION_ERROR", message, f"请求内容不符合要求：{reasons}", details={"errors": errors[:50]})
 
 

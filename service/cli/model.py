@@ -182,7 +182,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _checked_suggest_args(args: argparse.Namespace) -> None:
-    """The HTTP API's limits for the same request (``service.api.schemas``), as one CLI line (exit 2) when broken."""
+    """The HTTP API's limits for the same request (``service.api.schemas``), as one CLI line in Chinese (exit 2) when broken."""
     from pydantic import ValidationError
 
     from service.api.schemas import IndicatorSuggestRequest, TargetSuggestRequest
@@ -192,14 +192,17 @@ def _checked_suggest_args(args: argparse.Namespace) -> None:
             IndicatorSuggestRequest(project=args.project, goal=args.goal, year=args.year, **({"k": args.k} if args.k is not None else {}))
         else:
             if args.name is None:
-                raise CliError("give an indicator NAME, or --project NAME")
+                raise CliError("请给出三级指标名称（NAME），或用 --project 给出项目名称")
             TargetSuggestRequest(name=args.name, level2=args.level2, target=args.target, year=args.year,
                                  **({"k": args.k} if args.k is not None else {}))
     except ValidationError as error:
+        from service.review.texts import validation_reason_zh
+
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "input"
-        option = {"name": "NAME", "project": "--project", "k": "-k", "year": "--year", "level2": "--level2"}.get(field, field)
-        raise CliError(f"{option}: {first['msg']}") from None
+        option = {"name": "NAME", "project": "--project", "k": "-k", "year": "--year", "level2": "--level2", "target": "--target",
+                  "goal": "--goal"}.get(field, field)
+        raise CliError(f"{option}：{validation_reason_zh(first)}") from None
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -207,10 +210,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     table_rows = None
     if args.table is not None:
         if args.project is not None:
-            raise CliError("--table goes with an indicator NAME, not with --project")
+            raise CliError("--table 只能与三级指标名称（NAME）一起用，不能与 --project 同用")
         from training.readers import read_file
 
-        table_rows = read_file(args.table).rows  # before the model loads: a bad file is said at once (ReadError, exit 2)
+        table_rows = read_file(_input_files([args.table])[0]).rows  # before the model loads: a bad file is said at once (ReadError, exit 2)
     from service import preload
 
     encoder = preload.start()

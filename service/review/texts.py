@@ -197,3 +197,26 @@ def beijing_time(iso_utc: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# Why a value was refused, in Chinese, by pydantic's error type (https://docs.pydantic.dev/latest/errors/validation_errors/).
+VALIDATION_ZH = {
+    "missing": "缺少", "empty_name": "为空（去掉空格和不可见字符后什么也没有）", "extra_forbidden": "不是可接受的字段", "string_too_long": "过长（最多 {max_length} 个字符）",
+    "string_too_short": "不能为空", "too_long": "项数过多（最多 {max_length} 项）", "too_short": "项数过少（至少 {min_length} 项）",
+    "string_type": "应为文本", "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "float_type": "应为数字", "float_parsing": "应为数字", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表", "dict_type": "应为对象", "model_type": "应为对象", "literal_error": "只能取 {expected}",
+    "enum": "只能取 {expected}", "greater_than_equal": "不能小于 {ge}", "less_than_equal": "不能大于 {le}",
+    "greater_than": "应大于 {gt}", "less_than": "应小于 {lt}", "finite_number": "应为有限的数字", "value_error": "取值无效",
+}
+
+
+def validation_reason_zh(item: dict) -> str:
+    """Why pydantic refused a value, in Chinese, from one of ``ValidationError.errors()`` (``{"type": "greater_than_equal",
+    "ctx": {"ge": 1}}`` → ``不能小于 1``)."""
+    template = VALIDATION_ZH.get(item.get("type", ""), "取值无效")
+    ctx = {k: (str(v).replace(" or ", "、").replace(", ", "、") if k == "expected" else v) for k, v in (item.get("ctx") or {}).items()}
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return template.split("（")[0]

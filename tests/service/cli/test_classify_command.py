@@ -76,9 +76,10 @@ def test_classify_checks_its_arguments_before_loading_a_model(monkeypatch, tmp_p
     assert says in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("args", "says"), [(["   "], "NAME"), (["培训人数", "-k", "0"], "-k"), (["培训人数", "-k", "10000"], "-k"),
+@pytest.mark.parametrize(("args", "says"), [(["   "], "NAME：为空"), (["培训人数", "-k", "0"], "-k：不能小于 1"),
+                                             (["培训人数", "-k", "10000"], "-k：不能大于"),
                                              (["--project", "高标准农田建设", "-k", "10000"], "-k"), (["--project", "  "], "--project"),
-                                             (["培训人数", "--year", "0"], "--year")])
+                                             (["培训人数", "--year", "0"], "--year"), ([], "请给出三级指标名称")])
 def test_suggest_takes_what_the_api_takes(monkeypatch, capsys, args, says):
     from service.cli import model
 
@@ -106,7 +107,7 @@ def test_suggest_reads_the_tables_habit_from_table(fake_model, capsys, tmp_path)
     assert (alone["operator"], in_table["operator"]) == ("≥", "=")
 
 
-@pytest.mark.parametrize(("args", "says"), [(["培训人数", "--table", "missing.csv"], "missing.csv"),
+@pytest.mark.parametrize(("args", "says"), [(["培训人数", "--table", "missing.csv"], "missing.csv：文件不存在"),
                                              (["--project", "高标准农田建设", "--table", "table.csv"], "--table")])
 def test_suggest_refuses_a_bad_table_before_loading_a_model(monkeypatch, capsys, tmp_path, args, says):
     from service.cli import model
