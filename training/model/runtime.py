@@ -41,6 +41,14 @@ _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's VectorizerMixin._white_sp
 
 
 # ------------------------------------------------------------------ analyzers
+def _ngrams(items: Sequence, min_n: int, max_n: int, join) -> list[str]:
+    """The ``min_n..max_n``-grams of ``items`` (characters of a text, or tokens), shortest first, each made by ``join``."""
+    grams = [join(items[i : i + 1]) for i in range(len(items))] if min_n == 1 else []
+    for n in range(max(min_n, 2), min(max_n + 1, len(items) + 1)):
+        grams.extend(join(items[i : i + n]) for i in range(len(items) - n + 1))
+    return grams
+
+
 class CharNgrams:
     """Character n-grams ``min_n..max_n`` of a text (runs of white space made one space), lower-cased if asked.
 
@@ -53,16 +61,7 @@ class CharNgrams:
     def __call__(self, text: str) -> list[str]:
         if self.lowercase:
             text = text.lower()
-        text = _WHITE_SPACES.sub(" ", text)
-        size, min_n = len(text), self.min_n
-        if min_n == 1:
-            grams = list(text)
-            min_n += 1
-        else:
-            grams = []
-        for n in range(min_n, min(self.max_n + 1, size + 1)):
-            grams.extend(text[i : i + n] for i in range(size - n + 1))
-        return grams
+        return _ngrams(_WHITE_SPACES.sub(" ", text), self.min_n, self.max_n, str)
 
 
 class WordNgrams:
@@ -73,18 +72,7 @@ class WordNgrams:
         self.tokenizer, self.min_n, self.max_n, self.lowercase = tokenizer, min_n, max_n, lowercase
 
     def __call__(self, text: str) -> list[str]:
-        tokens = self.tokenizer(text.lower() if self.lowercase else text)
-        if self.max_n == 1:
-            return list(tokens) if self.min_n == 1 else []
-        original, min_n = list(tokens), self.min_n
-        if min_n == 1:
-            grams = list(original)
-            min_n += 1
-        else:
-            grams = []
-        for n in range(min_n, min(self.max_n + 1, len(original) + 1)):
-            grams.extend(" ".join(original[i : i + n]) for i in range(len(original) - n + 1))
-        return grams
+        return _ngrams(list(self.tokenizer(text.lower() if self.lowercase else text)), self.min_n, self.max_n, " ".join)
 
 
 class Heads:
