@@ -47,4 +47,6 @@ def test_a_published_category_the_model_finds_plausible_is_not_reported_with_a_c
     assert capped.label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy, published_probability=0.05)
     assert not capped.label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy, published_probability=0.2)  # both fit
     assert capped.label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy)  # no probability given: the old rule
-    assert ReviewPolicy().label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy, published_probability=0.2)  # no cap
+    assert ReviewPolicy(disagree_max_published=None).label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy,
+                                                                     published_probability=0.2)  # no cap
+    assert ReviewPolicy().disagree_max_published == 0.1
