@@ -37,17 +37,23 @@ class EncoderSpec:
 
     @classmethod
     def configured(cls, threads: int | None = None) -> EncoderSpec:
-        """The configured sentence encoder with ``threads`` torch threads (default ``ZHIBIAO_ENCODER_THREADS``).
+        """The configured sentence encoder (what ``training.model.encoder.local_encoder`` builds for ``classify`` and
+        ``serve``: ONNX int8 by default, PyTorch with ``ZHIBIAO_ENCODER_BACKEND=torch`` or fp32) with ``threads``
+        threads (default ``ZHIBIAO_ENCODER_THREADS``). A model bundle only loads with the encoder it was trained with.
 
         Raises ``EncoderMissing`` when no local encoder folder exists.
         """
-        from training.model.encoder import default_encoder_path
+        from training.model.encoder import OnnxEncoder, default_encoder_path, local_encoder
         from training.settings import get_settings
 
         settings = get_settings()
+        path = str(default_encoder_path().resolve())
+        threads = threads or settings.encoder_threads
+        if isinstance(local_encoder(path), OnnxEncoder):
+            return cls("training.model.encoder:OnnxEncoder", {"path": path, "threads": threads, "cache_size": 0})
         return cls("training.model.encoder:SentenceEncoder", {
-            "path": str(default_encoder_path().resolve()), "precision": settings.encoder_precision,
-            "threads": threads or settings.encoder_threads, "cache_size": 0,  # FileScopedEncoder keeps the file's vectors
+            "path": path, "precision": settings.encoder_precision, "threads": threads,
+            "cache_size": 0,  # FileScopedEncoder keeps the file's vectors
         })
 
     def with_threads(self, threads: int) -> EncoderSpec:
