@@ -112,10 +112,19 @@ def write_payload(payload: dict, path: Path) -> None:
 
 
 def read_payload(path: Path) -> dict:
-    """What :func:`write_payload` wrote; a bundle written before it (the payload as joblib objects) loads as it is."""
-    stored = joblib.load(path)
-    if isinstance(stored, dict) and set(stored) == {PICKLED}:
-        return pickle.loads(stored[PICKLED])
+    """What :func:`write_payload` wrote; a bundle written before it (the payload as joblib objects) loads as it is.
+
+    Raises ``BundleError`` for a file that is not such a payload (its hash can match and its content still be wrong,
+    e.g. written by a broken tool).
+    """
+    try:
+        stored = joblib.load(path)
+        if isinstance(stored, dict) and set(stored) == {PICKLED}:
+            stored = pickle.loads(stored[PICKLED])
+    except Exception as error:
+        raise BundleError(f"{path}: cannot be read as a model payload ({type(error).__name__}: {' '.join(str(error).split())[:200]})") from None
+    if not isinstance(stored, dict):
+        raise BundleError(f"{path}: not a model payload (a {type(stored).__name__})")
     return stored
 
 
@@ -127,8 +136,10 @@ def read_metadata(bundle: Path) -> dict:
 
 
 def verify_bundle(bundle: Path, signing_key: str | object | None = _FROM_SETTINGS) -> dict:
-    """The bundle's metadata once the hashes of its payload and (when it has one) its runtime form match and its
-    format is this code's. Raises ``BundleError``.
+    """The bundle's metadata once its payload hash matches and its format is this code's. Raises ``BundleError``.
+
+    The runtime form (``RUNTIME``) is checked by :func:`load_model` when it is read: it is derived from the payload, so
+    a bundle whose runtime form is missing or damaged still loads, from the payload.
 
     With a signing key (default: ``ZHIBIAO_BUNDLE_SIGNING_KEY``) the metadata
     must also carry a matching HMAC ``signature``: an unsigned bundle or one
@@ -138,14 +149,11 @@ def verify_bundle(bundle: Path, signing_key: str | object | None = _FROM_SETTING
     if metadata.get("format") != FORMAT:
         raise BundleError(f"{bundle.name}: written by an older Zhibiao (bundle format {metadata.get('format', 1)}, this one reads {FORMAT}); "
                           "run `zhibiao train` or `zhibiao retrain` to make a new one")
-    parts = {PAYLOAD: metadata.get("payload_sha256")}
-    if metadata.get("runtime_sha256"):
-        parts[RUNTIME] = metadata["runtime_sha256"]
-    for part, recorded in parts.items():
-        if not (bundle / part).exists():
-            raise BundleError(f"{bundle}: no {part}")
-        if sha256_file(bundle / part) != recorded:
-            raise BundleError(f"{bundle}: {part} hash does not match its metadata; refusing to unpickle it")
+    payload = bundle / PAYLOAD
+    if not payload.exists():
+        raise BundleError(f"{bundle}: no {PAYLOAD}")
+    if sha256_file(payload) != metadata.get("payload_sha256"):
+        raise BundleError(f"{bundle}: payload hash does not match its metadata; refusing to unpickle it")
     key = _settings_key() if signing_key is _FROM_SETTINGS else signing_key
     if key:
         if not metadata.get(SIGNATURE):
@@ -199,13 +207,17 @@ def load_model(bundle: Path | None = None, encoder=None, models_root: Path | Non
 
     bundle = bundle or current_bundle(models_root)
     metadata = verify_bundle(bundle)
-    part = RUNTIME if runtime and metadata.get("runtime_sha256") else PAYLOAD
     encoder = encoder or local_encoder()
     expected = metadata.get("encoder", {}).get("fingerprint")
     if encoder.identity["fingerprint"] != expected:
         raise BundleError(f"{bundle.name} was trained with encoder {expected}, but the local encoder is {encoder.identity['fingerprint']}; "
                           "retrain (`zhibiao train`) or set ZHIBIAO_ENCODER to the encoder it was trained with")
-    payload = read_payload(bundle / part)
+    payload = _runtime_form(bundle, metadata) if runtime and metadata.get("runtime_sha256") else None
+    part = RUNTIME if payload is not None else PAYLOAD
+    if payload is None:
+        payload = read_payload(bundle / PAYLOAD)
+    if part == PAYLOAD and not {"model", "references", "policy"} <= set(payload):
+        raise BundleError(f"{bundle / PAYLOAD}: not a model payload (it lacks {', '.join(k for k in ('model', 'references', 'policy') if k not in payload)})")
     classifier = payload["classifier"] if part == RUNTIME else payload["model"]
     try:
         attach_encoder(classifier, encoder)
@@ -213,6 +225,30 @@ def load_model(bundle: Path | None = None, encoder=None, models_root: Path | Non
         raise BundleError(f"{bundle.name}: {error}") from None
     return LoadedModel(None if part == RUNTIME else classifier, payload["references"], payload["policy"], encoder, metadata,
                        payload.get("target_forms"), payload.get("projects"), classifier if part == RUNTIME else None, bundle)
+
+
+RUNTIME_KEYS = {"classifier", "target_forms", "references", "policy", "projects"}
+
+
+def _runtime_form(bundle: Path, metadata: dict) -> dict | None:
+    """The bundle's runtime form when it is there, matches its recorded hash and holds what serving needs; else None,
+    with a warning on the ``zhibiao.model`` log (the caller then loads the payload, which is verified already)."""
+    import logging
+
+    path = bundle / RUNTIME
+    try:
+        if not path.exists():
+            raise BundleError(f"{path}: missing")
+        if sha256_file(path) != metadata["runtime_sha256"]:
+            raise BundleError(f"{path}: hash does not match its metadata; not unpickled")
+        payload = read_payload(path)
+        if not set(payload) >= RUNTIME_KEYS:
+            raise BundleError(f"{path}: not a runtime form (it lacks {', '.join(sorted(RUNTIME_KEYS - set(payload)))})")
+        return payload
+    except BundleError as error:
+        logging.getLogger("zhibiao.model").warning("%s; loading %s instead (slower start-up; `zhibiao train` writes a new one)",
+                                                   error, PAYLOAD)
+        return None
 
 
 def _point(root: Path, name: str, version: str) -> None:

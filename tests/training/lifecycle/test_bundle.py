@@ -32,16 +32,53 @@ def test_loaded_from_its_runtime_form_it_has_the_encoder_attached(fake_models_ro
     assert held and all(encoder is fake_encoder for encoder in held)
 
 
-@pytest.mark.parametrize("part", [bundles.PAYLOAD, bundles.RUNTIME])
-def test_tampered_bundle_is_refused(fake_models_root, fake_encoder, tmp_path, part):
+def test_tampered_bundle_is_refused(fake_models_root, fake_encoder, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(fake_models_root / bundles.current_version(fake_models_root), copy)
-    with open(copy / part, "ab") as handle:
+    with open(copy / bundles.PAYLOAD, "ab") as handle:
         handle.write(b"x")
-    with pytest.raises(bundles.BundleError, match=f"{part} hash does not match"):
+    with pytest.raises(bundles.BundleError, match="hash does not match"):
         bundles.load_bundle(copy)
-    with pytest.raises(bundles.BundleError, match=f"{part} hash does not match"):
+    with pytest.raises(bundles.BundleError, match="hash does not match"):
         bundles.load_model(copy, encoder=fake_encoder, runtime=True)
+
+
+@pytest.mark.parametrize("damage", ["missing", "appended", "garbage with its hash", "a payload with its hash"])
+def test_a_bad_runtime_form_falls_back_to_the_payload_with_a_warning(fake_models_root, fake_encoder, tmp_path, caplog, damage):
+    from training.files import sha256_file
+
+    copy = tmp_path / "copy"
+    shutil.copytree(fake_models_root / bundles.current_version(fake_models_root), copy)
+    runtime = copy / bundles.RUNTIME
+    if damage == "missing":
+        runtime.unlink()
+    elif damage == "appended":
+        with open(runtime, "ab") as handle:
+            handle.write(b"x")
+    else:
+        runtime.write_bytes(b"\x80\x04not a pickle at all" if damage.startswith("garbage") else (copy / bundles.PAYLOAD).read_bytes())
+        metadata = json.loads((copy / bundles.METADATA).read_text(encoding="utf-8"))
+        metadata["runtime_sha256"] = sha256_file(runtime)
+        (copy / bundles.METADATA).write_text(json.dumps(metadata), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="zhibiao.model"):
+        loaded = bundles.load_model(copy, encoder=fake_encoder, runtime=True)
+    assert loaded.model is not None and loaded.compiled is None  # served from the verified payload
+    assert any("runtime.joblib" in r.getMessage() and "model.joblib instead" in r.getMessage() for r in caplog.records)
+    assert bundles.verify_bundle(copy)["version"]  # promote, rollback and the retrain gate still accept the bundle
+
+
+def test_a_payload_that_is_not_one_is_a_bundle_error(fake_encoder, tmp_path):
+    from training.files import sha256_file
+
+    bundles.save_bundle({"n": 1}, {"encoder": {"fingerprint": fake_encoder.identity["fingerprint"]}}, tmp_path, version="v1")
+    with pytest.raises(bundles.BundleError, match="not a model payload"):
+        bundles.load_model(tmp_path / "v1", encoder=fake_encoder)
+    (tmp_path / "v1" / bundles.PAYLOAD).write_bytes(b"junk")
+    metadata = json.loads((tmp_path / "v1" / bundles.METADATA).read_text(encoding="utf-8"))
+    metadata["payload_sha256"] = sha256_file(tmp_path / "v1" / bundles.PAYLOAD)
+    (tmp_path / "v1" / bundles.METADATA).write_text(json.dumps(metadata), encoding="utf-8")
+    with pytest.raises(bundles.BundleError, match="cannot be read as a model payload"):
+        bundles.load_model(tmp_path / "v1", encoder=fake_encoder)
 
 
 def test_bundle_of_the_old_code_is_refused_with_a_clear_message(fake_models_root, tmp_path):
