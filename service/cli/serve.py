@@ -5,6 +5,23 @@ from __future__ import annotations
 import argparse
 
 
+def _check_address(host: str, port: int) -> None:
+    """Refuse, before the model is loaded, a port out of 1–65535 (uvicorn would listen on it modulo 65536) or one that
+    cannot be bound (another server on it). Raises ``CliError``."""
+    import socket
+
+    from service.cli.common import CliError
+
+    if not 1 <= port <= 65535:
+        raise CliError(f"--port {port}: a TCP port is 1–65535")
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a port in TIME_WAIT is free
+            probe.bind((host, port))
+    except OSError as error:
+        raise CliError(f"cannot listen on {host}:{port}: {error.strerror or error} (is another server on that port? use --port)") from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
@@ -23,6 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host) and not settings.admin_token:
         raise CliError(f"refusing to serve on {args.host}, which is not a loopback address, without ZHIBIAO_ADMIN_TOKEN: "
                        "set a token for /v1/admin/* (and ZHIBIAO_ALLOWED_HOSTS to the names clients use), or serve on 127.0.0.1")
+    _check_address(args.host, args.port)  # before the model loads
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     holder = ModelHolder(settings.models_dir, encoder, settings.reload_interval_seconds)
     holder.reload()  # before serving (the app's start-up would do it otherwise), so that the model can be frozen

@@ -52,6 +52,25 @@ def test_malformed_cors_origins_is_a_configuration_error(env, capsys):
     assert "scheme://host[:port]" in one_line(capsys.readouterr().err)
 
 
+@pytest.mark.parametrize("port", ["99999", "0", "-1"])
+def test_a_port_out_of_range_is_refused(env, capsys, port):
+    assert main(["serve", "--port", port]) == 2
+    assert "1–65535" in one_line(capsys.readouterr().err)
+
+
+def test_a_port_in_use_is_refused_before_the_model_loads(env, capsys, monkeypatch):
+    import socket
+
+    from service.api import state
+
+    monkeypatch.setattr(state.ModelHolder, "reload", lambda self, **_: pytest.fail("loaded a model"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        assert main(["serve", "--port", str(busy.getsockname()[1])]) == 2
+    assert "cannot listen on 127.0.0.1:" in one_line(capsys.readouterr().err)
+
+
 def test_serving_beyond_loopback_needs_an_admin_token(env, capsys):
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     assert "ZHIBIAO_ADMIN_TOKEN" in one_line(capsys.readouterr().err)
