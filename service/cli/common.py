@@ -10,6 +10,7 @@ early (``zhibiao ingest ... | head``).
 from __future__ import annotations
 
 import json
+import re
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -39,6 +40,9 @@ def configuration_error(error) -> str | None:
     return "configuration error: " + "; ".join(parts)
 
 
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
 def failure(error: BaseException) -> tuple[int, str] | None:
     """``(exit code, one line)`` for a failure a user or operator can act on; ``None`` for a bug."""
     from pydantic import ValidationError
@@ -51,7 +55,8 @@ def failure(error: BaseException) -> tuple[int, str] | None:
     if isinstance(error, ModelsLocked):
         return EXIT_LOCKED, f"error: {error}"
     if isinstance(error, (CliError, ReadError, BundleError, NotWritable, EncoderMissing, FileNotFoundError)):
-        return EXIT_USAGE, f"error: {error}"
+        text = str(error)
+        return EXIT_USAGE, f"{'错误：' if _CHINESE.search(text) else 'error: '}{text}"  # a reviewer's message is Chinese throughout
     if isinstance(error, ValidationError) and (line := configuration_error(error)):
         return EXIT_USAGE, line
     return None

@@ -134,4 +134,4 @@ def test_a_lone_unreadable_file_exits_2_while_the_encoder_is_still_loading(tmp_p
         done = subprocess.run([sys.executable, "-m", "service.cli", "classify", str(empty), "-o", str(tmp_path / "x.csv")], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2, done.stderr
-        assert [line for line in done.stderr.splitlines() if line.strip()] == ["error: 无法读取（NO_TABLE）：empty.csv：是空文件"]
+        assert [line for line in done.stderr.splitlines() if line.strip()] == ["错误：无法读取（NO_TABLE）：empty.csv：是空文件"]
