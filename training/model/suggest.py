@@ -502,7 +502,10 @@ def _pick_value(values: list[float]) -> tuple[float, str, dict]:
     spread = {"n": len(values), "min": min(values), "median": float(statistics.median(values)), "max": max(values)}
     if count >= 2 and count * 3 >= len(values):
         return value, f"取{len(values)}条同单位相似历史指标中最常见的值（{count}条）", spread
-    return float(statistics.median_low(values)), f"取{len(values)}条同单位相似历史指标的中位数", spread
+    low = float(statistics.median_low(values))
+    if low != spread["median"]:  # an even count: the lower of the two middle values, a value someone actually wrote
+        return low, f"取{len(values)}条同单位相似历史指标的中位数（条数为偶数，取中间两个值中较小的一个）", spread
+    return low, f"取{len(values)}条同单位相似历史指标的中位数", spread
 
 
 def _spread_text(spread: dict, unit: str) -> str:

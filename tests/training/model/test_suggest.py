@@ -200,3 +200,12 @@ def test_a_given_value_is_completed_not_replaced_and_zero_is_not_bounded_below()
     assert completed(parse_target("0%"), harm) == "=0%"
     assert completed(parse_target("5%"), harm) == "≤5%"
     assert completed(parse_target("≥95%"), rate) is None  # nothing lacking
+
+
+def test_the_value_of_an_even_count_says_which_middle_value_it_took():
+    from training.model.suggest import _pick_value
+
+    value, why, spread = _pick_value([25.0, 280.0])
+    assert value == 25.0 and spread["median"] == 152.5 and "较小的一个" in why
+    value, why, spread = _pick_value([10.0, 20.0, 30.0])
+    assert value == 20.0 == spread["median"] and why.endswith("中位数")
