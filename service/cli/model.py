@@ -178,8 +178,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
         read = len(paths) - len(unreadable)
         raise CliError(f"{len(unreadable)} 个文件（共 {len(paths)} 个）无法读取"
                        + (f"；其余 {read} 个文件的行已写出" if read and args.output else ""))
-    if not records:
-        print("输入中没有指标行", file=sys.stderr)
+    if not records:  # a header and nothing under it: no file is written, so say so and fail (a script must not go on)
+        raise CliError("输入中没有指标行" + (f"，未写出 {args.output}" if args.output else ""))
     return 0
 
 

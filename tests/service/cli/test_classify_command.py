@@ -127,3 +127,11 @@ def test_one_unreadable_file_is_one_chinese_line(fake_model, tmp_path, capsys):
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(lines) == 1 and "无法读取" in lines[0] and "broken.xlsx" in lines[0]
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_table_with_no_indicator_rows_is_exit_2_and_says_nothing_was_written(fake_model, tmp_path, capsys):
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("一级指标,二级指标,三级指标,指标值\n", encoding="utf-8")
+    assert main(["classify", str(header_only), "-o", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"错误：输入中没有指标行，未写出 {tmp_path / 'out.xlsx'}" and not (tmp_path / "out.xlsx").exists()
