@@ -242,7 +242,10 @@ def _download(content: bytes, name: str, media_type: str) -> Response:
 
 
 def _stem(found) -> str:
-    first = Path(found.files[0]).stem if found.files else found.id
+    """The download's name: the first file that could be read (its rows are what the export holds), and how many files."""
+    unreadable = {e.file for e in found.errors}
+    named = [f for f in found.files if f not in unreadable] or found.files
+    first = Path(named[0]).stem if named else found.id
     return first + (f"等{len(found.files)}个文件" if len(found.files) > 1 else "")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
@@ -160,6 +161,9 @@ def test_an_empty_file_does_not_stop_the_others(client):
                            follow_redirects=True)
     assert response.status_code == 200 and "培训人数" in response.text
     assert "无法读取的文件" in response.text and "empty.csv" in response.text and "是空文件" in response.text
+    export = client.get(f"{response.url.path.rstrip('/')}/export.xlsx")
+    assert export.status_code == 200
+    assert "filename*=UTF-8''" + quote("one等2个文件_标注.xlsx") in export.headers["content-disposition"]  # named after a file it holds
 
 
 def test_unknown_batch_is_a_chinese_404(client):
