@@ -332,6 +332,17 @@ def served_versions(root: Path | None = None) -> list[str]:
     return seen
 
 
+def _first_sound(versions: list[str], root: Path) -> str | None:
+    """The first of ``versions`` whose bundle verifies (``verify_bundle``), or None."""
+    for version in versions:
+        try:
+            verify_bundle(root / version)
+            return version
+        except BundleError:
+            continue
+    return None
+
+
 def fallback_versions(root: Path | None = None) -> list[str]:
     """Where to fall back when ``current`` cannot be loaded: ``previous`` first, then every version once current, newest first.
 
@@ -381,14 +392,15 @@ def list_versions(root: Path | None = None) -> list[dict]:
 
 
 def prune(keep: int, root: Path | None = None) -> list[str]:
-    """Delete all but the ``keep`` newest bundles; ``current`` and ``previous`` are always kept.
+    """Delete all but the ``keep`` newest bundles; ``current``, ``previous`` and the newest fallback that verifies are
+    always kept (so the server still has a model to fall back to when ``previous`` is damaged).
 
     Staging folders left by a killed save are removed once they are an hour old
     (a younger one may belong to a save still running).
     """
     root = root or get_settings().models_dir
     with models_lock(root, "prune"):
-        protected = {current_version(root), previous_version(root)}
+        protected = {current_version(root), previous_version(root), _first_sound(fallback_versions(root), root)}
         entries = sorted(list_versions(root), key=lambda e: (e.get("created", ""), e["version"]), reverse=True)
         removed = []
         for entry in entries[max(keep, 0):]:

@@ -72,6 +72,18 @@ def test_prune_keeps_current_and_previous(tmp_path):
     assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v0", "v1", "v3", "v4"]
 
 
+def test_prune_keeps_a_sound_fallback_when_previous_is_damaged(tmp_path):
+    for k in range(5):
+        bundles.save_bundle({"n": k}, {"created": f"2026-01-0{k + 1}T00:00:00Z"}, tmp_path, version=f"v{k}")
+    for version in ("v0", "v1", "v2", "v3"):
+        bundles.promote(version, tmp_path)  # v3 current, v2 previous, v1 and v0 once current
+    with open(tmp_path / "v2" / bundles.PAYLOAD, "ab") as handle:
+        handle.write(b"damage")
+    removed = bundles.prune(1, tmp_path)
+    assert sorted(removed) == ["v0"]  # v1, the newest once-current bundle that verifies, is what the server falls back to
+    assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v1", "v2", "v3", "v4"]
+
+
 @pytest.fixture
 def retrain_workspace(tmp_path, fake_models_root, fake_encoder, monkeypatch):
     """A copy of data/, a models folder whose current bundle is the fake one, and a retrain whose training and gate are stand-ins.
