@@ -134,6 +134,9 @@ def from_http_exception(error: StarletteHTTPException) -> ApiError:
     if isinstance(detail, dict) and "code" in detail:
         return ApiError(detail["code"], detail.get("message", ""), detail.get("message_zh"), status=error.status_code,
                         headers=error.headers, details=detail.get("details"))
+    if error.status_code == 400 and detail == "There was an error parsing the body":
+        # FastAPI's answer for a JSON body it could not decode at all (invalid UTF-8, nesting too deep for the parser)
+        return ApiError("INVALID_JSON", "the body is not valid JSON (not UTF-8 text, or nested too deep)")
     code = _STATUS_CODES.get(error.status_code, f"HTTP_{error.status_code}")
     phrase = HTTPStatus(error.status_code).phrase if error.status_code in HTTPStatus._value2member_map_ else "error"
     message = detail if isinstance(detail, str) and detail and detail != phrase else phrase

@@ -47,6 +47,9 @@ def test_invisible_characters_inside_a_name_are_dropped(client):
 def test_malformed_json_and_too_many_items(client):
     response = client.post("/v1/classify", content=b'{"items": [', headers={"content-type": "application/json"})
     assert response.status_code == 422 and error_of(response)["code"] == "INVALID_JSON"
+    for body in (b'{"items": [{"name": "\xff\xfe"}]}', b"[" * 100_000 + b"]" * 100_000):  # not UTF-8; nested too deep
+        response = client.post("/v1/classify", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422 and error_of(response)["code"] == "INVALID_JSON", response.text
     response = client.post("/v1/classify", json={"items": [{"name": "a"}] * 51})
     error = error_of(response)
     assert response.status_code == 413 and error["code"] == "TOO_MANY_ITEMS"
