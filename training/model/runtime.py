@@ -164,12 +164,12 @@ class TfidfTable:
                                     np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(self.vocabulary)))
         matrix.sort_indices()
         matrix.data = self._weigh(matrix.data, matrix.indices)
-        if self.norm in ("l1", "l2"):
-            for i in range(matrix.shape[0]):
-                start, stop = matrix.indptr[i], matrix.indptr[i + 1]
-                total = self._norm(matrix.data[start:stop])
-                if total > 0:
-                    matrix.data[start:stop] /= total
+        if self.norm in ("l1", "l2") and matrix.nnz:
+            lengths = np.diff(matrix.indptr)
+            rows = np.repeat(np.arange(len(lengths)), lengths)
+            totals = np.bincount(rows, weights=matrix.data**2 if self.norm == "l2" else np.abs(matrix.data), minlength=len(lengths))
+            totals = np.sqrt(totals) if self.norm == "l2" else totals
+            matrix.data /= np.where(totals > 0, totals, 1.0)[rows]
         return matrix
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:

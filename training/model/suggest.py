@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -136,16 +137,16 @@ class TargetSuggester:
             row_indices, row_sims = indices[0], sims[0]
         floor = self.background["p90"]
         out = []
-        for j, similarity in zip(row_indices, row_sims, strict=True):
-            similarity = float(similarity)
+        # plain Python numbers: per-element numpy scalars cost a third of a bulk job's suggestion time (profiled)
+        for j, similarity in zip(np.asarray(row_indices).tolist(), np.asarray(row_sims, dtype=np.float64).tolist(), strict=True):
             family = self._families[j]
-            if family is None or not np.isfinite(similarity) or similarity < floor:
+            if family is None or not math.isfinite(similarity) or similarity < floor:
                 continue
             row: IndicatorRow = self.references.records[j]
             weight = (similarity - floor) / max(1.0 - floor, 1e-6) * (1.0 if (level2 is None or row.level2 == level2) else 0.5)
             quantitative = row.target.kind == "quantitative" and row.target.value is not None
             unit = row.target.unit if quantitative else (row.measure_unit if row.origin == "library" else None)
-            out.append(Evidence(int(j), row, similarity, weight, family, unit,
+            out.append(Evidence(j, row, similarity, weight, family, unit,
                                 direction(row.target.operator) if quantitative else None, row.target.value if quantitative else None))
         per_publisher = collections.Counter(e.row.publisher for e in out)
         for e in out:
