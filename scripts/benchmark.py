@@ -337,7 +337,9 @@ def main() -> None:
                      f"{before['ready_s']:.1f} s, peak memory {before['peak_mb']:.0f} MB, one indicator over HTTP p50 "
                      f"{p(before['http_ms'], 50):.1f} ms"))
     bundle = ROOT / "models" / "current" / "model.joblib"
-    rows.append(("bundle size", f"{bundle.stat().st_size / 1e6:.1f} MB" if bundle.exists() else "n/a"))
+    runtime = bundle.with_name("runtime.joblib")
+    rows.append(("bundle size", (f"{bundle.stat().st_size / 1e6:.1f} MB" if bundle.exists() else "n/a")
+                 + (f" (+ its runtime form, what serving loads, {runtime.stat().st_size / 1e6:.1f} MB)" if runtime.exists() else "")))
     machine = f"{os.cpu_count()} cores, load average {load_before} before and {load_after} after (1/5/15 min)"
     table = ["| figure | value |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows]]
     text = (f"Speed (`make benchmark` = `.venv/bin/python scripts/benchmark.py --readme`, {time.strftime('%Y-%m-%d')}, {machine}; "
