@@ -115,4 +115,6 @@ def combine(summaries: list[TableSummary]) -> TableSummary:
         total.unreadable.extend(s.unreadable)
         per_category.update(s.per_category)
     total.per_category = dict(sorted(per_category.items(), key=lambda kv: (-kv[1], kv[0])))
+    if len(summaries) == 1:  # one table: its own missing groups are the total's (the 汇总 sheet's 合计 line shows them)
+        total.missing_groups = list(summaries[0].missing_groups)
     return total

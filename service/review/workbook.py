@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -107,10 +108,17 @@ def _put(sheet, row: int, column: int, value: object, style=None) -> None:
             sheet.write_blank(row, column, None, style)
     elif isinstance(value, bool):
         sheet.write_boolean(row, column, value, style)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and _spreadsheet_number(value):
         sheet.write_number(row, column, value, style)
-    else:
+    else:  # text, and numbers a spreadsheet cannot hold (NaN, infinities, integers beyond a double) as their text
         sheet.write_string(row, column, _ILLEGAL.sub("", str(value)), style)
+
+
+def _spreadsheet_number(value: int | float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer too large for a double (10**400 from a JSON Lines file)
+        return False
 
 
 def csv_text(value: object) -> object:
@@ -183,7 +191,7 @@ def _widths(headers: list[str], rows: list[dict[str, Cell]]) -> list[float]:
 def sheet_name(index: int, table: IndicatorTable, taken: set[str]) -> str:
     """``3 科普宣传``: the table's number in the workbook and its project (or file), within Excel's 31 characters, unique."""
     label = _SHEET_FORBIDDEN.sub("", table.project or table.file).strip("'") or "表"
-    name = f"{index + 1} {label}"[:31].strip()
+    name = f"{index + 1} {label}"[:31].strip().rstrip("'")  # Excel refuses a sheet name that ends in an apostrophe
     suffix = 2
     while name in taken or name == SUMMARY_SHEET:
         tail = f"_{suffix}"
@@ -270,7 +278,7 @@ def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[in
     taxonomy = taxonomy or load_taxonomy()
     with_decisions = decisions is not None
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     styles = _Styles(workbook)
     summary_sheet = workbook.add_worksheet(SUMMARY_SHEET)
     summaries = [summarize_table(t.records, _table_decisions(decisions, i), taxonomy) for i, t in enumerate(tables)]

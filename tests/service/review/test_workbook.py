@@ -192,3 +192,23 @@ def test_control_characters_in_input_cells_do_not_break_the_workbook(fake_predic
     book = load_workbook(io.BytesIO(render(tables, "xlsx")))
     cells = [c.value for sheet in book.worksheets[1:] for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert "响铃[31m" in cells and not any("\x07" in c or "\x1b" in c for c in cells)
+
+
+def test_values_a_spreadsheet_cannot_hold_are_written_as_text(fake_predictor):
+    from service.bulk import classify_tables
+
+    lines = ['{"三级指标": "培训人数", "指标值": "≥100人", "项目名称": "' + "a" * 28 + "'bc" + '", "备注": ' + "1" + "0" * 400 + "}",
+             '{"三级指标": "资金拨付及时率", "指标值": "≥95%", "甲": NaN, "乙": Infinity, "丙": -Infinity, "丁": 3.5}']
+    tables = classify_tables(Path("odd.jsonl"), fake_predictor, data="\n".join(lines).encode(), name="odd.jsonl")
+    book = load_workbook(io.BytesIO(render(tables, "xlsx")))
+    assert not any(name.endswith("'") for name in book.sheetnames)  # the cut name ended in an apostrophe
+    cells = {c.value: c for sheet in book.worksheets[1:] for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "1" + "0" * 400 in cells and {"nan", "inf", "-inf"} <= set(cells) and 3.5 in cells
+    assert all(c.data_type != "f" for c in cells.values())  # no #NUM! or 1/0 formula for NaN and infinities
+
+
+def test_the_total_of_one_table_names_its_missing_groups(annotated_seed):
+    from service.review.summary import combine, summarize_table
+
+    one = summarize_table(annotated_seed.tables[0].records)
+    assert one.missing_groups and combine([one]).missing_groups == one.missing_groups
