@@ -191,3 +191,11 @@ def test_every_chunk_of_weak_targets_is_primed_in_one_model_call(fake_predictor,
     records = classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")
     assert len(records) == 30 and all(r["suggested_target"] for r in records)
     assert len(calls) == 4  # one per chunk of 8, none per row
+
+
+def test_a_lone_surrogate_in_json_lines_is_replaced_not_a_crash(fake_predictor):
+    data = '{"三级指标": "培训\\ud800人数", "指标值": "≥100人", "备\\udfff注": "x\\ud83d"}\n{"三级指标": "笑脸\\ud83d\\ude00", "指标值": "≥1个"}\n'
+    tables = classify_tables(Path("s.jsonl"), fake_predictor, data=data.encode(), name="s.jsonl")
+    records = [r for t in tables for r in t.records]
+    assert [r["三级指标"] for r in records] == ["培训\ufffd人数", "笑脸😀"] and all(r["pred_level2"] for r in records)
+    assert render(tables, "csv").decode("utf-8-sig").count("\ufffd") == 3 and render(tables, "xlsx")

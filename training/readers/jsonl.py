@@ -19,6 +19,19 @@ from training.domain.taxonomy import Taxonomy
 from training.readers.text import clean_cell, find_year
 
 _EDIT_MARKER = re.compile(r"^\s*[【\[](?:新增|修改|删除|调整|更新)[】\]]\s*")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value):
+    """``value`` (parsed JSON) with every lone UTF-16 surrogate (``"\\ud800"`` escapes, which no UTF-8 text can hold)
+    replaced by U+FFFD, in keys and values; JSON decodes a valid pair into one character, so only lone ones remain."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def clean_name(name: str | None) -> str | None:
@@ -36,7 +49,7 @@ def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]
             continue
         issues: list[str] = []
         try:
-            record = json.loads(line)
+            record = _without_lone_surrogates(json.loads(line))
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
         except ValueError as error:
