@@ -18,6 +18,9 @@ def _check_address(host: str, port: int) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a port in TIME_WAIT is free
             probe.bind((host, port))
+    except socket.gaierror as error:
+        raise CliError(f"--host {host}: not an address or a name this machine resolves ({error.strerror or error}; "
+                       "an IPv6 address goes without brackets: --host ::1)") from None
     except OSError as error:
         raise CliError(f"cannot listen on {host}:{port}: {error.strerror or error} (is another server on that port? use --port)") from None
 
@@ -25,6 +28,7 @@ def _check_address(host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
+    _check_address(args.host, args.port)  # before anything loads: a refusal takes a moment, not seconds
     from service import preload
 
     encoder = preload.start()  # the encoder's session and jieba load while the app is imported
@@ -40,7 +44,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host) and not settings.admin_token:
         raise CliError(f"refusing to serve on {args.host}, which is not a loopback address, without ZHIBIAO_ADMIN_TOKEN: "
                        "set a token for /v1/admin/* (and ZHIBIAO_ALLOWED_HOSTS to the names clients use), or serve on 127.0.0.1")
-    _check_address(args.host, args.port)  # before the model loads
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     holder = ModelHolder(settings.models_dir, encoder, settings.reload_interval_seconds)
     holder.reload()  # before serving (the app's start-up would do it otherwise), so that the model can be frozen

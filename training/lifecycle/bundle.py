@@ -245,7 +245,7 @@ def _runtime_form(bundle: Path, metadata: dict) -> dict | None:
         if not set(payload) >= RUNTIME_KEYS:
             raise BundleError(f"{path}: not a runtime form (it lacks {', '.join(sorted(RUNTIME_KEYS - set(payload)))})")
         return payload
-    except BundleError as error:
+    except (BundleError, OSError) as error:  # OSError: not readable (permissions, a folder in its place)
         logging.getLogger("zhibiao.model").warning("%s; loading %s instead (slower start-up; `zhibiao train` writes a new one)",
                                                    error, PAYLOAD)
         return None
@@ -333,13 +333,21 @@ def served_versions(root: Path | None = None) -> list[str]:
 
 
 def _first_sound(versions: list[str], root: Path) -> str | None:
-    """The first of ``versions`` whose bundle verifies (``verify_bundle``), or None."""
+    """The first of ``versions`` whose bundle verifies (``verify_bundle``) and was trained with the local encoder (when
+    there is one to compare with), or None: a bundle of another encoder cannot be served here."""
+    from training.model.encoder import EncoderMissing, local_encoder
+
+    try:
+        local = local_encoder().identity["fingerprint"]
+    except (EncoderMissing, OSError, ValueError):
+        local = None
     for version in versions:
         try:
-            verify_bundle(root / version)
-            return version
+            expected = verify_bundle(root / version).get("encoder", {}).get("fingerprint")
         except BundleError:
             continue
+        if local is None or expected is None or expected == local:
+            return version
     return None
 
 

@@ -48,8 +48,16 @@ def test_malformed_cors_origins_is_a_configuration_error(env, capsys):
     assert main(["models", "list"]) == 2
     assert one_line(capsys.readouterr().err).startswith("configuration error: ZHIBIAO_CORS_ORIGINS: not a JSON list")
     env(cors_origins="https://a.example/path")
-    assert main(["serve"]) == 2
+    assert main(["serve", "--port", str(free_port())]) == 2
     assert "scheme://host[:port]" in one_line(capsys.readouterr().err)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize("port", ["99999", "0", "-1"])
@@ -71,8 +79,13 @@ def test_a_port_in_use_is_refused_before_the_model_loads(env, capsys, monkeypatc
     assert "cannot listen on 127.0.0.1:" in one_line(capsys.readouterr().err)
 
 
+def test_an_unknown_host_is_named(env, capsys):
+    assert main(["serve", "--host", "[::1]", "--port", str(free_port())]) == 2
+    assert "--host [::1]: not an address" in one_line(capsys.readouterr().err)
+
+
 def test_serving_beyond_loopback_needs_an_admin_token(env, capsys):
-    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    assert main(["serve", "--host", "0.0.0.0", "--port", str(free_port())]) == 2
     assert "ZHIBIAO_ADMIN_TOKEN" in one_line(capsys.readouterr().err)
 
 

@@ -43,7 +43,7 @@ def test_tampered_bundle_is_refused(fake_models_root, fake_encoder, tmp_path):
         bundles.load_model(copy, encoder=fake_encoder, runtime=True)
 
 
-@pytest.mark.parametrize("damage", ["missing", "appended", "garbage with its hash", "a payload with its hash"])
+@pytest.mark.parametrize("damage", ["missing", "appended", "garbage with its hash", "a payload with its hash", "a folder in its place"])
 def test_a_bad_runtime_form_falls_back_to_the_payload_with_a_warning(fake_models_root, fake_encoder, tmp_path, caplog, damage):
     from training.files import sha256_file
 
@@ -52,6 +52,9 @@ def test_a_bad_runtime_form_falls_back_to_the_payload_with_a_warning(fake_models
     runtime = copy / bundles.RUNTIME
     if damage == "missing":
         runtime.unlink()
+    elif damage == "a folder in its place":
+        runtime.unlink()
+        runtime.mkdir()
     elif damage == "appended":
         with open(runtime, "ab") as handle:
             handle.write(b"x")

@@ -84,6 +84,21 @@ def test_prune_keeps_a_sound_fallback_when_previous_is_damaged(tmp_path):
     assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v1", "v2", "v3", "v4"]
 
 
+def test_prune_keeps_a_fallback_this_machine_can_serve(tmp_path, monkeypatch):
+    from training.model import encoder
+
+    class Local:
+        identity = {"fingerprint": "local"}
+
+    monkeypatch.setattr(encoder, "local_encoder", lambda *a, **k: Local())
+    for k, fingerprint in enumerate(["local", "local", "other", "local"]):
+        bundles.save_bundle({"n": k}, {"created": f"2026-01-0{k + 1}T00:00:00Z", "encoder": {"fingerprint": fingerprint}}, tmp_path,
+                            version=f"v{k}")
+    for version in ("v0", "v1", "v2", "v3"):
+        bundles.promote(version, tmp_path)  # v3 current, v2 previous (another encoder's), v1 and v0 once current
+    assert sorted(bundles.prune(0, tmp_path)) == ["v0"]  # v1 is kept: the newest fallback this machine's encoder can load
+
+
 @pytest.fixture
 def retrain_workspace(tmp_path, fake_models_root, fake_encoder, monkeypatch):
     """A copy of data/, a models folder whose current bundle is the fake one, and a retrain whose training and gate are stand-ins.
