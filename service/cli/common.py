@@ -10,7 +10,6 @@ early (``zhibiao ingest ... | head``).
 from __future__ import annotations
 
 import json
-import re
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -21,7 +20,24 @@ EXIT_BROKEN_PIPE = 141
 
 
 class CliError(Exception):
-    """An error the user can act on; printed as one line, exit code 2."""
+    """An error the user can act on; printed as one line (``error: …``), exit code 2."""
+
+
+class ReviewerError(CliError):
+    """A :class:`CliError` of the commands reviewers run (``classify``, ``suggest``): its message is Chinese and its
+    line starts with ``错误：``."""
+
+
+# Chinese for the operating system's reasons a file cannot be written (errno names), for a reviewer's line.
+OS_REASON_ZH = {"ENOENT": "文件夹不存在", "EACCES": "没有写入权限", "EPERM": "没有写入权限", "EISDIR": "是文件夹", "ENOSPC": "磁盘已满",
+                "EROFS": "只读的文件系统", "ENOTDIR": "路径中有一段不是文件夹", "ENAMETOOLONG": "文件名过长"}
+
+
+def os_reason_zh(error: OSError) -> str:
+    """Why an ``OSError`` happened, in Chinese when its errno is a common one (else the system's own words)."""
+    import errno
+
+    return OS_REASON_ZH.get(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
 
 
 def print_json(data: object) -> None:
@@ -40,9 +56,6 @@ def configuration_error(error) -> str | None:
     return "configuration error: " + "; ".join(parts)
 
 
-_CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
 def failure(error: BaseException) -> tuple[int, str] | None:
     """``(exit code, one line)`` for a failure a user or operator can act on; ``None`` for a bug."""
     from pydantic import ValidationError
@@ -54,9 +67,10 @@ def failure(error: BaseException) -> tuple[int, str] | None:
 
     if isinstance(error, ModelsLocked):
         return EXIT_LOCKED, f"error: {error}"
+    if isinstance(error, ReviewerError):
+        return EXIT_USAGE, f"错误：{error}"
     if isinstance(error, (CliError, ReadError, BundleError, NotWritable, EncoderMissing, FileNotFoundError)):
-        text = str(error)
-        return EXIT_USAGE, f"{'错误：' if _CHINESE.search(text) else 'error: '}{text}"  # a reviewer's message is Chinese throughout
+        return EXIT_USAGE, f"error: {error}"
     if isinstance(error, ValidationError) and (line := configuration_error(error)):
         return EXIT_USAGE, line
     return None

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from service.cli.common import CliError, print_json
+from service.cli.common import ReviewerError, os_reason_zh, print_json
 from service.cli.data import cmd_corpus
 
 
@@ -101,9 +101,9 @@ def _predictor(encoder=None):
     try:
         predictor = load_predictor(encoder=encoder)
     except EncoderMissing as error:  # classify and suggest are run by reviewers: Chinese first, the detail as written
-        raise CliError(f"没有本地编码器，请先运行 `make setup`（{error}）") from None
+        raise ReviewerError(f"没有本地编码器，请先运行 `make setup`（{error}）") from None
     except BundleError as error:
-        raise CliError(f"无法加载模型，可运行 `make model` 或 `zhibiao train` 重新训练（{error}）") from None
+        raise ReviewerError(f"无法加载模型，可运行 `make model` 或 `zhibiao train` 重新训练（{error}）") from None
     freeze_heap()  # the model lives as long as the command: the garbage collector need not walk it again
     return predictor
 
@@ -114,12 +114,18 @@ def _input_files(files: list[str]) -> list[Path]:
     paths = [Path(f) for f in files]
     for path in paths:
         if path.is_dir():
-            raise CliError(f"{path}：是文件夹，请给出表格文件（整个文件夹请用 `zhibiao backfill`）")
+            raise ReviewerError(f"{path}：是文件夹，请给出表格文件（整个文件夹请用 `zhibiao backfill`）")
         if not path.exists():
-            raise CliError(f"{path}：文件不存在")
+            raise ReviewerError(f"{path}：文件不存在")
         if not path.is_file():
-            raise CliError(f"{path}：不是普通文件（设备或管道），请给出表格文件")
+            raise ReviewerError(f"{path}：不是普通文件（设备或管道），请给出表格文件")
     return paths
+
+
+def _unreadable_zh(path: Path, error) -> str:
+    """``无法读取（CODE）：file：why`` for a ``ReadError`` (the file named once)."""
+    said = error.message_zh if path.name in error.message_zh else f"{path}：{error.message_zh}"
+    return f"无法读取（{error.code}）：{said}"
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -130,9 +136,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
         try:
             check_output_path(Path(args.output))
         except ValueError:
-            raise CliError(f"{args.output}：输出文件须以 {'、'.join(OUTPUT_FORMATS)} 结尾") from None
+            raise ReviewerError(f"{args.output}：输出文件须以 {'、'.join(OUTPUT_FORMATS)} 结尾") from None
         if any(Path(args.output).resolve() == path.resolve() for path in paths):
-            raise CliError(f"{args.output}：是输入文件之一，请把标注结果写到另一个文件")
+            raise ReviewerError(f"{args.output}：是输入文件之一，请把标注结果写到另一个文件")
     from service import preload
     from training.model.encoder import DiskCachedEncoder
 
@@ -146,10 +152,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
             read.append((path, read_file(path).rows))
         except ReadError as error:  # the other files go on; this one is reported below and in the 汇总 sheet
             unreadable.append((path, error))
-            said = error.message_zh if path.name in error.message_zh else f"{path}：{error.message_zh}"
             if len(paths) == 1:  # one line for one file
-                raise CliError(f"无法读取（{error.code}）：{said}") from None
-            print(f"无法读取（{error.code}）：{said}", file=sys.stderr)
+                raise ReviewerError(_unreadable_zh(path, error)) from None
+            print(_unreadable_zh(path, error), file=sys.stderr)
     from tqdm import tqdm
 
     from service.bulk import about_zh, annotate, write_output
@@ -166,7 +171,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         try:
             write_output(tables, Path(args.output), about=about, unreadable=[(path.name, error.message_zh) for path, error in unreadable])
         except OSError as error:
-            raise CliError(f"无法写入 {args.output}：{error.strerror or error}") from None
+            raise ReviewerError(f"无法写入 {args.output}：{os_reason_zh(error)}") from None
         flagged = sum(1 for r in records if r.get("needs_review"))
         disagreeing = sum(1 for r in records if r.get("label_disagrees"))
         print(f"{len(records)} 行 → {args.output}（{flagged} 行需复核，{disagreeing} 行公布的类别与模型有把握的判断不符；"
@@ -176,10 +181,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(json.dumps(record, ensure_ascii=False, default=str))
     if unreadable:
         read = len(paths) - len(unreadable)
-        raise CliError(f"{len(unreadable)} 个文件（共 {len(paths)} 个）无法读取"
+        raise ReviewerError(f"{len(unreadable)} 个文件（共 {len(paths)} 个）无法读取"
                        + (f"；其余 {read} 个文件的行已写出" if read and args.output else ""))
     if not records:  # a header and nothing under it: no file is written, so say so and fail (a script must not go on)
-        raise CliError("输入中没有指标行" + (f"，未写出 {args.output}" if args.output else ""))
+        raise ReviewerError("输入中没有指标行" + (f"，未写出 {args.output}" if args.output else ""))
     return 0
 
 
@@ -194,7 +199,7 @@ def _checked_suggest_args(args: argparse.Namespace) -> None:
             IndicatorSuggestRequest(project=args.project, goal=args.goal, year=args.year, **({"k": args.k} if args.k is not None else {}))
         else:
             if args.name is None:
-                raise CliError("请给出三级指标名称（NAME），或用 --project 给出项目名称")
+                raise ReviewerError("请给出三级指标名称（NAME），或用 --project 给出项目名称")
             TargetSuggestRequest(name=args.name, level2=args.level2, target=args.target, year=args.year,
                                  **({"k": args.k} if args.k is not None else {}))
     except ValidationError as error:
@@ -204,7 +209,7 @@ def _checked_suggest_args(args: argparse.Namespace) -> None:
         field = ".".join(str(part) for part in first["loc"]) or "input"
         option = {"name": "NAME", "project": "--project", "k": "-k", "year": "--year", "level2": "--level2", "target": "--target",
                   "goal": "--goal"}.get(field, field)
-        raise CliError(f"{option}：{validation_reason_zh(first)}") from None
+        raise ReviewerError(f"{option}：{validation_reason_zh(first)}") from None
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -212,10 +217,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     table_rows = None
     if args.table is not None:
         if args.project is not None:
-            raise CliError("--table 只能与三级指标名称（NAME）一起用，不能与 --project 同用")
-        from training.readers import read_file
+            raise ReviewerError("--table 只能与三级指标名称（NAME）一起用，不能与 --project 同用")
+        from training.readers import ReadError, read_file
 
-        table_rows = read_file(_input_files([args.table])[0]).rows  # before the model loads: a bad file is said at once (ReadError, exit 2)
+        path = _input_files([args.table])[0]
+        try:
+            table_rows = read_file(path).rows  # before the model loads: a bad file is said at once (exit 2)
+        except ReadError as error:
+            raise ReviewerError(_unreadable_zh(path, error)) from None
     from service import preload
 
     encoder = preload.start()

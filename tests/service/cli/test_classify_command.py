@@ -135,3 +135,27 @@ def test_a_table_with_no_indicator_rows_is_exit_2_and_says_nothing_was_written(f
     assert main(["classify", str(header_only), "-o", str(tmp_path / "out.xlsx")]) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"错误：输入中没有指标行，未写出 {tmp_path / 'out.xlsx'}" and not (tmp_path / "out.xlsx").exists()
+
+
+def test_reviewer_lines_are_chinese_and_operator_lines_english(monkeypatch, capsys, tmp_path):
+    import errno
+
+    from service.cli import model
+    from service.cli.common import os_reason_zh
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.csv").write_bytes(b"")
+    monkeypatch.setattr(model, "_predictor", lambda encoder=None: pytest.fail("loaded a model"))
+    assert main(["suggest", "培训人数", "--table", "empty.csv"]) == 2
+    assert capsys.readouterr().err.strip().startswith("错误：无法读取（")
+    monkeypatch.setenv("ZHIBIAO_MODELS_DIR", str(tmp_path / "models"))
+    from training.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert main(["models", "promote", "不存在"]) == 2  # an operator's command: English, whatever name it quotes
+        assert capsys.readouterr().err.strip().startswith("error: ")
+    finally:
+        get_settings.cache_clear()
+    assert os_reason_zh(OSError(errno.ENOENT, "No such file or directory")) == "文件夹不存在"
+    assert os_reason_zh(OSError(errno.EBADF, "Bad file descriptor")) == "Bad file descriptor"
