@@ -85,8 +85,18 @@ def with_warnings_zh(answer: dict) -> dict:
 def record_zh(record: dict) -> dict:
     """A bulk record (``service.bulk``) with Chinese beside its English: ``review_reasons_zh``, ``target_warning_zh``
     and ``error_zh`` (None where the English is None), for a program that shows the rows to a reviewer."""
-    return {**record, "review_reasons_zh": [review_reason_zh(r) for r in record.get("review_reasons") or []],
+    reasons = record.get("review_reasons")
+    return {**record, "review_reasons_zh": None if reasons is None else [review_reason_zh(r) for r in reasons],
             "target_warning_zh": target_warning_zh(record.get("target_warning")), "error_zh": read_error_zh(record.get("error"))}
+
+
+def summary_zh(summary: dict) -> dict:
+    """A table summary (``TableSummary.as_dict``) with ``why_zh`` beside the ``why`` of each unreadable row."""
+    rows = summary.get("unreadable_rows")
+    if not rows:
+        return summary
+    return {**summary, "unreadable_rows": [{**row, "why_zh": read_error_zh(row.get("why")) or read_issue_zh("no indicator name")}
+                                           for row in rows]}
 
 
 def suggestion_warning_zh(warning: str) -> str:

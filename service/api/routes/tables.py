@@ -15,7 +15,7 @@ from service.api.openapi import errors
 from service.api.schemas import TableClassifyResponse
 from service.bulk import MEDIA_TYPES, about_zh, annotate_upload, render
 from service.predictor import Predictor
-from service.review.texts import record_zh
+from service.review.texts import record_zh, summary_zh
 from training.readers import ReadError, ReadLimits
 from training.settings import Settings
 
@@ -43,7 +43,7 @@ def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str
         disposition = f"attachment; filename=\"{_ascii_fallback(download)}\"; filename*=UTF-8''{quote(download)}"
         return Response(content=render(table.tables, format, about=about_zh(predictor.version, framework)), media_type=MEDIA_TYPES[format],
                         headers={"Content-Disposition": disposition, "X-Model-Version": predictor.version})
-    body = {"model_version": predictor.version, "rows": [record_zh(r) for r in table.records], "summary": table.summary}
+    body = {"model_version": predictor.version, "rows": [record_zh(r) for r in table.records], "summary": summary_zh(table.summary)}
     return Response(content=json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"), media_type="application/json")
 
 

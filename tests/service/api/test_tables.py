@@ -24,6 +24,12 @@ def test_upload_seed_table_as_json_and_xlsx(client):
     warned = [r for r in body["rows"] if r["target_warning"]]
     assert warned and all(r["target_warning_zh"] and r["target_warning_zh"] != r["target_warning"] for r in warned)
     assert all(r["error_zh"] is None for r in body["rows"] if r["error"] is None)
+    table = "一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训人数,≥100人\n产出指标,数量指标,,≥5次\n".encode()
+    body = client.post("/v1/tables/classify", files={"file": ("gap.csv", table)}).json()
+    unreadable = body["summary"]["unreadable_rows"]
+    assert unreadable and all(re.search(r"[\u4e00-\u9fff]", row["why_zh"]) for row in unreadable)
+    nameless = body["rows"][1]
+    assert nameless["review_reasons"] is None and nameless["review_reasons_zh"] is None and nameless["error_zh"]
     download = client.post("/v1/tables/classify?format=xlsx", files={"file": ("yutian.txt", data)})
     assert download.status_code == 200
     workbook = load_workbook(io.BytesIO(download.content))
