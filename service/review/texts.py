@@ -36,6 +36,11 @@ def _quoted(text: str) -> str:
 _Rule = tuple[re.Pattern, Callable[[re.Match], str]]
 
 
+def _percent(share: str) -> str:
+    """``"0.39"`` → ``"39%"`` (a 0–1 share written as the workbook's 置信度 column writes it)."""
+    return f"{float(share):.0%}"
+
+
 def _translate(text: str, rules: list[_Rule]) -> str:
     for pattern, render in rules:
         match = pattern.fullmatch(text.strip())
@@ -46,8 +51,10 @@ def _translate(text: str, rules: list[_Rule]) -> str:
 
 # training/model/review.py: ReviewPolicy.reasons and name_problems
 _REVIEW_RULES: list[_Rule] = [
-    (re.compile(r"low confidence \(([\d.]+) < ([\d.]+)\)"), lambda m: f"置信度低（{m[1]} < {m[2]}）"),
-    (re.compile(r"close runner-up \(margin ([\d.]+) < ([\d.]+)\)"), lambda m: f"备选类别很接近（差距 {m[1]} < {m[2]}）"),
+    # in percent, as the 置信度 column shows confidence
+    (re.compile(r"low confidence \(([\d.]+) < ([\d.]+)\)"), lambda m: f"置信度低（{_percent(m[1])} < {_percent(m[2])}）"),
+    (re.compile(r"close runner-up \(margin ([\d.]+) < ([\d.]+)\)"),
+     lambda m: f"备选类别很接近（相差 {_percent(m[1])} < {_percent(m[2])}）"),
     (re.compile(r"empty name"), lambda m: "指标名称为空"),
     (re.compile(r"no Chinese: .*"), lambda m: "不含中文，不像中文绩效指标表中的指标名称"),
     (re.compile(r"no words: .*"), lambda m: "只有数字或符号，没有文字"),
@@ -58,7 +65,7 @@ _REVIEW_RULES: list[_Rule] = [
 
 
 def review_reason_zh(reason: str) -> str:
-    """Chinese for one of ``review_reasons`` (``"low confidence (0.41 < 0.6)"`` → ``"置信度低（0.41 < 0.6）"``)."""
+    """Chinese for one of ``review_reasons`` (``"low confidence (0.41 < 0.6)"`` → ``"置信度低（41% < 60%）"``)."""
     return _translate(reason, _REVIEW_RULES)
 
 

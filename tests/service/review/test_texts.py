@@ -40,7 +40,7 @@ def test_the_unknown_label_reason_has_chinese():
 
 def test_policy_reasons_have_chinese_with_their_figures():
     reasons = ReviewPolicy().reasons(confidence=0.41, margin=0.05)
-    assert [review_reason_zh(r) for r in reasons] == ["置信度低（0.41 < 0.6）", "备选类别很接近（差距 0.05 < 0.2）"]
+    assert [review_reason_zh(r) for r in reasons] == ["置信度低（41% < 60%）", "备选类别很接近（相差 5% < 20%）"]
 
 
 @pytest.mark.parametrize(("target", "code", "group"), [
