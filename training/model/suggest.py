@@ -433,7 +433,8 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tu
 def completed(target: Target, suggestion: dict | None) -> str | None:
     """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``), the
     unit (``=0`` → ``=0%``) or both (``100`` → ``≥100人``), so a writer's own value is never replaced by another; None
-    when that does not apply.
+    when that does not apply. A fraction given for a share becomes a percentage (``0.95`` → ``≥95%``), unless the
+    share is bounded above (``事故率 0.5`` stays ``≤0.5%``); a zero bounded above is written ``=0``.
 
     A target that states a value is the unit's plan: the guideline asks for the form to be complete, not for another
     number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it).
@@ -445,10 +446,13 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
         operator = "="  # 安全事故发生率 0 → =0%: nothing is below zero, and the tables write it so
     if not target.operator and target.unit and operator:
         return parse_target(format_quantity(operator, target.value, target.unit)).text
-    if target.operator and not target.unit and suggestion.get("unit"):
-        return parse_target(format_quantity(target.operator, target.value, suggestion["unit"])).text
-    if not target.operator and not target.unit and operator and suggestion.get("unit"):
-        return parse_target(format_quantity(operator, target.value, suggestion["unit"])).text  # 100 → ≥100人
+    unit, value = suggestion.get("unit"), target.value
+    if unit == "%" and 0 < value < 1 and direction(target.operator or operator) != "≤":
+        value = round(value * 100, 6)  # 资金拨付率 0.95 → ≥95%: a share written as a fraction (not so for a small ≤ rate)
+    if target.operator and not target.unit and unit:
+        return parse_target(format_quantity(target.operator, value, unit)).text
+    if not target.operator and not target.unit and operator and unit:
+        return parse_target(format_quantity(operator, value, unit)).text  # 100 → ≥100人
     return None
 
 

@@ -200,6 +200,8 @@ def test_a_given_value_is_completed_not_replaced_and_zero_is_not_bounded_below()
     assert completed(parse_target("0%"), harm) == "=0%"
     assert completed(parse_target("5%"), harm) == "≤5%"
     assert completed(parse_target("≥95%"), rate) is None  # nothing lacking
+    assert completed(parse_target("0.95"), rate) == "≥95%" and completed(parse_target("≥0.9"), rate) == "≥90%"  # fractions
+    assert completed(parse_target("0.5"), harm) == "≤0.5%"  # a small ≤ rate stays as written
 
 
 def test_the_value_of_an_even_count_says_which_middle_value_it_took():
