@@ -48,7 +48,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     holder = ModelHolder(settings.models_dir, encoder, settings.reload_interval_seconds)
     holder.reload()  # before serving (the app's start-up would do it otherwise), so that the model can be frozen
     preload.freeze_heap()
-    uvicorn.run(create_app(settings, holder), host=args.host, port=args.port, log_level=settings.log_level, access_log=False)
+    try:
+        uvicorn.run(create_app(settings, holder), host=args.host, port=args.port, log_level=settings.log_level, access_log=False)
+    except SystemExit as stop:  # uvicorn's start-up failure is exit 3, which here means "candidate rejected by the gate"
+        if stop.code in (0, None):
+            return 0
+        raise CliError(f"the server did not start (uvicorn exit {stop.code}; its reason is on the lines above: a port taken "
+                       "since the check, or the app's start-up)") from None
     return 0
 
 

@@ -148,3 +148,21 @@ def test_a_lone_unreadable_file_exits_2_while_the_encoder_is_still_loading(tmp_p
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2, done.stderr
         assert [line for line in done.stderr.splitlines() if line.strip()] == ["错误：无法读取（NO_TABLE）：empty.csv：是空文件"]
+
+
+def test_a_server_that_does_not_start_is_exit_2_not_the_gates_3(env, capsys, monkeypatch):
+    import uvicorn
+
+    from service import preload
+    from service.api import state
+    from tests.fakes import HashingEncoder
+
+    def fail_to_start(*args, **kwargs):
+        raise SystemExit(3)  # uvicorn's STARTUP_FAILURE (a port taken between the check and the bind)
+
+    monkeypatch.setattr(preload, "start", lambda *a, **k: HashingEncoder())
+    monkeypatch.setattr(preload, "freeze_heap", lambda: None)
+    monkeypatch.setattr(state.ModelHolder, "reload", lambda self, **_: None)
+    monkeypatch.setattr(uvicorn, "run", fail_to_start)
+    assert main(["serve", "--port", str(free_port())]) == 2
+    assert "the server did not start (uvicorn exit 3" in one_line(capsys.readouterr().err)
