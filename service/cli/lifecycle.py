@@ -39,6 +39,26 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     return EXIT_REJECTED
 
 
+def _check_encoder(version: str, force: bool) -> None:
+    """Refuse (``CliError``) to make current a bundle trained with another encoder than this machine's: the server
+    could not load it and would fall back to another model. ``--force`` (another machine serves it) skips the check,
+    and so does a machine with no local encoder to compare with."""
+    from training.lifecycle import bundle as bundles
+    from training.model.encoder import EncoderMissing, local_encoder
+
+    folder = get_settings().models_dir / version
+    if force or not (folder / bundles.METADATA).exists():  # an unknown version: promote says which ones exist
+        return
+    expected = bundles.read_metadata(folder).get("encoder", {}).get("fingerprint")
+    try:
+        local = local_encoder().identity["fingerprint"]
+    except EncoderMissing:
+        return
+    if expected and expected != local:
+        raise CliError(f"{version} was trained with encoder {expected}, the local encoder is {local}: the server here could not "
+                       "load it and would fall back to another model; retrain, or --force if another machine serves it")
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from training.lifecycle import bundle as bundles
 
@@ -48,12 +68,14 @@ def cmd_models(args: argparse.Namespace) -> int:
         elif args.action == "promote":
             if not args.version:
                 raise CliError("models promote needs a VERSION; versions: " + (", ".join(bundles.version_names()) or "none"))
+            _check_encoder(args.version, args.force)
             bundles.promote(args.version)
             print(f"current -> {args.version}")
         elif args.action == "rollback":
             previous = bundles.previous_version()
             if previous is None:
                 raise CliError("no previous model to roll back to")
+            _check_encoder(previous, args.force)
             bundles.promote(previous, action="rollback")
             print(f"rolled back: current -> {previous}")
         elif args.action == "sign":
@@ -105,4 +127,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     models.add_argument("action", choices=["list", "promote", "rollback", "prune", "sign"])
     models.add_argument("version", nargs="?", help="for promote: a version; for sign: a version or `all`")
     models.add_argument("--keep", type=int, help="for prune: versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
+    models.add_argument("--force", action="store_true", help="for promote and rollback: even a bundle of another encoder")
     models.set_defaults(handler=cmd_models)

@@ -166,3 +166,20 @@ def test_a_server_that_does_not_start_is_exit_2_not_the_gates_3(env, capsys, mon
     monkeypatch.setattr(uvicorn, "run", fail_to_start)
     assert main(["serve", "--port", str(free_port())]) == 2
     assert "the server did not start (uvicorn exit 3" in one_line(capsys.readouterr().err)
+
+
+def test_promoting_a_bundle_of_another_encoder_is_refused_unless_forced(env, capsys, monkeypatch, tmp_path):
+    from training.model import encoder
+
+    class Local:
+        identity = {"fingerprint": "local-encoder"}
+
+    monkeypatch.setattr(encoder, "local_encoder", lambda *a, **k: Local())
+    for version, fingerprint in (("v1", "local-encoder"), ("v2", "another-encoder")):
+        bundles.save_bundle({"n": 1}, {"encoder": {"fingerprint": fingerprint}}, tmp_path / "models", version=version)
+    assert main(["models", "promote", "v1"]) == 0
+    assert main(["models", "promote", "v2"]) == 2
+    assert "v2 was trained with encoder another-encoder, the local encoder is local-encoder" in one_line(capsys.readouterr().err)
+    assert bundles.current_version(tmp_path / "models") == "v1"
+    assert main(["models", "promote", "v2", "--force"]) == 0 and bundles.current_version(tmp_path / "models") == "v2"
+    assert main(["models", "rollback"]) == 0  # back to v1, this machine's encoder
