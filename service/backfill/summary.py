@@ -60,12 +60,13 @@ def build_summary(manifest: Manifest) -> dict:
 
 def workbook_bytes(summary: dict) -> bytes:
     """The summary as an xlsx for reviewers, in Chinese: 概况, 按类别, 按文件, 无法读取的文件, 重复文件."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    import xlsxwriter
 
-    book = Workbook()
-    overview = book.active
-    overview.title = "概况"
+    from service.review.workbook import Styles
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = Styles(book)(bold=True)
     files = summary["files"]
     runs = summary.get("runs") or []
     last = runs[-1] if runs else {}
@@ -85,34 +86,31 @@ def workbook_bytes(summary: dict) -> bytes:
         ("指标值需完善的行", summary["weak_targets"]),
         ("最近一次运行速度（行/秒）", last.get("rows_per_second")),
     ]
-    _sheet(overview, ["项目", "数值"], rows, (44, 28))
+    _sheet(book.add_worksheet("概况"), bold, ["项目", "数值"], rows, (44, 28))
     total = summary["rows"] or 1
-    _sheet(book.create_sheet("按类别"), ["一级指标", "二级指标", "行数", "占比"],
+    _sheet(book.add_worksheet("按类别"), bold, ["一级指标", "二级指标", "行数", "占比"],
            [(c["level1"], c["level2"], c["rows"], f"{c['rows'] / total:.1%}") for c in summary["per_category"]], (16, 22, 10, 10))
-    _sheet(book.create_sheet("按文件"), ["文件", "表格数", "行数", "需人工复核", "与公布类别不一致", "指标值需完善", "无法识别的行", "文件哈希（SHA-256）"],
+    _sheet(book.add_worksheet("按文件"), bold, ["文件", "表格数", "行数", "需人工复核", "与公布类别不一致", "指标值需完善", "无法识别的行", "文件哈希（SHA-256）"],
            [(f["path"], f["tables"], f["rows"], f["needs_review"], f["label_disagrees"], f["weak_targets"], f["unreadable_rows"], f["hash"])
             for f in summary["per_file"]], (60, 8, 8, 12, 16, 14, 14, 66))
-    _sheet(book.create_sheet("无法读取的文件"), ["文件", "原因代码", "原因", "说明（英文）"],
+    _sheet(book.add_worksheet("无法读取的文件"), bold, ["文件", "原因代码", "原因", "说明（英文）"],
            [(f["path"], f["code"], f.get("message_zh"), f.get("message")) for f in summary["unreadable_files"]], (60, 18, 60, 60))
-    _sheet(book.create_sheet("重复文件"), ["文件", "与之内容相同的文件"],
+    _sheet(book.add_worksheet("重复文件"), bold, ["文件", "与之内容相同的文件"],
            [(f["path"], f["of"]) for f in summary["duplicate_files"]], (60, 60))
-    for sheet in book.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
+    book.close()
     return buffer.getvalue()
 
 
-def _sheet(sheet, header: list[str], rows: list[tuple], widths: tuple[int, ...]) -> None:
-    from openpyxl.utils import get_column_letter
+def _sheet(sheet, bold, header: list[str], rows: list[tuple], widths: tuple[int, ...]) -> None:
+    """Header (bold, frozen), then the rows through the review workbook's writer: a file named ``=cmd.csv`` stays text."""
+    from service.review.workbook import write_row
 
-    sheet.append(header)
+    at = write_row(sheet, 0, header, bold)
     for row in rows:
-        sheet.append(list(row))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        at = write_row(sheet, at, row)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(1, 0)
 
 
 def write_summaries(manifest: Manifest) -> dict:

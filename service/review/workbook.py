@@ -216,7 +216,7 @@ def _category_order(taxonomy: Taxonomy, summaries: list[TableSummary]) -> list[s
     return [k for k in known if k in present] + sorted(present - set(known))
 
 
-class _Styles:
+class Styles:
     """The workbook's cell formats, one per combination used: a fill (a key of ``FILLS``, or the header's), a percent
     number format, wrapped text, bold. XlsxWriter formats belong to one workbook and are shared by its cells."""
 
@@ -242,20 +242,21 @@ class _Styles:
         return self.made[key]
 
 
-def _row(sheet, row: int, values: Sequence, style=None) -> int:
-    """Write ``values`` into ``row`` (0-based) from column A, all in ``style`` (one format, or a list per value); the next row."""
+def write_row(sheet, row: int, values: Sequence, style=None) -> int:
+    """Write ``values`` into XlsxWriter ``sheet``'s ``row`` (0-based) from column A, all in ``style`` (one format, or a
+    list per value), each as what it is (text never as a formula, control characters dropped); returns the next row."""
     for column, value in enumerate(values):
         _put(sheet, row, column, value, style[column] if isinstance(style, list) else style)
     return row + 1
 
 
-def _start(sheet, styles: _Styles, headers: list[str], rows_count: int, widths: list[float]) -> int:
+def start_sheet(sheet, styles: Styles, headers: list[str], rows_count: int, widths: list[float]) -> int:
     """The header row (bold, filled), column widths, the header frozen and an auto-filter over the rows; the next row."""
     for column, width in enumerate(widths):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(rows_count, 1), len(headers) - 1)
-    return _row(sheet, 0, headers, styles("header", bold=True))
+    return write_row(sheet, 0, headers, styles("header", bold=True))
 
 
 def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[int, int], Decision] | None = None,
@@ -279,7 +280,7 @@ def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[in
     with_decisions = decisions is not None
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    styles = _Styles(workbook)
+    styles = Styles(workbook)
     summary_sheet = workbook.add_worksheet(SUMMARY_SHEET)
     summaries = [summarize_table(t.records, _table_decisions(decisions, i), taxonomy) for i, t in enumerate(tables)]
     taken: set[str] = set()
@@ -292,7 +293,7 @@ def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[in
         headers = PUBLISHED + list(headers_map.values()) + ADDED + (DECIDED if with_decisions else [])
         table_decisions = _table_decisions(decisions, index)
         rows = [display_row(r, headers_map, table_decisions.get(p), with_decisions) for p, r in enumerate(table.records)]
-        at = _start(sheet, styles, headers, len(rows), _widths(headers, rows))
+        at = start_sheet(sheet, styles, headers, len(rows), _widths(headers, rows))
         for row in rows:
             for column, header in enumerate(headers):
                 cell = row.get(header)
@@ -323,41 +324,41 @@ def _summary_values(summary: TableSummary, with_decisions: bool, categories: lis
     return values + [summary.per_category.get(c, 0) for c in categories]
 
 
-def _write_summary(sheet, styles: _Styles, tables, names, summaries, with_decisions, about, taxonomy, unreadable_files=()) -> None:
+def _write_summary(sheet, styles: Styles, tables, names, summaries, with_decisions, about, taxonomy, unreadable_files=()) -> None:
     categories = _category_order(taxonomy, summaries)
     headers = SUMMARY_HEADERS + (["已复核", "待复核"] if with_decisions else []) + categories
     total = combine(summaries)
     described = [[n, t.file, t.number + 1, t.project, t.unit, t.year] for n, t in zip(names, tables, strict=True)]
     widths = [max(MIN_WIDTH, min(MAX_WIDTH, max([_width(h)] + [_width(row[i]) for row in described]))) if i < 6 else max(MIN_WIDTH, _width(h))
               for i, h in enumerate(headers)]
-    at = _start(sheet, styles, headers, len(tables), widths)
+    at = start_sheet(sheet, styles, headers, len(tables), widths)
     for about_table, summary in zip(described, summaries, strict=True):
-        at = _row(sheet, at, [*about_table, *_summary_values(summary, with_decisions, categories)])
+        at = write_row(sheet, at, [*about_table, *_summary_values(summary, with_decisions, categories)])
     files = f"{len({t.file for t in tables}) + len(unreadable_files)} 个文件" + (f"（{len(unreadable_files)} 个无法读取）" if unreadable_files else "")
     bold, header = styles(bold=True), styles("header", bold=True)
-    at = _row(sheet, at, ["合计", files, f"{len(tables)} 张表", None, None, None, *_summary_values(total, with_decisions, categories)], bold)
-    at = _row(sheet, at + 1, ["无法读取的行"], bold)
+    at = write_row(sheet, at, ["合计", files, f"{len(tables)} 张表", None, None, None, *_summary_values(total, with_decisions, categories)], bold)
+    at = write_row(sheet, at + 1, ["无法读取的行"], bold)
     unreadable = [(name, item) for name, summary in zip(names, summaries, strict=True) for item in summary.unreadable]
     if unreadable:
-        at = _row(sheet, at, ["工作表", "表内第几行", "原因"], header)
+        at = write_row(sheet, at, ["工作表", "表内第几行", "原因"], header)
         for name, item in unreadable:
-            at = _row(sheet, at, [name, item["position"] + 1, read_error_zh(item["why"]) or read_issue_zh("no indicator name")])
+            at = write_row(sheet, at, [name, item["position"] + 1, read_error_zh(item["why"]) or read_issue_zh("no indicator name")])
     else:
-        at = _row(sheet, at, ["无"])
+        at = write_row(sheet, at, ["无"])
     if unreadable_files:
-        at = _row(sheet, at + 1, ["无法读取的文件"], bold)
-        at = _row(sheet, at, ["文件", "原因"], header)
+        at = write_row(sheet, at + 1, ["无法读取的文件"], bold)
+        at = write_row(sheet, at, ["文件", "原因"], header)
         for file, message in unreadable_files:
-            at = _row(sheet, at, [file, without_file_name(file, message)])
-    at = _row(sheet, at + 1, ["填色说明"], bold)
+            at = write_row(sheet, at, [file, without_file_name(file, message)])
+    at = write_row(sheet, at + 1, ["填色说明"], bold)
     for key, (_, meaning) in FILLS.items():
         if key == "decided" and not with_decisions:
             continue
-        at = _row(sheet, at, [None, meaning], [styles(key), None])
+        at = write_row(sheet, at, [None, meaning], [styles(key), None])
     if about:
         at += 1
         for key, value in about.items():
-            at = _row(sheet, at, [key, value], [bold, None])
+            at = write_row(sheet, at, [key, value], [bold, None])
 
 
 def annotated_csv(tables: list[IndicatorTable], decisions: Mapping[tuple[int, int], Decision] | None = None,

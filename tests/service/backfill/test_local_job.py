@@ -197,3 +197,16 @@ def test_a_failure_inside_the_engine_keeps_what_is_recorded_and_says_rerun(tmp_p
     again = backfill([folder], tmp_path / "out", models_root)
     assert (again.skipped, again.done, again.unreadable) == (3, 2, 2)  # 2 files and 1 duplicate were recorded before the failure
     assert again.summary["files"] == {"distinct": 6, "done": 4, "unreadable": 2, "duplicates": 2}
+
+
+def test_a_file_named_like_a_formula_stays_text_in_the_summary_workbook(finished):
+    import io
+
+    from service.backfill.summary import workbook_bytes
+
+    summary = dict(finished[1].summary)
+    summary["per_file"] = [{**summary["per_file"][0], "path": "=HYPERLINK(\"http://x\",\"y\").csv"}]
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(summary)))
+    cell = book["按文件"]["A2"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+    assert book["概况"].freeze_panes == "A2" and book["概况"]["A1"].font.bold
