@@ -15,11 +15,12 @@ import sys
 import traceback
 
 from service.cli import backfill, data, lifecycle, model, serve
-from service.cli.common import EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_INTERRUPTED, failure
+from service.cli.common import EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_INTERRUPTED, Parser, failure
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="zhibiao", description="Budget performance indicators: read, classify, suggest, serve.")
+    parser = Parser(prog="zhibiao", description="预算绩效指标：读取、分类、建议指标值、服务（Budget performance indicators: read, "
+                                                "classify, suggest, serve）。")
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (data, model, lifecycle, serve, backfill):
         group.register(sub)

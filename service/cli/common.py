@@ -9,7 +9,10 @@ early (``zhibiao ingest ... | head``).
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
+import sys
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -38,6 +41,40 @@ def os_reason_zh(error: OSError) -> str:
     import errno
 
     return OS_REASON_ZH.get(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
+
+
+# argparse's messages (Python 3.11, ``argparse.py``) in Chinese; anything else is shown as argparse wrote it.
+_ARGPARSE_ZH: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+    (re.compile(r"argument command: invalid choice: (.*) \(choose from (.*)\)"), "没有命令 {0}，可用的命令：{1}"),
+    (re.compile(r"argument (.+?): invalid choice: (.*) \(choose from (.*)\)"), "参数 {0} 的取值 {1} 无效，可选：{2}"),
+    (re.compile(r"argument (.+?): invalid int value: (.*)"), "参数 {0} 需要整数，收到 {1}"),
+    (re.compile(r"argument (.+?): invalid float value: (.*)"), "参数 {0} 需要数字，收到 {1}"),
+    (re.compile(r"argument (.+?): invalid \w+ value: (.*)"), "参数 {0} 的取值 {1} 无效"),
+    (re.compile(r"argument (.+?): expected one argument"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"argument (.+?): expected at least one argument"), "参数 {0} 后面至少需要一个值"),
+    (re.compile(r"argument (.+?): not allowed with argument (.*)"), "参数 {0} 不能与 {1} 同时使用"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), "选项 {0} 有歧义，可能是：{1}"),
+]
+
+
+def argparse_message_zh(message: str) -> str:
+    """Chinese for an argparse usage error (``"unrecognized arguments: --foo"`` → ``"无法识别的参数：--foo"``)."""
+    for pattern, template in _ARGPARSE_ZH:
+        match = pattern.fullmatch(message.strip())
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` whose usage errors are one Chinese line after the usage, exit code 2
+    (``zhibiao classify: 错误：缺少参数：FILE``); subcommands' parsers are of this class too."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 错误：{argparse_message_zh(message)}\n")
 
 
 def print_json(data: object) -> None:

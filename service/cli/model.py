@@ -174,8 +174,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
             raise ReviewerError(f"无法写入 {args.output}：{os_reason_zh(error)}") from None
         flagged = sum(1 for r in records if r.get("needs_review"))
         disagreeing = sum(1 for r in records if r.get("label_disagrees"))
+        unread = sum(1 for r in records if r.get("pred_level2") is None)
         print(f"{len(records)} 行 → {args.output}（{flagged} 行需复核，{disagreeing} 行公布的类别与模型有把握的判断不符；"
-              f"模型 {predictor.version}）")
+              + (f"{unread} 行无法读取，原因见“读取问题”列；" if unread else "")
+              + f"模型 {predictor.version}）")
     elif not args.output:
         for record in records:
             print(json.dumps(record, ensure_ascii=False, default=str))
@@ -264,20 +266,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--targets", action="store_true", help="evaluate target and project suggestions instead (reports/targets.md)")
     evaluate.set_defaults(handler=cmd_evaluate)
 
-    classify = sub.add_parser("classify", help="classify every row of a table file")
-    classify.add_argument("files", nargs="+", metavar="FILE")
-    classify.add_argument("-o", "--output", help="result file; format from the suffix (.csv, .xlsx, .jsonl)")
-    classify.add_argument("--framework", choices=["2021", "2015"], default="2021")
+    classify = sub.add_parser("classify", help="为表格文件的每一行判断类别、检查指标值（classify every row of table files）",
+                              description="读取绩效目标表（csv、xlsx、xls、docx、html、pdf、jsonl），为每一行判断一级/二级指标、"
+                                          "标出需复核的行，并为不可衡量的指标值给出建议。")
+    classify.add_argument("files", nargs="+", metavar="FILE", help="表格文件，可以多个")
+    classify.add_argument("-o", "--output", help="结果文件，格式由后缀决定（.xlsx、.csv、.jsonl）；不给则在屏幕上逐行输出 JSON")
+    classify.add_argument("--framework", choices=["2021", "2015"], default="2021",
+                          help="类别体系：2021 年指引（默认）或 2015 年框架")
     classify.set_defaults(handler=cmd_classify)
 
-    suggest = sub.add_parser("suggest", help="suggest measurable targets for an indicator, or indicators for a project")
-    suggest.add_argument("name", nargs="?")
-    suggest.add_argument("--project")
-    suggest.add_argument("--goal")
-    suggest.add_argument("--level2")
-    suggest.add_argument("--target", help="the target as written, to check it")
-    suggest.add_argument("--year", type=int, help="budget year, for deadlines")
-    suggest.add_argument("-k", type=int, default=None, help="how many (default 3 targets, 12 indicators)")
-    suggest.add_argument("--table", help="the indicator's table file as filled so far: its rows' targets show the table's "
-                                         "habit (=50个 or ≥50个)")
+    suggest = sub.add_parser("suggest", help="为三级指标建议可衡量的指标值，或为项目建议指标（suggest targets or indicators）",
+                             description="给出三级指标名称：建议指标值；给出 --project：建议该项目的绩效指标。")
+    suggest.add_argument("name", nargs="?", help="三级指标名称")
+    suggest.add_argument("--project", help="项目名称：为项目建议指标")
+    suggest.add_argument("--goal", help="项目的绩效目标（与 --project 一起用）")
+    suggest.add_argument("--level2", help="已填的二级指标，如 数量指标")
+    suggest.add_argument("--target", help="已填的指标值，用于检查")
+    suggest.add_argument("--year", type=int, help="预算年度，用于完成时限")
+    suggest.add_argument("-k", type=int, default=None, help="返回几条（默认：指标值 3 条，项目指标 12 条）")
+    suggest.add_argument("--table", help="该指标所在的表格文件（已填部分）：表中其他行的写法决定用 =50个 还是 ≥50个")
     suggest.set_defaults(handler=cmd_suggest)

@@ -111,7 +111,19 @@ def _put(sheet, row: int, column: int, value: object, style=None) -> None:
     elif isinstance(value, (int, float)) and _spreadsheet_number(value):
         sheet.write_number(row, column, value, style)
     else:  # text, and numbers a spreadsheet cannot hold (NaN, infinities, integers beyond a double) as their text
-        sheet.write_string(row, column, _ILLEGAL.sub("", str(value)), style)
+        sheet.write_string(row, column, fit_cell(_ILLEGAL.sub("", str(value))), style)
+
+
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell ("Excel specifications and limits"); XlsxWriter cuts silently
+
+
+def fit_cell(text: str) -> str:
+    """``text`` as one xlsx cell holds it: longer text is cut, and the cut says so and how long the text was
+    (``…（已截断，原文 40,000 字）``); the CSV output keeps the whole text."""
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    mark = f"…（已截断，原文 {len(text):,} 字）"
+    return text[: MAX_CELL_CHARS - len(mark)] + mark
 
 
 def _spreadsheet_number(value: int | float) -> bool:

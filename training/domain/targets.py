@@ -9,6 +9,7 @@ counted and suggested.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -58,7 +59,8 @@ _QUALITATIVE_VAGUE = [
     "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照",
 ]
 
-_NUMBER = r"\d+(?:\.\d+)?"
+# A decimal number, with an exponent as programs write one (1e5, 1.2E+06; not 1e: no digits after it).
+_NUMBER = r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,3}(?![A-Za-z\d]))?"
 _OP_ALTERNATION = "|".join(re.escape(s) for s, _ in _OPERATOR_SPELLINGS)
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in _UNITS)
 _SUFFIX_ALTERNATION = "|".join(re.escape(s) for s, _ in _SUFFIX_OPERATORS)
@@ -154,8 +156,17 @@ def _strip_note(rest: str) -> str | None:
 
 
 def format_number(value: float) -> str:
-    """A target's number as written back: ``100.0`` → ``100``, ``98.5`` → ``98.5``."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """A target's number as written back, never rounded beyond the six decimals a target keeps.
+
+    ``100.0`` → ``100``, ``98.5`` → ``98.5``, ``12345.68`` → ``12345.68`` (``:g`` gave ``12345.7``),
+    ``1e5`` → ``100000``. Numbers of 10**15 and more are written in exponent form (``1e+20``).
+    """
+    value = float(value)
+    if abs(value) >= 1e15:
+        return f"{value:.15g}"
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def format_quantity(operator: str | None, value: float, unit: str | None) -> str:
@@ -180,6 +191,8 @@ def _parse_quantity(text: str) -> Target | None:
             operator = dict(_SUFFIX_OPERATORS)[leading_suffix.group(1)]
             rest = rest[leading_suffix.end():]
     value = float(match.group("num"))
+    if not math.isfinite(value):  # 400 nines, 1e999: no number a target can hold
+        return None
     unit = _canonical_unit(match.group("unit"))
     if unit == "比例" and value <= 1:
         value, unit = value * 100, "%"

@@ -25,18 +25,29 @@ _GBK_FAMILY = {"gbk", "gb2312", "gb18030", "x-gbk", "chinese", "csgb2312", "iso-
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 written without a BOM: one NUL in every pair of bytes of mostly-ASCII text."""
-    sample = data[:2000]
-    if len(sample) < 4:
+    """UTF-16 written without a BOM: the byte order whose text reads as ASCII, Chinese and common punctuation.
+
+    Only bytes with NULs are considered (UTF-8 and GB18030 text has none; UTF-16 has one in every ASCII
+    character, the commas, digits and line ends of a table). Chinese-only UTF-16BE text has NULs on both sides
+    (一 is ``4E 00``), so the byte order is chosen by how the sample reads, not by where the NULs are.
+    """
+    sample = data[: min(len(data), 4000) // 2 * 2]
+    if len(sample) < 4 or sample.count(0) < max(2, len(sample) // 100):
         return None
-    odd = sample[1::2].count(0)
-    even = sample[0::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.3 * half and even == 0:
-        return "utf-16-le"
-    if even > 0.3 * half and odd == 0:
-        return "utf-16-be"
-    return None
+    best, best_share = None, 0.9  # at least 90% plausible characters
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(codec, errors="replace")
+        share = sum(1 for ch in text if _plausible(ch)) / len(text)
+        if share > best_share:
+            best, best_share = codec, share
+    return best
+
+
+def _plausible(ch: str) -> bool:
+    """A character a table's text is made of: printable ASCII, line ends and tabs, CJK, full-width forms."""
+    code = ord(ch)
+    return (0x20 <= code < 0x7F or ch in "\r\n\t" or 0x3000 <= code <= 0x303F or 0x4E00 <= code <= 0x9FFF
+            or 0xFF00 <= code <= 0xFFEF or 0x2010 <= code <= 0x2267 or 0x00A0 <= code <= 0x00FF)
 
 
 def html_charset(data: bytes) -> str | None:

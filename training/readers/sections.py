@@ -31,7 +31,9 @@ class Section:
     come out as two rows where lines are read as rows (the seed text layouts,
     PDF text); spreadsheets, CSV, Word and HTML keep a wrapped name in its cell,
     so there a row holding only a name is an indicator without a target,
-    never a continuation.
+    never a continuation. ``row_issues`` are what the reader found wrong with a
+    row (index into ``rows``), e.g. an Excel formula saved without its value;
+    the table parser reports them on the row, and never leaves such a row out.
     """
 
     title: str | None
@@ -41,6 +43,7 @@ class Section:
     table_starts: set[int] = field(default_factory=set)
     guessed_columns: str | None = None
     wrapped_names: bool = True
+    row_issues: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def title_of(row: list[str]) -> str | None:
@@ -55,12 +58,15 @@ def title_of(row: list[str]) -> str | None:
 
 
 def split_sections(rows: list[list[str]], merge_short_rows: bool = False, columns_fixed: bool = True,
-                   table_starts: set[int] | None = None, wrapped_names: bool = True) -> list[Section]:
+                   table_starts: set[int] | None = None, wrapped_names: bool = True,
+                   row_issues: dict[int, dict[int, str]] | None = None) -> list[Section]:
     """Rows cut at every title row (…绩效目标表, …绩效自评表); a section without rows is dropped.
 
-    ``table_starts`` are indexes into ``rows``; each section gets them relative to its own rows.
+    ``table_starts`` and the keys of ``row_issues`` are indexes into ``rows``; each section gets them relative to its
+    own rows.
     """
     starts = table_starts or set()
+    issues = row_issues or {}
     sections = [Section(title=None, merge_short_rows=merge_short_rows, columns_fixed=columns_fixed, wrapped_names=wrapped_names)]
     for index, row in enumerate(rows):
         title = title_of(row)
@@ -69,5 +75,7 @@ def split_sections(rows: list[list[str]], merge_short_rows: bool = False, column
             continue
         if index in starts:
             sections[-1].table_starts.add(len(sections[-1].rows))
+        if index in issues:
+            sections[-1].row_issues[len(sections[-1].rows)] = dict(issues[index])
         sections[-1].rows.append(row)
     return [s for s in sections if s.rows]

@@ -36,6 +36,7 @@ from training.readers.shifted_rows import TEXT_ROLES, assemble_rows, place_cells
 from training.readers.text import clean_cell, find_year
 
 _PLACEHOLDER = {"", "　", "/", "-", "—", "无"}
+_READ_ROLES = ("level1", "level2", "level3", "target", "operator", "unit")  # a problem in these cells keeps its row
 MAX_FRAGMENT = 8  # characters: a wrapped name's second line is a few characters (…里程, …合格率)
 
 
@@ -109,13 +110,14 @@ class _TableReader:
         index = 0
         while index < len(body):
             cells = ["" if c in _PLACEHOLDER else c for c in (clean_cell(c) for c in body[index])]
+            found = self._reader_issues(self.header.end + index)
             index += 1
-            if not any(cells):
+            if not any(cells) and not found:
                 continue
             if looks_like_header(cells, self.taxonomy):
                 index = self._new_header(body, index - 1)
                 continue
-            self._row(cells)
+            self._row(cells, found)
         return self.rows
 
     def _new_header(self, body: list[list[str]], index: int) -> int:
@@ -141,9 +143,10 @@ class _TableReader:
         self.previous = None
         return header.end
 
-    def _row(self, cells: list[str]) -> None:
+    def _row(self, cells: list[str], found: list[str]) -> None:
+        """One body row; ``found`` are the reader's issues of it (a row with any is always emitted, never skipped)."""
         header, taxonomy = self.header, self.taxonomy
-        if non_indicator(cells, header.column(cells, "level3"), taxonomy):
+        if not found and non_indicator(cells, header.column(cells, "level3"), taxonomy):
             self.previous = None
             return
         period = block_period(cells, taxonomy) if not header.column(cells, "level3") else None
@@ -160,9 +163,10 @@ class _TableReader:
             self.period_label = label_period or self.period_label
 
         issues: list[str] = [self.section.guessed_columns] if self.section.guessed_columns else []
+        issues += found
         if self.section.columns_fixed:
             placed = positional(cells, header.roles)
-            if self._stray_text(cells, placed):
+            if self._stray_text(cells, placed) and not found:
                 return
         else:
             placed, shifted = place_cells(cells, header.roles, taxonomy)
@@ -176,10 +180,19 @@ class _TableReader:
             self.levels["level1"] = placed["level1"]
         if placed["level2"]:
             self.levels["level2"] = placed["level2"]
-        if not any(placed[r] for r in TEXT_ROLES):
+        if not any(placed[r] for r in TEXT_ROLES) and not found:
             self.previous = None
             return  # a row that only names a level, e.g. 成本\t\t\t
         self._emit(cells, placed, issues)
+
+    def _reader_issues(self, at: int) -> list[str]:
+        """The reader's issues of section row ``at`` in the columns of the levels, the name and the target (an
+        uncomputed 分值 formula in a 合计 row is no reason to keep that row); none for rows a text layout assembles."""
+        if self.section.merge_short_rows:
+            return []
+        by_column = self.section.row_issues.get(at, {})
+        columns = {self.header.roles[role] for role in _READ_ROLES if role in self.header.roles}
+        return [issue for column, issue in sorted(by_column.items()) if column in columns]
 
     def _stray_text(self, cells: list[str], placed: dict[str, str]) -> bool:
         """A one-cell row that is no level label: a paragraph, caption (续表) or page line between the parts of a

@@ -47,15 +47,18 @@ def xlsx_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
     try:
         for index, sheet in enumerate(workbook.worksheets):
             rows = _sheet_rows(sheet, budget, workbook.epoch)
+            uncomputed: dict[tuple[int, int], str] = {}
             if has_formulas:
                 xml = _sheet_xml(archive, sheet)
                 if xml is not None and not _FORMULA_ELEMENT.search(xml):
                     pass  # this sheet has none
-                elif xml is None or not _typed_targets_from_xml(rows, xml, budget):
+                elif xml is None or not _typed_targets_from_xml(rows, xml, budget, uncomputed):
                     if formulas is None:  # a sheet whose cells carry no references: let openpyxl count them
                         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-                    _typed_targets(rows, formulas.worksheets[index], budget)
-            sections.extend(split_sections([row for row in rows if row], wrapped_names=False))
+                    uncomputed.clear()
+                    _typed_targets(rows, formulas.worksheets[index], budget, uncomputed)
+            kept, issues = _stored_rows(rows, uncomputed)
+            sections.extend(split_sections(kept, wrapped_names=False, row_issues=issues))
     except ReadError:
         raise
     except Exception as error:  # a sheet XML cut short, a bad shared-string index, ...
@@ -98,6 +101,42 @@ def _sheet_rows(sheet, budget: Budget, epoch) -> list[list[str]]:
     return rows
 
 
+def _stored_rows(rows: list[list[str]], uncomputed: dict[tuple[int, int], str]) -> tuple[list[list[str]], dict[int, dict[int, str]]]:
+    """The rows the sheet stores (absent rows dropped), and the issues of their cells whose formula has no computed
+    value, by index into the kept rows and column."""
+    by_row: dict[int, dict[int, str]] = {}
+    for (index, column), formula in uncomputed.items():
+        if index < len(rows) and (column >= len(rows[index]) or not rows[index][column]):
+            by_row.setdefault(index, {})[column] = uncomputed_issue(f"{_column_letters(column)}{index + 1}", formula)
+    kept: list[list[str]] = []
+    issues: dict[int, dict[int, str]] = {}
+    for index, row in enumerate(rows):
+        if row:
+            if index in by_row:
+                issues[len(kept)] = by_row[index]
+            kept.append(row)
+    return kept, issues
+
+
+def uncomputed_issue(cell: str, formula: str) -> str:
+    """A row issue for a formula cell saved without its value (``C3``, ``="培训"&"场次"``).
+
+    Excel, WPS and LibreOffice store each formula's last result beside it; a workbook written by a program (openpyxl,
+    a report generator) stores none, and the cell reads as empty. Translated by ``service/review/texts.py``.
+    """
+    return (f"formula without a computed value in {cell}: {formula} (the program that saved the file does not compute "
+            "formulas; open the file in Excel or WPS and save it again)")
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def _sheet_xml(archive: zipfile.ZipFile, sheet) -> bytes | None:
     """The worksheet's XML as stored (openpyxl's read-only sheet knows its member), or None when it cannot be found."""
     member = getattr(sheet, "_worksheet_path", None)
@@ -107,14 +146,16 @@ def _sheet_xml(archive: zipfile.ZipFile, sheet) -> bytes | None:
         return None
 
 
-def _typed_targets_from_xml(values: list[list[str]], xml: bytes, budget: Budget) -> bool:
+def _typed_targets_from_xml(values: list[list[str]], xml: bytes, budget: Budget, uncomputed: dict[tuple[int, int], str]) -> bool:
     """What :func:`_typed_targets` does, read straight from the sheet's ``<f>`` elements (a second openpyxl pass over
     every cell cost a quarter of reading a 50-sheet workbook). Shared formulas take their master's text, as openpyxl's
-    translation does for a constant; array formulas are skipped, as there. Returns False, having changed nothing,
-    when a formula cell has no ``r`` reference (the caller then falls back to openpyxl)."""
+    translation does for a constant; array formulas are skipped, as there. Other formulas stored without a value
+    (no ``<v>``, or an empty one that is not a text result) go to ``uncomputed`` as (row, column) → formula. Returns
+    False, having changed nothing, when a formula cell has no ``r`` reference (the caller then falls back to openpyxl)."""
     from xml.etree.ElementTree import iterparse
 
     found: list[tuple[int, int, str]] = []
+    pending: dict[tuple[int, int], str] = {}
     shared: dict[str, str] = {}
     for count, (_, element) in enumerate(iterparse(io.BytesIO(xml), events=("end",))):
         if count % 65536 == 0:
@@ -130,15 +171,25 @@ def _typed_targets_from_xml(values: list[list[str]], xml: bytes, budget: Budget)
             reference = _CELL_REFERENCE.match(element.get("r") or "")
             if reference is None:
                 return False
+            position = (int(reference.group(2)) - 1, _column_index(reference.group(1)))
             if _CONSTANT_FORMULA.match(("=" + text).strip()):
-                found.append((int(reference.group(2)) - 1, _column_index(reference.group(1)), ("=" + text).strip()))
+                found.append((*position, ("=" + text).strip()))
+            elif text and not _has_value(element):
+                pending[position] = ("=" + text).strip()
         element.clear()
+    uncomputed.update(pending)
     for index, column, formula in found:
         if index < len(values):
             row = values[index]
             row.extend([""] * (column + 1 - len(row)))
             row[column] = formula
     return True
+
+
+def _has_value(cell) -> bool:
+    """Whether a formula cell stores its result: a non-empty ``<v>``, or an empty one typed as text (``=""``)."""
+    value = next((child for child in cell if child.tag.rsplit("}", 1)[-1] == "v"), None)
+    return value is not None and (bool(value.text) or cell.get("t") in ("str", "inlineStr"))
 
 
 _CELL_REFERENCE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -151,9 +202,10 @@ def _column_index(letters: str) -> int:
     return number - 1
 
 
-def _typed_targets(values: list[list[str]], formula_sheet, budget: Budget) -> None:
+def _typed_targets(values: list[list[str]], formula_sheet, budget: Budget, uncomputed: dict[tuple[int, int], str]) -> None:
     """Targets typed as ``=100%`` or ``=8座``: Excel stores them as formulas, and the
-    cached value (``1``) or its absence would lose what the unit wrote."""
+    cached value (``1``) or its absence would lose what the unit wrote. Other formulas whose cell read as empty go to
+    ``uncomputed`` (openpyxl does not tell an empty result from none)."""
     formula_sheet.reset_dimensions()
     for index, formula_row in enumerate(formula_sheet.iter_rows(values_only=True)):
         if index >= len(values):
@@ -165,3 +217,5 @@ def _typed_targets(values: list[list[str]], formula_sheet, budget: Budget) -> No
             if isinstance(formula, str) and _CONSTANT_FORMULA.match(formula.strip()):
                 row.extend([""] * (column + 1 - len(row)))
                 row[column] = formula.strip()
+            elif isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
+                uncomputed[(index, column)] = formula.strip()

@@ -183,3 +183,18 @@ def test_promoting_a_bundle_of_another_encoder_is_refused_unless_forced(env, cap
     assert bundles.current_version(tmp_path / "models") == "v1"
     assert main(["models", "promote", "v2", "--force"]) == 0 and bundles.current_version(tmp_path / "models") == "v2"
     assert main(["models", "rollback"]) == 0  # back to v1, this machine's encoder
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["classify"], "zhibiao classify: 错误：缺少参数：FILE"),
+    (["classify", "a.csv", "--framework", "2019"], "zhibiao classify: 错误：参数 --framework 的取值 '2019' 无效，可选：'2021', '2015'"),
+    (["suggest", "培训人数", "-k", "abc"], "zhibiao suggest: 错误：参数 -k 需要整数，收到 'abc'"),
+    (["classify", "a.csv", "--bogus"], "zhibiao: 错误：无法识别的参数：--bogus"),
+    (["classfy", "a.csv"], "zhibiao: 错误：没有命令 'classfy'，可用的命令："),
+])
+def test_usage_errors_are_said_in_chinese_after_the_usage(argv, said, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("usage: zhibiao") and lines[-1].startswith(said), lines

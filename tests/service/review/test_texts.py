@@ -17,6 +17,7 @@ from service.review.texts import (
 )
 from training.domain.targets import Target, parse_target, target_weakness
 from training.model.review import UNKNOWN_LABEL, ReviewPolicy, name_problems
+from training.readers.xlsx import uncomputed_issue
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -83,6 +84,8 @@ def test_measurable_target_has_no_problem():
     ("label not in taxonomy: '影响力目标' / None", "标签不在标准指标体系中：影响力目标 / （空）"),
     ("line 3: invalid JSON (Expecting value: line 1 column 1 (char 0))", "第 3 行不是有效的 JSON"),
     ("name continued on the next row and joined: '科普' + '活动次数' (guessed)", "指标名称跨行，已合并：科普 + 活动次数（推测）"),
+    (uncomputed_issue("C3", "=D2"),
+     "C3 单元格是公式，文件中没有它的计算结果：=D2（保存文件的程序不计算公式；请用 Excel 或 WPS 打开并保存后再读取）"),
 ])
 def test_read_issues_have_chinese(issue, expected):
     assert read_issue_zh(issue) == expected
@@ -104,6 +107,11 @@ def test_every_reader_issue_text_in_the_code_is_translated():
         sample = re.sub(r"\{[^}]*!r\}", "'x'", literal)
         sample = re.sub(r"\{[^}]*\}", "1", sample)
         assert not read_issue_zh(sample).startswith(UNTRANSLATED), literal
+
+
+def test_a_formula_issue_is_split_from_the_next_issue():
+    joined = uncomputed_issue("C3", '=A1&"; "') + "; no indicator name (三级指标 is empty)"
+    assert read_error_zh(joined).endswith("；没有指标名称（三级指标为空）")
 
 
 def test_joined_issues_split_where_issues_start_not_inside_a_quoted_cell():

@@ -212,3 +212,16 @@ def test_the_total_of_one_table_names_its_missing_groups(annotated_seed):
 
     one = summarize_table(annotated_seed.tables[0].records)
     assert one.missing_groups and combine([one]).missing_groups == one.missing_groups
+
+
+def test_a_cell_longer_than_excel_holds_is_cut_and_says_so(fake_predictor):
+    from service.bulk import classify_tables
+
+    # a 32,760-character target read as not understood: the 读取问题 cell quotes it and passes Excel's 32,767
+    data = ("三级指标,指标值\n培训人数," + "见" * 32_760 + "\n").encode()
+    tables = classify_tables(Path("long.csv"), fake_predictor, data=data, name="long.csv")
+    book = load_workbook(io.BytesIO(render(tables, "xlsx")))
+    (row,) = rows_of(book.worksheets[1])
+    assert len(row["读取问题"]) == 32_767 and row["读取问题"].endswith("…（已截断，原文 32,768 字）")
+    assert row["指标值"] == "见" * 32_760  # what fits stays whole
+    assert "指标值无法识别：" + "见" * 32_760 in render(tables, "csv").decode("utf-8-sig")  # the CSV keeps it all

@@ -2,7 +2,7 @@
 
 import pytest
 
-from training.domain.targets import parse_target
+from training.domain.targets import format_number, parse_target
 
 
 @pytest.mark.parametrize(
@@ -147,3 +147,31 @@ def test_operator_cells_of_split_target_tables():
 
     assert [operator_of(s) for s in ("≥", "大于等于", "＝", "<=", "不超过")] == ["≥", "≥", "=", "≤", "≤"]
     assert [operator_of(s) for s in ("定性", "正向", "", None, "≥90%")] == [None] * 5
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "value"),
+    [
+        ("12,345.68万元", "12345.68万元", 12345.68),  # ``:g`` wrote 12345.7: a given figure changed
+        ("≤1234567.5元", "≤1234567.5元", 1234567.5),
+        ("0.1234567%", "0.123457%", 0.123457),  # six decimals are kept, no more
+        ("1e5", "100000", 100000.0),  # a program's exponent form; it was read as 1 and a note "e5"
+        ("≥1.5E+03人", "≥1500人", 1500.0),
+    ],
+)
+def test_numbers_are_written_back_as_given(raw, text, value):
+    target = parse_target(raw)
+    assert (target.text, target.value) == (text, value)
+
+
+@pytest.mark.parametrize("raw", ["9" * 400, "1e999"])
+def test_a_number_no_float_holds_is_not_a_quantity(raw):
+    # It was ≥inf人 in a suggestion's text (and Infinity in JSON).
+    target = parse_target(raw)
+    assert target.kind == "unparsed" and target.value is None and not target.measurable
+
+
+def test_format_number_never_rounds_to_six_significant_digits():
+    assert format_number(98765432.1) == "98765432.1"
+    assert format_number(100.0) == "100"
+    assert format_number(1e20) == "1e+20"

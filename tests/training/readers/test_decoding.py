@@ -26,6 +26,14 @@ def test_text_encodings(data):
     assert "\t" in text and ("指标" in text or "项目" in text)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_chinese_utf16_without_a_bom_in_either_byte_order(codec):
+    """一 is 4E 00 in UTF-16BE: NULs on both sides of the pairs, so the byte order is told by how the text reads (it
+    was NO_TABLE in big-endian order)."""
+    text = "一级指标,二级指标,三级指标,指标值\r\n产出指标,数量指标,培训人数,≥100人\r\n效益指标,社会效益指标,群众知晓率,≥90%\r\n"
+    assert decode_text(text.encode(codec), "t.csv") == text
+
+
 def test_declared_html_charsets():
     assert html_charset(b'<meta charset="gb2312">') == "gb18030"
     assert html_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=GBK">') == "gb18030"

@@ -80,3 +80,50 @@ def test_typed_targets_are_read_from_the_sheet_formulas_shared_ones_included():
     rows = read(rewrite_zip(data, "xl/worksheets/sheet1.xml", share))
     assert [r.target_raw for r in rows[:3]] == ["=100%", "=100%", "=8座"]
     assert rows[3].target_raw != "=SUM(1,2)"  # a real formula is no typed target
+
+
+def _workbook_bytes(rows: list[list]) -> bytes:
+    """A workbook as openpyxl saves it: formulas stored without a computed value, as any program that writes xlsx."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_formula_saved_without_its_value_is_reported_on_its_row_and_no_row_is_lost():
+    data = _workbook_bytes([
+        ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+        ["产出指标", "数量指标", "培训人数", "≥100人", 10],
+        ["产出指标", "数量指标", '="培训"&"场次"', "≥5场", 10],
+        ["产出指标", "质量指标", "合格率", "=B9*100", 10],
+        ["效益指标", "社会效益指标", "=C2", "=D2", 10],  # nothing readable but the levels: kept all the same
+        ["合计", "", "", "", "=SUM(E2:E5)"],  # an uncomputed score in a total row: still no indicator
+    ])
+    rows = read(data)
+    assert [r.level3 for r in rows] == ["培训人数", None, "合格率", None]
+    assert rows[0].issues == []
+    assert rows[1].issues == ['formula without a computed value in C3: ="培训"&"场次" (the program that saved the file '
+                              "does not compute formulas; open the file in Excel or WPS and save it again)",
+                              "no indicator name (三级指标 is empty)"]
+    assert rows[2].target.kind == "empty" and rows[2].issues[0].startswith("formula without a computed value in D4: =B9*100")
+    assert [i.split(":")[0] for i in rows[3].issues[:2]] == ["formula without a computed value in C5",
+                                                             "formula without a computed value in D5"]
+    assert rows[3].level2_raw == "社会效益指标"
+
+
+def test_a_formula_result_excel_computed_is_read_as_its_value():
+    """Excel stores each formula's last result in ``<v>``; an empty text result is typed ``t="str"``."""
+    from tests.training.readers.builders import rewrite_zip
+
+    data = _workbook_bytes([["一级指标", "二级指标", "三级指标", "指标值"],
+                            ["产出指标", "数量指标", '="培训"&"场次"', "≥5场"],
+                            ["产出指标", "数量指标", "培训人数", '=""']])
+
+    def computed(xml: bytes) -> bytes:
+        xml = xml.replace(b'<c r="C2"><f>', b'<c r="C2" t="str"><f>').replace(b"<v></v></c><c r=\"D2\"", "<v>培训场次</v></c><c r=\"D2\"".encode())
+        return xml.replace(b'<c r="D3"><f>', b'<c r="D3" t="str"><f>')
+
+    rows = read(rewrite_zip(data, "xl/worksheets/sheet1.xml", computed))
+    assert [(r.level3, r.issues) for r in rows] == [("培训场次", []), ("培训人数", [])]
