@@ -119,6 +119,22 @@ def test_other_categories_satisfaction_and_costs_do_not_set_the_habit(fake_predi
     assert intact["operator"] == "≥"  # 预算控制率 ≤100% is a cost's direction, no habit
 
 
+def test_a_tables_forms_answer_as_a_plain_list_does_and_are_looked_at_once(fake_predictor):
+    """``TableForms`` remembers the rows of a family and category; a plain list is scanned for each ask."""
+    from training.model.suggest import _siblings
+
+    lexicon = fake_predictor.targets.lexicon
+    written = [("=50个", "数量指标"), ("=2次", "数量指标"), ("=100%", "质量指标"), ("≥90%", "服务对象满意度指标"), ("≤100%", "经济成本指标")]
+    forms = table_forms([(parse_target(t), level2) for t, level2 in written], lexicon)
+    for family, level2 in [("count", "数量指标"), ("percent", "时效指标"), ("percent", "服务对象满意度指标"), ("area", None)]:
+        assert forms.siblings(family, level2) == _siblings(list(forms), family, level2)
+        assert forms.siblings(family, level2) is forms.siblings(family, level2)
+    for name, level2 in [("科普讲座次数", "数量指标"), ("资金拨付及时率", "时效指标"), ("群众满意度", "服务对象满意度指标")]:
+        cached = fake_predictor.suggest_targets(Indicator(name), level2=level2, table=forms)
+        plain = fake_predictor.suggest_targets(Indicator(name), level2=level2, table=list(forms))
+        assert cached == plain
+
+
 def test_an_operator_from_the_tables_habit_takes_the_usual_value(fake_predictor, monkeypatch):
     from dataclasses import replace
 
