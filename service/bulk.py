@@ -60,7 +60,8 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         by_table[(row.source, row.table)].append((row.target, row.level2))
     forms = {key: table_forms(targets, predictor.targets.lexicon) for key, targets in by_table.items()}
     lexicon = predictor.targets.lexicon
-    weak_ids = {id(r) for r in readable if checked_target(r.level3, r.target, lexicon)[1]}
+    checks = {id(r): checked_target(r.level3, r.target, lexicon) for r in readable}
+    weak_ids = {key for key, check in checks.items() if check[1]}
     weak_names = sorted({r.level3 for r in readable if id(r) in weak_ids})  # their similar rows, in one search
     searched = predictor.targets.neighbours(vectors[[position[n] for n in weak_names]]) if weak_names else None
     neighbours = {n: (searched[0][i], searched[1][i]) for i, n in enumerate(weak_names)}
@@ -75,7 +76,7 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         for row, result in zip(chunk, results_chunk, strict=True):
             table = (row.source, row.table)
             result["target_advice"] = _target_advice(row, result, vectors[position[row.level3]], predictor, forms[table],
-                                                     suggested, table, neighbours.get(row.level3))
+                                                     suggested, table, neighbours.get(row.level3), checks[id(row)])
             results[id(row)] = result
         if progress:
             progress(len(chunk))
@@ -93,16 +94,18 @@ def _classify_key(row: IndicatorRow) -> tuple:
 
 def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor, forms: list[TableForm],
                    suggested: dict[tuple, dict | None], table: tuple,
-                   neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[str | None, str | None]:
+                   neighbours: tuple[np.ndarray, np.ndarray] | None = None,
+                   check: tuple | None = None) -> tuple[str | None, str | None]:
     """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
 
     ``forms``: how the row's table writes its other targets (operators and rate conventions follow it). The category
     is the published one unless the classifier disagrees with it (``target_category``). The
     suggestion depends only on the name, the category, the year and the table, so it is looked up once per such key
-    (``suggested`` holds them for the whole run); ``neighbours`` are the name's similar rows from the job's one search.
+    (``suggested`` holds them for the whole run); ``neighbours`` are the name's similar rows from the job's one search;
+    ``check`` is ``checked_target`` of the row when the job has it already.
     """
     lexicon = predictor.targets.lexicon
-    target, weakness, mismatch = checked_target(row.level3, row.target, lexicon)
+    target, weakness, mismatch = check or checked_target(row.level3, row.target, lexicon)
     if weakness is None:
         return row.target.text, None
     category = target_category(row.level2, result["category"], result["label_disagrees"])
