@@ -22,6 +22,7 @@ from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
+from training.readers.table_parser import NO_TARGET_COLUMN
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
                   "review_reasons", "label_disagrees", "target", "suggested_target", "target_warning", "error"]
@@ -108,6 +109,8 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     target, weakness, mismatch = check or checked_target(row.level3, row.target, lexicon)
     if weakness is None:
         return row.target.text, None
+    if weakness == "missing" and NO_TARGET_COLUMN in row.issues:
+        weakness = "not read: no target column"  # the unit may have written one; the reader found no column for it
     category = target_category(row.level2, result["category"], result["label_disagrees"])
     if lexicon.stated_condition(row.target, row.level2) or lexicon.stated_condition(row.target, category):
         # 生态环境成本: 符合环保部门要求 is what the guideline lets it say (filed there, or classified there; the model

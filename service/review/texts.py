@@ -134,6 +134,7 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"not understood"), "unparsed", UNMEASURABLE, lambda m: "无法识别"),
     (re.compile(r"no operator .*"), "no_operator", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）"),
     (re.compile(r"no unit"), "no_unit", UNMEASURABLE, lambda m: "缺少计量单位"),
+    (re.compile(r"not read: no target column"), "not_read", MISSING, lambda m: "未读取：表头中没有可识别的指标值列"),
     (re.compile(r"unit does not fit the name: the target is in (.+), the name measures (.+)"), "unit_mismatch", UNMEASURABLE,
      lambda m: f"单位与名称不符：指标值按{m[1]}计，名称表示{m[2]}"),
 ]
@@ -166,13 +167,14 @@ _ISSUE_RULES: list[_Rule] = [
     (re.compile(r"name continued on the next row and joined: (.*) \+ (.*) \(guessed\)"),
      lambda m: f"指标名称跨行，已合并：{_quoted(m[1])} + {_quoted(m[2])}（推测）"),
     (re.compile(r"columns read from the alignment of the text: .*"), lambda m: "PDF 表格没有框线，按文字对齐推断各列（推测）"),
+    (re.compile(r"no target column in the header \(指标值\): .*"), lambda m: "表头中没有可识别的指标值列，本表的指标值未读取"),
     (re.compile(r"formula without a computed value in ([A-Z]+\d+): (.*) \(the program that saved .*\)"),
      lambda m: f"{m[1]} 单元格是公式，文件中没有它的计算结果：{m[2]}（保存文件的程序不计算公式；请用 Excel 或 WPS 打开并保存后再读取）"),
 ]
 
 
 # where one issue ends and the next begins in "; "-joined issues (a quoted cell may itself hold "; ")
-_ISSUE_START = re.compile(r"; (?=line \d+:|no indicator name|target not understood:|label not in taxonomy:|cells out of|name continued|columns read|formula without)")
+_ISSUE_START = re.compile(r"; (?=line \d+:|no indicator name|target not understood:|label not in taxonomy:|cells out of|name continued|columns read|formula without|no target column)")
 
 
 def read_issue_zh(issue: str) -> str:

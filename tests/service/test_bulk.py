@@ -199,3 +199,13 @@ def test_a_lone_surrogate_in_json_lines_is_replaced_not_a_crash(fake_predictor):
     records = [r for t in tables for r in t.records]
     assert [r["三级指标"] for r in records] == ["培训\ufffd人数", "笑脸😀"] and all(r["pred_level2"] for r in records)
     assert render(tables, "csv").decode("utf-8-sig").count("\ufffd") == 3 and render(tables, "xlsx")
+
+
+def test_a_target_the_reader_found_no_column_for_is_not_blamed_on_the_unit(fake_predictor):
+    from service.review.texts import target_warning_zh
+
+    data = "三级指标,分值,计划数\n培训人次,10,≥500人次\n".encode()
+    (record,) = classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")
+    assert record["target_warning"] == "not read: no target column"
+    assert target_warning_zh(record["target_warning"]) == "未读取：表头中没有可识别的指标值列"
+    assert record["suggested_target"]  # still a suggestion, with the reason beside it

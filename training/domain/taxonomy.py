@@ -23,6 +23,12 @@ _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _SPACES = re.compile(r"\s+")
 
 
+_YEAR_BEFORE = re.compile(r"^(?:19|20)\d{2}\s*(?:年度|年)?")
+_UNIT_AFTER = re.compile(r"(?:及|和|与|/)?(?:计量|度量)?单位$")
+_TARGET_ENDING = re.compile(r"(?:指标值|目标值)$")
+_NOT_TARGET_WORDS = ("实际", "完成", "说明", "依据", "解释", "偏差")  # 实际完成指标值 is what was done, not the target
+
+
 def clean_label(raw: str | None) -> str:
     """Reduce a level cell to the form the alias tables use.
 
@@ -185,6 +191,20 @@ class Taxonomy:
         label = clean_label(header_cell)
         if not label:
             return None
+        found = self._alias(label)
+        if found:
+            return found
+        # 2024年度目标值, 指标值及单位: an alias with the budget year before it or the unit named after it
+        bare = _UNIT_AFTER.sub("", _YEAR_BEFORE.sub("", label))
+        found = self._alias(bare) if bare and bare != label else None
+        if found:
+            return found
+        # 预期指标值, 绩效目标值 …: a name no list has that ends as a target column's does; listed aliases rank first
+        if _TARGET_ENDING.search(bare) and not any(word in bare for word in _NOT_TARGET_WORDS):
+            return "target", len(self.columns.get("target", []))
+        return None
+
+    def _alias(self, label: str) -> tuple[str, int] | None:
         for role, aliases in self.columns.items():
             if label in aliases:
                 return role, aliases.index(label)

@@ -22,6 +22,8 @@ from training.readers.text import clean_cell
 
 _PERIOD_PREFERENCE = {"annual": 0, None: 1, "long_term": 2}
 
+LEVEL_ROLES = ("level1", "level2", "level3")
+
 
 @dataclass
 class Header:
@@ -67,8 +69,8 @@ def _is_sub_header(cells: list[str], level3_column: int, taxonomy: Taxonomy) -> 
     filled = [(column, cell) for column, cell in enumerate(cells) if cell]
     if not filled:
         return False
-    if level3_column < len(cells) and cells[level3_column]:
-        return False
+    if level3_column < len(cells) and cells[level3_column] and taxonomy.column_role(cells[level3_column]) not in LEVEL_ROLES:
+        return False  # under the name column only a level's name (绩效指标 over 一级/二级/三级指标) makes a sub-header
     return all(taxonomy.column_role(cell) or taxonomy.period_of(cell) for _, cell in filled)
 
 
@@ -109,11 +111,41 @@ def header_at(rows: list[list[str]], index: int, taxonomy: Taxonomy) -> Header |
         periods[column] = period
         candidates.setdefault(role, []).append((_PERIOD_PREFERENCE[period] if role == "target" else 0, rank, column))
     roles = {role: min(options)[2] for role, options in candidates.items()}
+    for column, role, label in _roles_above(rows, index, upper, sub, roles, taxonomy):
+        roles[role] = column
+        labels.extend([""] * (column + 1 - len(labels)))
+        labels[column] = label
+        periods[column] = taxonomy.period_of(label)
     level_columns = [roles[r] for r in ("level1", "level2", "level3") if r in roles]
     label_columns = [c for c in range(min(level_columns)) if c not in roles.values()]
     target = roles.get("target")
     return Header(index=index, end=end, roles=roles, labels=labels,
                   period=periods.get(target) if target is not None else None, label_columns=label_columns)
+
+
+def _roles_above(rows: list[list[str]], index: int, upper: list[str], sub: list[str], roles: dict[str, int],
+                 taxonomy: Taxonomy) -> list[tuple[int, str, str]]:
+    """Roles the row above the header names over columns the header leaves empty: a two-row header whose level names
+    are in its second row (指标 or 绩效指标 merged over 一级/二级/三级指标) and whose 指标值, 计量单位 … cells are merged
+    down over both rows, so that their text sits in the first row only. ``[(column, role, label)]``; none unless
+    every filled cell of that row is a role name or a short label over a level column."""
+    if index == 0:
+        return []
+    above = [clean_cell(c) for c in rows[index - 1]]
+    filled = [(column, cell) for column, cell in enumerate(above) if cell]
+    levels = {roles[r] for r in LEVEL_ROLES if r in roles}
+    def label(column: int, cell: str) -> bool:  # 指标, 绩效指标 over the levels; no 项目名称：… line
+        return column in levels and len(cell) <= 8 and not any(ch in cell for ch in "：:0123456789")
+
+    if not filled or not all(taxonomy.column_role(cell) or label(column, cell) for column, cell in filled):
+        return []
+    found = []
+    for column, cell in filled:
+        role = taxonomy.column_role(cell)
+        below = (upper[column] if column < len(upper) else "") or (sub[column] if column < len(sub) else "")
+        if role and role not in roles and role not in LEVEL_ROLES and not below:
+            found.append((column, role, cell))
+    return found
 
 
 def find_header(rows: list[list[str]], taxonomy: Taxonomy, start: int = 0) -> Header | None:

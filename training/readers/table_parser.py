@@ -37,6 +37,7 @@ from training.readers.text import clean_cell, find_year
 
 _PLACEHOLDER = {"", "　", "/", "-", "—", "无"}
 _READ_ROLES = ("level1", "level2", "level3", "target", "operator", "unit")  # a problem in these cells keeps its row
+NO_TARGET_COLUMN = "no target column in the header (指标值): the table's targets were not read"
 MAX_FRAGMENT = 8  # characters: a wrapped name's second line is a few characters (…里程, …合格率)
 
 
@@ -227,6 +228,8 @@ class _TableReader:
         mapping = taxonomy.map_labels(self.levels["level1"], self.levels["level2"])
         if not placed["level3"]:
             issues.append("no indicator name (三级指标 is empty)")
+        if "target" not in header.roles:
+            issues.append(NO_TARGET_COLUMN)
         if target.kind == "unparsed":
             issues.append(f"target not understood: {target_raw!r}")
         if not mapping.known:

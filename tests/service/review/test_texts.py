@@ -17,6 +17,7 @@ from service.review.texts import (
 )
 from training.domain.targets import Target, parse_target, target_weakness
 from training.model.review import UNKNOWN_LABEL, ReviewPolicy, name_problems
+from training.readers.table_parser import NO_TARGET_COLUMN
 from training.readers.xlsx import uncomputed_issue
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -84,6 +85,7 @@ def test_measurable_target_has_no_problem():
     ("label not in taxonomy: '影响力目标' / None", "标签不在标准指标体系中：影响力目标 / （空）"),
     ("line 3: invalid JSON (Expecting value: line 1 column 1 (char 0))", "第 3 行不是有效的 JSON"),
     ("name continued on the next row and joined: '科普' + '活动次数' (guessed)", "指标名称跨行，已合并：科普 + 活动次数（推测）"),
+    (NO_TARGET_COLUMN, "表头中没有可识别的指标值列，本表的指标值未读取"),
     (uncomputed_issue("C3", "=D2"),
      "C3 单元格是公式，文件中没有它的计算结果：=D2（保存文件的程序不计算公式；请用 Excel 或 WPS 打开并保存后再读取）"),
 ])

@@ -58,3 +58,21 @@ def test_a_table_nested_in_a_layout_table_is_read():
     assert [r.level3 for r in rows] == NAMES
     assert result.tables == 1
     assert {r.project for r in rows} == {"乡村培训"}
+
+
+def test_a_two_row_head_with_the_level_names_below_keeps_the_targets():
+    """绩效指标 spans the three level columns, 指标值 and 权重 span both rows: the targets were all lost (read as empty,
+    then flagged 未填写 and replaced by suggestions)."""
+    rows = read_html('<table><thead><tr><th colspan="3">绩效指标</th><th rowspan="2">指标值</th><th rowspan="2">权重</th></tr>'
+                     "<tr><th>一级指标</th><th>二级指标</th><th>三级指标</th></tr></thead><tbody>"
+                     '<tr><td rowspan="2">产出指标</td><td>数量指标</td><td>送戏下乡场次</td><td>&ge;&nbsp;60场</td><td>15</td></tr>'
+                     "<tr><td>时效指标</td><td>活动完成时间</td><td>12月底前</td><td>10</td></tr></tbody></table>")
+    assert [(r.level2_raw, r.level3, r.target_raw) for r in rows] == [("数量指标", "送戏下乡场次", "≥ 60场"),
+                                                                      ("时效指标", "活动完成时间", "12月底前")]
+    assert all(r.issues == [] for r in rows)
+
+
+def test_a_table_whose_target_column_is_not_recognised_says_so():
+    rows = read_html(table_html([["三级指标", "分值", "计划数"], ["培训人次", "10", "≥500人次"]]))
+    assert rows[0].target.kind == "empty"
+    assert rows[0].issues == ["no target column in the header (指标值): the table's targets were not read"]
