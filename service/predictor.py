@@ -215,8 +215,8 @@ class Predictor:
     def _keep_what_was_given(self, answer: dict, name: str, given_target: str, level2: str | None, k: int) -> None:
         """What a bulk job does with a given target, for one suggestion (``training.model.suggest.checked_target``).
 
-        A unit that measures something else than the name (绿化面积 ``95%``) is warned about, once, and the
-        suggestions stand; a stated condition of a social or ecological cost is kept as the first suggestion; a value
+        A measurable target is kept as the first suggestion, in canonical spelling; a unit that measures something
+        else than the name (绿化面积 ``95%``) is warned about, once, and the suggestions stand; a stated condition of a social or ecological cost is kept as the first suggestion; a value
         lacking its operator or unit is kept, completed by the best suggestion (``100`` → ``≥100人``).
         """
         lexicon = self.targets.lexicon
@@ -226,7 +226,11 @@ class Predictor:
                                   *[w for w in answer.get("warnings") or [] if "does not fit what the name measures" not in w]]
             return
         first = answer["suggestions"][0] if answer["suggestions"] else None
-        if lexicon.stated_condition(given, level2):
+        if weakness is None:  # measurable and in a unit that fits the name: kept, as a bulk job keeps it
+            family = lexicon.family_of_target(given) or (first or {}).get("family")
+            kept = self.targets.entry(given.text, given.kind, given.operator, given.value, given.unit, family, [],
+                                      "保留填写的指标值：已可衡量（运算符、数值和单位齐全，或写明了完成时限）")
+        elif lexicon.stated_condition(given, level2):
             kept = self.targets.entry(given.text, "qualitative", None, None, None, "qualitative", [],
                                       "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）")
         elif first is not None and (text := completed(given, first)):

@@ -26,8 +26,10 @@ _OPERATOR_SPELLINGS: list[tuple[str, str]] = [
     ("±", "±"), ("+-", "±"),
 ]
 _SUFFIX_OPERATORS: list[tuple[str, str]] = [
-    ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
+    ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"), ("内", "≤"),
 ]
+# 内 alone (2小时内, 30个工作日内) only where no word goes on (内容 is no "within")
+_SUFFIX_PATTERNS = {"内": "内(?![\u4e00-\u9fff])"}
 
 # Units, longest first so that 万人次 wins over 万 and 人次 over 人.
 _UNITS = sorted(
@@ -39,7 +41,8 @@ _UNITS = sorted(
         "千米", "km", "吨", "万吨", "公斤", "千克", "元", "万元", "亿元", "万", "亿", "天", "日", "工作日",
         "小时", "分钟", "月", "个月", "年", "周", "季度", "村", "镇", "乡", "县", "单", "起", "件", "门",
         "课时", "学时", "班", "处", "座", "间", "栋", "块", "倍", "分", "千瓦", "kw", "kva", "度", "所学校",
-        "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t",
+        "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
+        "个百分点",
     },
     key=len,
     reverse=True,
@@ -63,13 +66,14 @@ _QUALITATIVE_VAGUE = [
 _NUMBER = r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,3}(?![A-Za-z\d]))?"
 _OP_ALTERNATION = "|".join(re.escape(s) for s, _ in _OPERATOR_SPELLINGS)
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in _UNITS)
-_SUFFIX_ALTERNATION = "|".join(re.escape(s) for s, _ in _SUFFIX_OPERATORS)
+_SUFFIX_ALTERNATION = "|".join(_SUFFIX_PATTERNS.get(s, re.escape(s)) for s, _ in _SUFFIX_OPERATORS)
 _QUANTITY = re.compile(
-    rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<num>{_NUMBER})\s*"
+    rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<num>{_NUMBER})\s*(?P<more>余|多(?![元万]))?\s*"
     rf"(?P<unit>(?:{_UNIT_ALTERNATION})(?:\s*[{_UNIT_JOINERS}]\s*(?:{_UNIT_ALTERNATION}|每天|每年|每人|每次))*)?"
     rf"\s*(?P<suffix>{_SUFFIX_ALTERNATION})?(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_RATIO = re.compile(rf"(?P<op>{_OP_ALTERNATION})?\s*(?P<a>\d+(?:\.\d+)?)\s*[:：]\s*(?P<b>\d+(?:\.\d+)?)")
 _CODE_MEANING = re.compile(r"(\d+)\s*[=＝═:：]\s*([^；;，,。\s\d=]+)")
 _DEADLINE = re.compile(
     r"^(?P<when>(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号])?|年)?\s*"
@@ -80,6 +84,8 @@ _DATE_RANGE = re.compile(rf"^{_DATE}\s*[-—~至到]+\s*(?:\d{{4}}[.\-/年])?\d{
 _PERIODIC = re.compile(r"^(按月|按季|按季度|按年|按周|每月|每季度|每年|每周|按日|每日|实时|当天|当日)")
 _BRACKETS = "()（）[]【】"
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# 1 200 and 12 345.6: digit groups split by a (thin) space, only in a number's integer part (95.5 100 stays apart)
+_SPACED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u2009\u202f]\d{3})+(?![\d,])")
 _NUMERIC_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 
 
@@ -120,6 +126,7 @@ def normalize_text(text: str) -> str:
     text = "".join(out).replace("\u3000", " ").replace("\xa0", " ")
     # Thousands separators: 1,200人次 and 2,022.00 are one number. ``\b`` would not do:
     # a Chinese unit is a word character, so 1,200人次 has no boundary after 200.
+    text = _SPACED_GROUPS.sub(lambda m: re.sub(r"[ \u2009\u202f]", "", m.group(0)), text)
     return _THOUSANDS.sub("", text).strip()
 
 
@@ -143,7 +150,9 @@ def _canonical_unit(unit: str | None) -> str | None:
     if not unit:
         return None
     unit = re.sub(r"\s+", "", unit)
-    return "%" if unit in ("百分比", "百分点") else unit
+    if unit in ("百分比", "百分点", "个百分点"):
+        return "%"
+    return {"个工作日": "工作日", "个小时": "小时"}.get(unit, unit)
 
 
 def _strip_note(rest: str) -> str | None:
@@ -173,7 +182,22 @@ def format_quantity(operator: str | None, value: float, unit: str | None) -> str
     return f"{operator or ''}{format_number(value)}{unit or ''}"
 
 
+def _parse_ratio(text: str) -> Target | None:
+    """``1:1`` (配套资金比例), ``≥1:3``: a ratio, measurable as written; its value is the percentage it stands for
+    (1:1 → 100, in %), its operator ``=`` unless one is written. It was read as the number 1 and completed as ≥1%."""
+    match = _RATIO.fullmatch(text)
+    if not match or float(match.group("b")) == 0:
+        return None
+    operator = _canonical_operator(match.group("op"))
+    a, b = match.group("a"), match.group("b")
+    return Target(kind="quantitative", raw=text, operator=operator or "=", value=round(float(a) / float(b) * 100, 6), unit="%",
+                  text=f"{operator or ''}{a}:{b}")
+
+
 def _parse_quantity(text: str) -> Target | None:
+    ratio = _parse_ratio(text)
+    if ratio is not None:
+        return ratio
     match = _QUANTITY.match(text)
     if not match:
         return None
@@ -185,6 +209,8 @@ def _parse_quantity(text: str) -> Target | None:
     suffix = match.group("suffix")
     if suffix and operator is None:
         operator = dict(_SUFFIX_OPERATORS)[suffix]
+    if match.group("more") and operator is None:
+        operator = "≥"  # 500余人, 30多场: more than the figure
     if operator is None:
         leading_suffix = re.match(rf"^\s*({_SUFFIX_ALTERNATION})", rest)
         if leading_suffix:

@@ -390,7 +390,9 @@ class TargetSuggester:
             warnings.append(f"target {given_target!r}: {weakness}")
         given_family = self.lexicon.family_of_target(parsed)
         best = next(iter(scores), None)
-        if given_family and best and given_family != best and scores.get(best, 0) >= 0.5 and scores.get(given_family, 0) < 0.1:
+        compatible = frozenset((given_family, best)) in self.lexicon.compatible_families  # 30个工作日内 for a 时限
+        if (given_family and best and given_family != best and not compatible and scores.get(best, 0) >= 0.5
+                and scores.get(given_family, 0) < 0.1):
             warnings.append(f"target {given_target!r}: its unit ({self.lexicon.families[given_family].label}) does not fit what the name "
                             f"measures ({self.lexicon.families[best].label})")
         return warnings

@@ -175,3 +175,29 @@ def test_format_number_never_rounds_to_six_significant_digits():
     assert format_number(98765432.1) == "98765432.1"
     assert format_number(100.0) == "100"
     assert format_number(1e20) == "1e+20"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "operator", "value", "unit"),
+    [
+        ("≤30个工作日", "≤30工作日", "≤", 30, "工作日"),  # was ≤30个, then flagged as a count for a 时限
+        ("＜＝30个工作日", "≤30工作日", "≤", 30, "工作日"),
+        ("2小时内", "≤2小时", "≤", 2, "小时"),  # 内: within
+        ("30个工作日内", "≤30工作日", "≤", 30, "工作日"),
+        ("5个内容", "5个", None, 5, "个"),  # 内容 is no "within"
+        ("500余人", "≥500人", "≥", 500, "人"),  # 余: more than; the unit was lost
+        ("30多场", "≥30场", "≥", 30, "场"),
+        ("1 200人", "1200人", None, 1200, "人"),  # a space between digit groups; it was read as 1
+        ("12 345.6万元", "12345.6万元", None, 12345.6, "万元"),
+        ("≥0.5个百分点", "≥0.5%", "≥", 0.5, "%"),  # was ≥0.5个
+        ("1:1", "1:1", "=", 100, "%"),  # a ratio (配套资金比例); it was 1, completed as ≥1%
+        ("≥1:4", "≥1:4", "≥", 25, "%"),
+    ],
+)
+def test_durations_ratios_and_figures_as_tables_write_them(raw, text, operator, value, unit):
+    target = parse_target(raw)
+    assert (target.kind, target.text, target.operator, target.value, target.unit) == ("quantitative", text, operator, value, unit)
+
+
+def test_a_decimal_followed_by_another_number_is_no_digit_group():
+    assert parse_target("95.5 100").value == 95.5
