@@ -16,8 +16,13 @@ from training.readers.text import clean_cell, find_year
 _UNIT_CODE = re.compile(r"^\d{6}\s*(\S.*)$")
 _YEAR_ROW = re.compile(r"^[（(]\s*(20\d{2})\s*年度?\s*[)）]$")
 _TITLE_SUFFIX = re.compile(
-    r"(20\d{2}年度?)?(省级部门|部门)?(预算)?(项目)?(支出)?(绩效目标表|绩效自评表|绩效目标申报表|目标申报表|绩效目标批复表|目标批复表)$"
+    r"\s*(20\d{2}\s*年度?)?\s*(省级部门|部门)?\s*(预算)?\s*(项目)?\s*(支出)?\s*"
+    r"(绩效目标表|绩效自评表|绩效目标申报表|目标申报表|绩效目标批复表|目标批复表)$"
 )
+# a title's leading year or years (2024年度, 2023—2025年) and period words (中期, 年度) name no project
+_TITLE_YEARS = re.compile(r"^\s*20\d{2}\s*(?:年度?)?\s*(?:[—\-~～至到]+\s*20\d{2}\s*(?:年度?)?)?\s*")
+_TITLE_NUMBERING = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[.、．)）]\s*")
+_TITLE_PERIOD = re.compile(r"^(?:中长期|中期|长期|年度|实施期|整体)\s*")
 _KEY_VALUE = re.compile(r"^([^:：]{2,8})[:：]\s*(\S.*)$")
 
 
@@ -41,12 +46,22 @@ def read_metadata(rows: list[list[str]], title: str | None, taxonomy: Taxonomy) 
             meta["unit_name"] = unit_match.group(1)
     if title:
         meta.setdefault("year", find_year(title))
-        owner = re.sub(r"^[\d.、\s]+", "", _TITLE_SUFFIX.sub("", title.strip()))
+        if taxonomy.period_of(title):  # 2023—2025年中期绩效目标表: the table's targets are for the period
+            meta.setdefault("period", taxonomy.period_of(title))
+        owner = title_owner(title)
         if owner and "unit_name" not in meta and "project" in meta:
             meta["unit_name"] = owner
         elif owner and "project" not in meta:
             meta["project"] = owner
     return meta
+
+
+def title_owner(title: str) -> str:
+    """What a table's title names besides its kind and years: the project or the unit (``2024年度 文化惠民工程
+    项目绩效目标表`` → ``文化惠民工程``; ``2023—2025年中期绩效目标表`` → ``""``)."""
+    text = _TITLE_SUFFIX.sub("", re.sub(r"\s+", " ", title).strip())
+    text = _TITLE_PERIOD.sub("", _TITLE_YEARS.sub("", _TITLE_NUMBERING.sub("", _TITLE_YEARS.sub("", text))))
+    return text.strip()
 
 
 def metadata_row(cells: list[str], taxonomy: Taxonomy) -> dict[str, object] | None:

@@ -258,7 +258,7 @@ class _TableReader:
             label_process=mapping.process,
             input={name or f"column{i + 1}": cells[i] if i < len(cells) else "" for i, name in enumerate(header.labels)},
             issues=issues,
-            period=self.period_label or header.period,
+            period=self.period_label or header.period or self.meta.get("period"),
             actual=header.column(cells, "actual") or None,
         )
         context.next_row += 1

@@ -1,5 +1,7 @@
 """The table rules every format shares, on CSV and text tables: what is an indicator, where its cells are, what was guessed."""
 
+import pytest
+
 from training.readers import read_file
 from training.readers.table_parser import compose_target
 
@@ -149,3 +151,14 @@ def test_spreadsheet_rows_are_never_joined(tmp_path):
                        [None, None, "里程", None]])
     rows = read_file("t.xlsx", data=data, name="t.xlsx").rows
     assert [r.level3 for r in rows] == ["新建农村公路", "里程"]
+
+
+@pytest.mark.parametrize(("title", "project", "period"), [
+    ("2024年度公路养护项目绩效目标表", "公路养护", None),  # was 年度公路养护
+    ("2024年度 文化惠民工程 项目绩效目标表", "文化惠民工程", None),  # was "年度 文化惠民工程 "
+    ("1.乡村振兴项目绩效目标表", "乡村振兴", None),
+    ("2023—2025年中期绩效目标表", None, "long_term"),  # was project —2025年中期, its period unread
+])
+def test_the_project_a_title_names(title, project, period):
+    (row,) = read_csv([title, "三级指标,指标值", "培训人次,≥300人次"]).rows
+    assert (row.project, row.period) == (project, period)
