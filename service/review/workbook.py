@@ -79,6 +79,8 @@ def input_headers(columns: list[str], taxonomy: Taxonomy) -> dict[str, str]:
         if role in ("level1", "level2"):
             continue
         header = column if _CJK.search(column) or role not in ROLE_ZH else ROLE_ZH[role]
+        if "/" in column and role in ROLE_ZH and taxonomy.column_role(column.rpartition("/")[2]) == role:
+            header = ROLE_ZH[role]  # 绩效指标/三级指标 (a two-row header) is the 三级指标 column
         header = OTHER_ZH.get(column, header)
         while header in shown.values() or header in PUBLISHED + ADDED + DECIDED + CSV_LEAD:
             header += "（原）"

@@ -178,8 +178,14 @@ class Taxonomy:
         return category.view_2015 if framework == "2015" else category.view_2021
 
     def column_role(self, header_cell: str | None) -> str | None:
-        """The role (``level3``, ``target``, ``unit``, ...) a header cell names, or None."""
+        """The role (``level3``, ``target``, ``unit``, ...) a header cell names, or None.
+
+        A two-row header's label (``绩效指标/三级指标``, ``指标值/年度目标``, as the readers join them) names the role
+        of its lower part, else of its upper part."""
         found = self.column_role_rank(header_cell)
+        if found is None and header_cell and "/" in header_cell:
+            upper, _, lower = header_cell.rpartition("/")
+            found = self.column_role_rank(lower) or self.column_role_rank(upper)
         return found[0] if found else None
 
     def column_role_rank(self, header_cell: str | None) -> tuple[str, int] | None:

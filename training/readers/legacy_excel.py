@@ -37,7 +37,8 @@ def xls_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
             rows = [_row_text(book, sheet, r, budget) for r in range(sheet.nrows)]
-            sections.extend(split_sections([row for row in rows if row], wrapped_names=False))
+            hidden = sheet.name if getattr(sheet, "visibility", 0) else None  # 1 hidden, 2 very hidden
+            sections.extend(split_sections([row for row in rows if row], wrapped_names=False, hidden_sheet=hidden))
             book.unload_sheet(index)
     except ReadError:
         raise

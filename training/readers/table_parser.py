@@ -164,6 +164,8 @@ class _TableReader:
             self.period_label = label_period or self.period_label
 
         issues: list[str] = [self.section.guessed_columns] if self.section.guessed_columns else []
+        if self.section.hidden_sheet is not None:
+            issues.append(f"row of a hidden worksheet: {self.section.hidden_sheet!r}")
         issues += found
         if self.section.columns_fixed:
             placed = positional(cells, header.roles)

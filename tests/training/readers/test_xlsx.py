@@ -127,3 +127,23 @@ def test_a_formula_result_excel_computed_is_read_as_its_value():
 
     rows = read(rewrite_zip(data, "xl/worksheets/sheet1.xml", computed))
     assert [(r.level3, r.issues) for r in rows] == [("培训场次", []), ("培训人数", [])]
+
+
+def test_rows_of_a_hidden_sheet_say_so():
+    """A hidden sheet often holds a reference list; its rows were read as a table of their own without a word."""
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append(ROWS[0])
+    hidden = workbook.create_sheet("隐藏参考")
+    hidden.append(HEADER)
+    hidden.append(ROWS[3])
+    hidden.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    visible, from_hidden = read(buffer.getvalue())
+    assert visible.issues == [] and from_hidden.issues == ["row of a hidden worksheet: '隐藏参考'"]
+
+
+def test_a_two_row_headers_joined_labels_name_their_roles(taxonomy):
+    assert taxonomy.column_role("绩效指标/三级指标") == "level3" and taxonomy.column_role("指标值/年度目标") == "target"
+    assert taxonomy.column_role("绩效指标/一级指标") == "level1" and taxonomy.column_role("备注/说明") is None
