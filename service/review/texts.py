@@ -167,6 +167,7 @@ _ISSUE_RULES: list[_Rule] = [
     (re.compile(r"name continued on the next row and joined: (.*) \+ (.*) \(guessed\)"),
      lambda m: f"指标名称跨行，已合并：{_quoted(m[1])} + {_quoted(m[2])}（推测）"),
     (re.compile(r"columns read from the alignment of the text: .*"), lambda m: "PDF 表格没有框线，按文字对齐推断各列（推测）"),
+    (re.compile(r"no header on this worksheet: .*"), lambda m: "本工作表没有表头：各列按前一工作表的表头读取（推测）"),
     (re.compile(r"row of a hidden worksheet: (.*)"), lambda m: f"来自隐藏的工作表“{_quoted(m[1])}”：请确认这些行属于绩效目标表"),
     (re.compile(r"no target column in the header \(指标值\): .*"), lambda m: "表头中没有可识别的指标值列，本表的指标值未读取"),
     (re.compile(r"formula without a computed value in ([A-Z]+\d+): (.*) \(the program that saved .*\)"),
@@ -175,7 +176,7 @@ _ISSUE_RULES: list[_Rule] = [
 
 
 # where one issue ends and the next begins in "; "-joined issues (a quoted cell may itself hold "; ")
-_ISSUE_START = re.compile(r"; (?=line \d+:|no indicator name|target not understood:|label not in taxonomy:|cells out of|name continued|columns read|formula without|no target column|row of a hidden)")
+_ISSUE_START = re.compile(r"; (?=line \d+:|no indicator name|target not understood:|label not in taxonomy:|cells out of|name continued|columns read|formula without|no target column|row of a hidden|no header on this)")
 
 
 def read_issue_zh(issue: str) -> str:

@@ -38,7 +38,8 @@ def xls_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
             sheet = book.sheet_by_index(index)
             rows = [_row_text(book, sheet, r, budget) for r in range(sheet.nrows)]
             hidden = sheet.name if getattr(sheet, "visibility", 0) else None  # 1 hidden, 2 very hidden
-            sections.extend(split_sections([row for row in rows if row], wrapped_names=False, hidden_sheet=hidden))
+            sections.extend(split_sections([row for row in rows if row], wrapped_names=False, hidden_sheet=hidden,
+                                           sheet=sheet.name))
             book.unload_sheet(index)
     except ReadError:
         raise

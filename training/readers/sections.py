@@ -45,6 +45,7 @@ class Section:
     wrapped_names: bool = True
     row_issues: dict[int, dict[int, str]] = field(default_factory=dict)
     hidden_sheet: str | None = None
+    sheet: str | None = None
 
 
 def title_of(row: list[str]) -> str | None:
@@ -60,7 +61,8 @@ def title_of(row: list[str]) -> str | None:
 
 def split_sections(rows: list[list[str]], merge_short_rows: bool = False, columns_fixed: bool = True,
                    table_starts: set[int] | None = None, wrapped_names: bool = True,
-                   row_issues: dict[int, dict[int, str]] | None = None, hidden_sheet: str | None = None) -> list[Section]:
+                   row_issues: dict[int, dict[int, str]] | None = None, hidden_sheet: str | None = None,
+                   sheet: str | None = None) -> list[Section]:
     """Rows cut at every title row (…绩效目标表, …绩效自评表); a section without rows is dropped.
 
     ``table_starts`` and the keys of ``row_issues`` are indexes into ``rows``; each section gets them relative to its
@@ -80,5 +82,5 @@ def split_sections(rows: list[list[str]], merge_short_rows: bool = False, column
             sections[-1].row_issues[len(sections[-1].rows)] = dict(issues[index])
         sections[-1].rows.append(row)
     for section in sections:
-        section.hidden_sheet = hidden_sheet
+        section.hidden_sheet, section.sheet = hidden_sheet, sheet
     return [s for s in sections if s.rows]

@@ -51,6 +51,7 @@ class FileContext:
     doc_year: int | None = None
     next_row: int = 0
     next_table: int = 0
+    last_table: _TableReader | None = None  # the reader of the last table read, which a next sheet may continue
 
 
 def compose_target(value: str, operator: str, unit: str) -> str:
@@ -75,29 +76,64 @@ def compose_target(value: str, operator: str, unit: str) -> str:
 
 
 def parse_section(section: Section, context: FileContext) -> list[IndicatorRow]:
-    """The indicator rows of one section, numbered on from ``context``; ``[]`` when it has no header."""
+    """The indicator rows of one section, numbered on from ``context``; ``[]`` when it has no header.
+
+    A worksheet that starts without a header or title (``第2页``) continues the table of the sheet before it when
+    its rows read as that table's rows (a known level label in a level column, or measurable targets in the target
+    column); each such row says the columns were taken from the sheet before. Its rows had been left out silently.
+    """
     header = find_header(section.rows, context.taxonomy)
     if header is None:
-        return []
-    return _TableReader(section, header, context).read()
+        previous = context.last_table
+        if previous is None or not _continues(section, previous):
+            return []
+        reader = _TableReader(section, Header(index=0, end=0, roles=previous.header.roles, labels=previous.header.labels,
+                                              period=previous.header.period, label_columns=previous.header.label_columns),
+                              context, continued=previous)
+    else:
+        reader = _TableReader(section, header, context)
+    context.last_table = reader
+    return reader.read()
+
+
+CONTINUED = "no header on this worksheet: its columns are those of the table on the sheet before (guessed)"
+
+
+def _continues(section: Section, previous: _TableReader) -> bool:
+    """Whether a spreadsheet section that has no header of its own holds more rows of ``previous``'s table."""
+    if section.sheet is None or section.title is not None or previous.section.sheet in (None, section.sheet):
+        return False
+    header, taxonomy = previous.header, previous.taxonomy
+    rows = [[clean_cell(c) for c in row] for row in section.rows if any(clean_cell(c) for c in row)]
+    if not rows or max(len(r) for r in rows) > len(header.labels) + 1:
+        return False
+    labelled = sum(1 for r in rows if any(taxonomy.is_level_label(header.column(r, role)) for role in ("level1", "level2")))
+    measurable = sum(1 for r in rows if header.column(r, "level3") and parse_target(header.column(r, "target") or None).measurable)
+    return labelled >= 1 or measurable * 2 >= len(rows)
 
 
 class _TableReader:
     """Reading state of one table: its header, the level cells carried down, the block's period and metadata."""
 
-    def __init__(self, section: Section, header: Header, context: FileContext) -> None:
+    def __init__(self, section: Section, header: Header, context: FileContext, continued: _TableReader | None = None) -> None:
+        """``continued``: the reader of the table this headerless section continues (its table, metadata, levels)."""
         self.section = section
         self.header = header
         self.context = context
         self.taxonomy = context.taxonomy
-        self.table = context.next_table
-        context.next_table += 1
+        self.continued = continued is not None
+        if continued is not None:
+            self.table, self.meta = continued.table, dict(continued.meta)
+        else:
+            self.table = context.next_table
+            context.next_table += 1
         above = section.rows[: header.index]
-        self.meta = read_metadata(above, section.title, self.taxonomy)
-        self.period_label: str | None = None
+        if continued is None:
+            self.meta = read_metadata(above, section.title, self.taxonomy)
+        self.period_label: str | None = continued.period_label if continued is not None else None
         for row in above:
             self.period_label = block_period([clean_cell(c) for c in row], self.taxonomy) or self.period_label
-        self.levels = {"level1": "", "level2": ""}
+        self.levels = dict(continued.levels) if continued is not None else {"level1": "", "level2": ""}
         self.header_row = header.index
         self.offset = header.end  # body row i is section row offset + i (text layouts with joined rows aside)
         self.label_pending = False  # a block label (年度绩效指标) read since the last indicator
@@ -164,6 +200,8 @@ class _TableReader:
             self.period_label = label_period or self.period_label
 
         issues: list[str] = [self.section.guessed_columns] if self.section.guessed_columns else []
+        if self.continued:
+            issues.append(CONTINUED)
         if self.section.hidden_sheet is not None:
             issues.append(f"row of a hidden worksheet: {self.section.hidden_sheet!r}")
         issues += found

@@ -59,7 +59,8 @@ def xlsx_sections(data: bytes, name: str, budget: Budget) -> list[Section]:
                     _typed_targets(rows, formulas.worksheets[index], budget, uncomputed)
             kept, issues = _stored_rows(rows, uncomputed)
             hidden = sheet.title if getattr(sheet, "sheet_state", "visible") != "visible" else None
-            sections.extend(split_sections(kept, wrapped_names=False, row_issues=issues, hidden_sheet=hidden))
+            sections.extend(split_sections(kept, wrapped_names=False, row_issues=issues, hidden_sheet=hidden,
+                                           sheet=sheet.title))
     except ReadError:
         raise
     except Exception as error:  # a sheet XML cut short, a bad shared-string index, ...

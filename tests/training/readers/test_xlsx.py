@@ -147,3 +147,32 @@ def test_rows_of_a_hidden_sheet_say_so():
 def test_a_two_row_headers_joined_labels_name_their_roles(taxonomy):
     assert taxonomy.column_role("绩效指标/三级指标") == "level3" and taxonomy.column_role("指标值/年度目标") == "target"
     assert taxonomy.column_role("绩效指标/一级指标") == "level1" and taxonomy.column_role("备注/说明") is None
+
+
+def _two_sheets(second: list[list]) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["项目名称", "科普讲座"])
+    workbook.active.append(HEADER)
+    workbook.active.append(ROWS[0])
+    sheet = workbook.create_sheet("第2页")
+    for row in second:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_sheet_without_a_header_continues_the_table_before_it():
+    """Its rows were left out without a word (ingest said 0 rows with issues)."""
+    result = read_file("t.xlsx", data=_two_sheets([["效益指标", "社会效益指标", "公众科学素质提升", "有效提升"],
+                                                   ["", "服务对象满意度指标", "听众满意度", "≥85%"]]), name="t.xlsx")
+    first, *continued = result.rows
+    assert [r.level3 for r in continued] == ["公众科学素质提升", "听众满意度"] and result.tables == 1
+    assert {r.table for r in result.rows} == {0} and {r.project for r in result.rows} == {"科普讲座"}
+    assert continued[1].level1_raw == "效益指标"  # level cells carried on
+    assert first.issues == [] and all("no header on this worksheet" in r.issues[0] for r in continued)
+
+
+def test_a_sheet_of_other_figures_is_no_continuation():
+    result = read_file("t.xlsx", data=_two_sheets([["资金来源", "金额"], ["财政拨款", "12.5"], ["自筹", "3"]]), name="t.xlsx")
+    assert [r.level3 for r in result.rows] == [NAMES[0]]
