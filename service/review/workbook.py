@@ -135,6 +135,19 @@ def _spreadsheet_number(value: int | float) -> bool:
         return False
 
 
+NUMBER_ROLES = ("weight", "score")  # 分值, 权重, 得分: a reviewer sums them
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d{1,6})?")
+
+
+def plain_number(value: object) -> object:
+    """``"10"`` → 10 and ``"2.5"`` → 2.5 (a score read as text from any format), so that a spreadsheet can sum it;
+    anything else (``"10分"``, ``"007"``, ``""``) unchanged."""
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value.strip()):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value
+
+
 def csv_text(value: object) -> object:
     """``value`` for a CSV cell, with an apostrophe before text a spreadsheet would run as a formula (``formula_like``)."""
     return "'" + value if formula_like(value) else value
@@ -307,13 +320,14 @@ def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[in
         headers = PUBLISHED + list(headers_map.values()) + ADDED + (DECIDED if with_decisions else [])
         table_decisions = _table_decisions(decisions, index)
         rows = [display_row(r, headers_map, table_decisions.get(p), with_decisions) for p, r in enumerate(table.records)]
+        scores = {header for column, header in headers_map.items() if taxonomy.column_role(column) in NUMBER_ROLES}
         at = start_sheet(sheet, styles, headers, len(rows), _widths(headers, rows))
         for row in rows:
             for column, header in enumerate(headers):
                 cell = row.get(header)
                 if cell is None:
                     continue
-                value = cell.value
+                value = plain_number(cell.value) if header in scores else cell.value
                 style = styles(cell.fill, percent=header == "置信度" and isinstance(value, float),
                                wrap=isinstance(value, str) and len(value) > MAX_WIDTH)
                 _put(sheet, at, column, value, style)

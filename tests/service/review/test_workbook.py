@@ -225,3 +225,12 @@ def test_a_cell_longer_than_excel_holds_is_cut_and_says_so(fake_predictor):
     assert len(row["读取问题"]) == 32_767 and row["读取问题"].endswith("…（已截断，原文 32,768 字）")
     assert row["指标值"] == "见" * 32_760  # what fits stays whole
     assert "指标值无法识别：" + "见" * 32_760 in render(tables, "csv").decode("utf-8-sig")  # the CSV keeps it all
+
+
+def test_scores_are_numbers_a_reviewer_can_sum(fake_predictor):
+    from service.bulk import classify_tables
+
+    data = "三级指标,指标值,分值,备注\n培训人数,≥100人,10,007\n资金拨付及时率,≥95%,2.5,\n".encode()
+    tables = classify_tables(Path("s.csv"), fake_predictor, data=data, name="s.csv")
+    rows = rows_of(load_workbook(io.BytesIO(render(tables, "xlsx"))).worksheets[1])
+    assert [r["分值"] for r in rows] == [10, 2.5] and rows[0]["备注"] == "007"
