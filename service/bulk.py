@@ -22,6 +22,7 @@ from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
+from training.readers.errors import NO_ROWS
 from training.readers.table_parser import NO_TARGET_COLUMN
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -248,10 +249,17 @@ def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str
     ``limits`` bound the reading (default: the configured ``ReadLimits``); past one, a ``ReadLimitError``.
     """
     rows = read_file(name, data=data, name=name, limits=limits).rows
+    if not rows:
+        raise no_rows_error(name)
     if max_rows is not None and len(rows) > max_rows:
         raise ReadError(f"{name}: {len(rows)} rows; at most {max_rows}")
     records = annotate(rows, predictor, framework)
     return AnnotatedTable(records, summarize(records), split_tables(rows, records, name), rows)
+
+
+def no_rows_error(name: str) -> ReadError:
+    """The ``ReadError`` (``NO_ROWS``) for a file whose table has a header and no indicator row under it."""
+    return ReadError(f"{name}: a table header but no indicator rows under it", code=NO_ROWS, name=name)
 
 
 def about_zh(model_version: str, framework: str) -> dict[str, str]:

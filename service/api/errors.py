@@ -54,7 +54,7 @@ READ_CODES: dict[str, int] = {
     **{code: 413 for code in (read_codes.TOO_MANY_ROWS, read_codes.TOO_MANY_CELLS, read_codes.CELL_TOO_LARGE,
                               read_codes.EXPANDS_TOO_LARGE, read_codes.TOO_MANY_PAGES, read_codes.TIME_BUDGET)},
     **{code: READ_ERROR_STATUS.get(code, 422) for code in (read_codes.UNSUPPORTED_FORMAT, read_codes.LEGACY_WORD, read_codes.UNREADABLE_FILE,
-                                                          read_codes.NO_TEXT_LAYER, read_codes.NO_TABLE)},
+                                                          read_codes.NO_TEXT_LAYER, read_codes.NO_TABLE, read_codes.NO_ROWS)},
 }
 
 
@@ -149,12 +149,20 @@ def _field(location: tuple) -> str:
     return ".".join(str(p) for p in location if p not in ("body",)) or "body"
 
 
+def _upload_expected(item: dict) -> dict:
+    """A form field sent as text where a file is expected (``-F file=hello``): said as such, not as a Python type."""
+    if item.get("type") == "value_error" and "Expected UploadFile" in str(item.get("msg", "")):
+        return {**item, "type": "file_expected", "msg": "send a file here (a multipart part with a filename), not text"}
+    return item
+
+
 def from_validation_error(error: RequestValidationError) -> ApiError:
     """422 naming the invalid fields (at most five in the message, all in ``details.errors``); malformed JSON is INVALID_JSON."""
     items = error.errors()
     if any(item.get("type") == "json_invalid" for item in items):
         reason = next(item.get("ctx", {}).get("error", "") for item in items if item.get("type") == "json_invalid")
         return ApiError("INVALID_JSON", f"the body is not valid JSON ({reason})")
+    items = [_upload_expected(item) for item in items]
     errors = [{"field": _field(item.get("loc", ())), "type": item.get("type"), "message": item.get("msg")} for item in items]
     message = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
     reasons = "；".join(dict.fromkeys(f"{_field(item.get('loc', ()))} {validation_reason_zh(item)}" for item in items[:5]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -111,7 +112,12 @@ def _predictor(encoder=None):
 def _input_files(files: list[str]) -> list[Path]:
     """The input paths, checked before any model is loaded: each must be an existing file (exit 2 naming it otherwise,
     in Chinese: a reviewer runs ``classify``)."""
-    paths = [Path(f) for f in files]
+    paths: list[Path] = []
+    for path in map(Path, files):
+        if path.exists() and any(path.resolve() == p.resolve() for p in paths):
+            print(f"重复给出的文件只读一次：{path}", file=sys.stderr)  # f.xlsx f.xlsx, a shell glob and a name
+            continue
+        paths.append(path)
     for path in paths:
         if path.is_dir():
             raise ReviewerError(f"{path}：是文件夹，请给出表格文件（整个文件夹请用 `zhibiao backfill`）")
@@ -144,12 +150,25 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     # loads while files are read and the rest imported; names seen before come from disk (then no tokenizer is loaded)
     encoder = DiskCachedEncoder(preload.start(tokenizer=False))
+    from service.bulk import no_rows_error
     from training.readers import ReadError, read_file
 
     read, unreadable = [], []  # every file is read before the model loads: an unreadable one is said at once
+    seen: dict[str, Path] = {}
     for path in paths:
         try:
-            read.append((path, read_file(path).rows))
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:  # read_file says why, below
+            digest = str(path)
+        if digest in seen:  # a copy under another name: its rows would be counted twice
+            print(f"与 {seen[digest].name} 内容相同，已跳过：{path}", file=sys.stderr)
+            continue
+        seen[digest] = path
+        try:
+            rows = read_file(path).rows
+            if not rows:
+                raise no_rows_error(path.name)
+            read.append((path, rows))
         except ReadError as error:  # the other files go on; this one is reported below and in the 汇总 sheet
             unreadable.append((path, error))
             if len(paths) == 1:  # one line for one file

@@ -6,6 +6,7 @@ everything here is plain data, so it is tested without a browser.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -67,7 +68,13 @@ def annotate_batch(uploads: list[Upload], predictor: Predictor, store: ReviewSto
     tables: list[IndicatorTable] = []
     rows: list[list[dict]] = []
     errors: list[FileError] = []
+    seen: dict[str, str] = {}
     for upload in uploads:
+        digest = hashlib.sha256(upload.data).hexdigest()
+        if digest in seen:  # the same file chosen twice (or a copy): its rows would be reviewed twice
+            errors.append(FileError(upload.name, "DUPLICATE", f"与 {seen[digest]} 内容相同，已跳过"))
+            continue
+        seen[digest] = upload.name
         try:
             annotated = annotate_upload(upload.data, upload.name, predictor, framework=framework, max_rows=max_rows)
         except ReadError as error:

@@ -231,6 +231,7 @@ VALIDATION_ZH = {
     "list_type": "应为列表", "dict_type": "应为对象", "model_type": "应为对象", "literal_error": "只能取 {expected}",
     "enum": "只能取 {expected}", "greater_than_equal": "不能小于 {ge}", "less_than_equal": "不能大于 {le}",
     "greater_than": "应大于 {gt}", "less_than": "应小于 {lt}", "finite_number": "应为有限的数字", "value_error": "取值无效",
+    "file_expected": "应为上传的文件（multipart 表单中带文件名的文件部分），而不是文本",
 }
 
 

@@ -14,6 +14,7 @@ UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"  # a format no reader handles (the mes
 LEGACY_WORD = "LEGACY_WORD"  # a Word 97-2003 .doc; no converter is installed
 NO_TEXT_LAYER = "NO_TEXT_LAYER"  # a PDF of scanned pages
 NO_TABLE = "NO_TABLE"  # readable, but no indicator table header in it
+NO_ROWS = "NO_ROWS"  # a header, but no indicator row under it (a template not filled in)
 NOT_FOUND = "NOT_FOUND"  # the path does not exist or cannot be opened
 
 # Codes of files over a reading limit (``ReadLimitError``).
@@ -31,6 +32,7 @@ _DEFAULT_ZH = {
     NO_TEXT_LAYER: "PDF 没有文字层（可能是扫描件），请提供原始表格文件或先做文字识别（OCR）",
     NO_TABLE: "文件中没有找到绩效指标表（需要含“三级指标/指标名称”和“指标值/一级指标”的表头行）",
     NOT_FOUND: "找不到或无法打开文件",
+    NO_ROWS: "表头下没有指标行（可能是尚未填写的空表）",
 }
 
 

@@ -201,3 +201,16 @@ def test_a_2015_batch_offers_and_keeps_2015_categories(client):
     assert answer.status_code == 200 and answer.json()["decision"]["level2"] == "成本指标"
     line = json.loads(client.get(f"/review/{batch}/reviewed.jsonl").text.splitlines()[0])
     assert (line["level1"], line["level2"], line["provenance"]["framework"]) == ("产出指标", "成本指标", "2015")
+
+
+def test_a_header_only_upload_is_named_with_why(client):
+    response = client.post("/review", files=[("files", ("blank.csv", "三级指标,指标值\n".encode()))], data={"framework": "2021"})
+    assert response.status_code == 422 and "blank.csv" in response.text and "表头下没有指标行" in response.text
+
+
+def test_the_same_file_chosen_twice_is_reviewed_once(client):
+    table = "三级指标,指标值\n培训人数,≥100人\n".encode()
+    response = client.post("/review", files=[("files", ("one.csv", table)), ("files", ("again.csv", table))],
+                           data={"framework": "2021"}, follow_redirects=True)
+    assert response.status_code == 200 and response.text.count("培训人数") >= 1
+    assert "again.csv" in response.text and "与 one.csv 内容相同，已跳过" in response.text

@@ -61,3 +61,18 @@ def test_zip_bomb_upload_is_refused(client):
     assert response.status_code in (413, 422)
     assert response.json()["error"]["code"] in ("EXPANDS_TOO_LARGE", "UNREADABLE_FILE")
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_header_with_no_rows_is_422_no_rows(client):
+    """It answered 200 with no rows, where the CLI exits 2."""
+    response = client.post("/v1/tables/classify", files={"file": ("blank.csv", "一级指标,二级指标,三级指标,指标值\n".encode())})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "NO_ROWS" and "表头下没有指标行" in error["message_zh"]
+
+
+def test_a_file_field_sent_as_text_is_said_so(client):
+    error = client.post("/v1/tables/classify", data={"file": "hello"}).json()["error"]
+    assert error["code"] == "VALIDATION_ERROR" and "<class" not in error["message"]
+    assert error["message"] == "file: send a file here (a multipart part with a filename), not text"
+    assert error["message_zh"] == "请求内容不符合要求：file 应为上传的文件（multipart 表单中带文件名的文件部分），而不是文本"

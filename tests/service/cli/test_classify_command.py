@@ -134,7 +134,13 @@ def test_a_table_with_no_indicator_rows_is_exit_2_and_says_nothing_was_written(f
     header_only.write_text("一级指标,二级指标,三级指标,指标值\n", encoding="utf-8")
     assert main(["classify", str(header_only), "-o", str(tmp_path / "out.xlsx")]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"错误：输入中没有指标行，未写出 {tmp_path / 'out.xlsx'}" and not (tmp_path / "out.xlsx").exists()
+    assert err == "错误：无法读取（NO_ROWS）：header.csv：表头下没有指标行（可能是尚未填写的空表）"
+    assert not (tmp_path / "out.xlsx").exists()
+    # among other files it is named at once, in the 汇总 sheet too, and the others are written
+    good = tmp_path / "good.csv"
+    good.write_text("三级指标,指标值\n培训人数,≥100人\n", encoding="utf-8")
+    assert main(["classify", str(header_only), str(good), "-o", str(tmp_path / "out.xlsx")]) == 2
+    assert "无法读取（NO_ROWS）：header.csv" in capsys.readouterr().err and (tmp_path / "out.xlsx").exists()
 
 
 def test_reviewer_lines_are_chinese_and_operator_lines_english(monkeypatch, capsys, tmp_path):
@@ -159,3 +165,15 @@ def test_reviewer_lines_are_chinese_and_operator_lines_english(monkeypatch, caps
         get_settings.cache_clear()
     assert os_reason_zh(OSError(errno.ENOENT, "No such file or directory")) == "文件夹不存在"
     assert os_reason_zh(OSError(errno.EBADF, "Bad file descriptor")) == "Bad file descriptor"
+
+
+def test_a_file_given_twice_or_copied_is_read_once(fake_model, tmp_path, capsys):
+    table = tmp_path / "one.csv"
+    table.write_text("三级指标,指标值\n培训人数,≥100人\n", encoding="utf-8")
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(table.read_bytes())
+    out = tmp_path / "out.csv"
+    assert main(["classify", str(table), str(table), str(copy), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"重复给出的文件只读一次：{table}" in err and f"与 one.csv 内容相同，已跳过：{copy}" in err
+    assert len(out.read_text(encoding="utf-8-sig").strip().splitlines()) == 2  # the header and one row
