@@ -246,11 +246,15 @@ class TargetSuggester:
             why = f"{reason}；{unit_why}；“{harm.word}”类指标的目标是不发生，写作{format_quantity('=', 0.0, unit)}"
             return [self.entry(format_quantity("=", 0.0, unit), "quantitative", "=", 0.0, unit, family, mine, why)]
         same_unit = [e for e in mine if e.unit == unit and e.value is not None]
-        values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None]
+        # A row without an operator, or with "=", means what its family usually means (100% a rate reached, 5万元 a
+        # cost); its value serves only a suggestion of that direction: 群众投诉率 ≤ took ≤90% from satisfaction rates'
+        # ≥90% and ≤100% from rates reached, and a complaint rate of at most 100% says nothing.
+        usual = spec.operator
+        values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None and op in ("=", usual)]
         if len(values) < THIN_VALUE_ROWS and len(same_unit) > len(values):
             # an operator from the table's habit (=) that few similar rows wrote: the value comes from all of them
             # (绿化面积 in a "=" table: =400平方米 from the rows' usual value, not =10900平方米 from one publisher's row)
-            values = same_unit
+            values = [e for e in same_unit if op == "=" or e.direction == op or (e.direction in ("=", None) and op == usual)]
         out = []
         written = collections.Counter(f.value for f in table if f.family == family and f.unit == unit and f.direction == op
                                       and f.value is not None and f.level2 == level2)
@@ -273,7 +277,9 @@ class TargetSuggester:
         out.append(self.entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why, spread=spread))
         # Other forms similar rows wrote in this family (another value or operator), as alternatives.
         forms = collections.Counter((e.direction, e.value) for e in same_unit if e.direction and (e.direction, e.value) != (op, value))
-        for (other_op, other_value), count in forms.most_common(2):
+        # the opposite direction is no alternative (an accident rate of at least 95%)
+        others = [(form, count) for form, count in forms.most_common() if {op, form[0]} != {"≥", "≤"}]
+        for (other_op, other_value), count in others[:2]:
             if count < 2:
                 break
             rows = [e for e in same_unit if (e.direction, e.value) == (other_op, other_value)]

@@ -227,3 +227,27 @@ def test_the_value_of_an_even_count_says_which_middle_value_it_took():
     assert value == 25.0 and spread["median"] == 152.5 and "较小的一个" in why
     value, why, spread = _pick_value([10.0, 20.0, 30.0])
     assert value == 20.0 == spread["median"] and why.endswith("中位数")
+
+
+@pytest.mark.parametrize("name", ["群众投诉率", "安全生产事故发生率", "网络故障率"])
+def test_a_rate_to_keep_low_takes_no_value_from_rates_to_reach(fake_predictor, name):
+    """群众投诉率 got ≤90% from satisfaction rates' ≥90%, then ≤100% from rates reached: a value comes only from rows
+    written with ≤ (else a placeholder), and no alternative of the opposite direction is offered."""
+    suggestions = fake_predictor.suggest_targets(Indicator(name), k=3)["suggestions"]
+    best = suggestions[0]
+    assert best["operator"] in ("≤", "=") and best["text"] != "≤100%", best
+    if best["operator"] == "≤" and not best["placeholder"]:
+        assert all(e["target"] and ("≤" in e["target"] or "小于" in e["target"] or "以下" in e["target"] or "内" in e["target"])
+                   for e in best["examples"]), best["examples"]
+    assert not any(s["operator"] == "≥" for s in suggestions)
+
+
+@pytest.mark.parametrize(("name", "operator"), [("碳排放减少量", "≥"), ("单位能耗降低率", "≥"), ("医疗费用报销比例", "≥"),
+                                                ("单位能耗", "≤"), ("医疗费用", "≤")])
+def test_a_reduction_achieved_is_to_reach_though_its_noun_is_to_keep_low(fake_predictor, name, operator):
+    """The cue ending last decides: 减少量, 降低率 and 报销比例 after 排放, 能耗 and 费用."""
+    assert fake_predictor.targets.lexicon.operator_cue(name).value == operator
+
+
+def test_a_unit_price_of_equipment_is_per_piece(fake_predictor):
+    assert fake_predictor.targets.lexicon.unit_choice("设备采购单价", "unit_cost").value == "元/台"
