@@ -209,3 +209,13 @@ def test_a_target_the_reader_found_no_column_for_is_not_blamed_on_the_unit(fake_
     assert record["target_warning"] == "not read: no target column"
     assert target_warning_zh(record["target_warning"]) == "未读取：表头中没有可识别的指标值列"
     assert record["suggested_target"]  # still a suggestion, with the reason beside it
+
+
+def test_the_checkable_form_of_what_cannot_be_counted_is_no_weakness(fake_predictor):
+    data = ("一级指标,二级指标,三级指标,指标值\n效益指标,可持续影响指标,长效管护机制,建立并运行\n"
+            "产出指标,质量指标,资金是否全部纳入医保统筹,是\n效益指标,生态效益指标,是否对当地生态环境造成影响,否\n"
+            "效益指标,社会效益指标,群众获得感,有效提升\n").encode()
+    records = {r["三级指标"]: r for r in classify_file(Path("q.csv"), fake_predictor, data=data, name="q.csv")}
+    for name, target in [("长效管护机制", "建立并运行"), ("资金是否全部纳入医保统筹", "是"), ("是否对当地生态环境造成影响", "否")]:
+        assert (records[name]["target_warning"], records[name]["suggested_target"]) == (None, target), records[name]
+    assert records["群众获得感"]["target_warning"].startswith("vague")

@@ -71,11 +71,13 @@ class UnitLexicon:
             if family not in self.families:
                 raise ValueError(f"units.json: name cues for unknown family {family!r}")
             self.name_cues[family] = tuple(sorted(set(words), key=len, reverse=True))
-        self.qualitative_forms = [(tuple(e["cues"]), e["form"], e.get("why")) for e in raw.get("qualitative_forms", ())]
+        self.qualitative_forms = [(tuple(e["cues"]), e["form"], e.get("why"), tuple(e.get("then", ())))
+                                  for e in raw.get("qualitative_forms", ())]
         self.measure_words = [(e["unit"], tuple(e["nouns"])) for e in raw.get("measure_words", ())]
         self.unit_choices = {f: [(e["unit"], tuple(e["nouns"])) for e in entries] for f, entries in raw.get("unit_choices", {}).items()}
         self.per_units = [(tuple(e["cues"]), e["per"], e["money_unit"]) for e in raw.get("per_units", ())]
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
+        self.question_words: tuple[str, ...] = tuple(raw.get("question_words", ()))
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
         stated = raw.get("qualitative_categories", {})
         self.qualitative_categories: frozenset[str] = frozenset(stated.get("categories", ()))
@@ -198,6 +200,15 @@ class UnitLexicon:
         """The family of a unit the name states in brackets (``保障人数(人)``, ``满意度（%）``), if any."""
         return self._memo("bracket", name, self._bracket_family)
 
+    def asks_yes_no(self, name: str | None) -> bool:
+        """Whether the name is a yes/no question (``资金是否全部纳入医保统筹``; ``question_words`` in ``data/units.json``):
+        its checkable target is ``是``, not a count or a rate. Lexicons pickled before the list existed have none."""
+        return any(word in (name or "") for word in getattr(self, "question_words", ()))
+
+    def uncountable(self, name: str | None) -> bool:
+        """Whether the name asks for a qualitative target: a yes/no question, or a qualitative name cue (机制, 制度)."""
+        return self.asks_yes_no(name) or any(cue.value == "qualitative" for cue in self.contained(name))
+
     def head(self, name: str | None) -> Cue | None:
         """The longest cue the cleaned name ends with, as ``Cue(word, family)``; a generic head (数量) defers to a contained noun."""
         return self._memo("head", name, self._head)
@@ -299,11 +310,17 @@ class UnitLexicon:
         return Cue(word, "0") if word else None
 
     def qualitative_form(self, name: str | None) -> Cue:
-        """The checkable qualitative form for an indicator that cannot be counted: ``是否…`` → 是, 机制 → 建立并运行."""
+        """The checkable qualitative form for an indicator that cannot be counted: ``是否…`` → 是, 机制 → 建立并运行;
+        an entry's ``then`` words must follow its cue (``是否对生态环境造成影响`` → 否)."""
         text = name or ""
-        for cues, form, why in self.qualitative_forms:
-            if any(c in text for c in cues):
-                return Cue(next(c for c in cues if c in text), form, why)
+        for cues, form, why, *then in self.qualitative_forms:  # lexicons pickled before ``then`` have three fields
+            cue = next((c for c in cues if c in text), None)
+            if cue is None:
+                continue
+            after = text[text.index(cue) + len(cue):]
+            if then and then[0] and not any(word in after for word in then[0]):
+                continue
+            return Cue(cue, form, why)
         family = self.families.get("qualitative")
         return Cue("", family.form if family and family.form else "是", None)
 

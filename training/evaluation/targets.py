@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from training.domain.judgements import load_hard_cases
 from training.domain.records import Indicator, IndicatorRow
 from training.domain.taxonomy import load_taxonomy
 from training.domain.units import load_units
@@ -280,7 +281,7 @@ def failures(rows: list[ScoredRow]) -> dict[str, list[ScoredRow]]:
 def _project_fold(fold: int, test_rows, references, targets: TargetSuggester, taxonomy, encoder, k: int = 12,
                   min_indicators: int = 3) -> list[dict]:
     """Suggest ``k`` indicators for every held-out project with at least ``min_indicators`` rows; score against its own indicators."""
-    projects = ProjectIndex.build(references, encoder)
+    projects = ProjectIndex.build(references, encoder, load_hard_cases())  # judgements of the training part's rows only
     suggester = IndicatorSuggester(references, taxonomy, targets, projects)
     by_project: dict[tuple[str, str], list[str]] = collections.defaultdict(list)
     for row in test_rows:

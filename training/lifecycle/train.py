@@ -180,7 +180,7 @@ def train(corpus: Corpus | None = None, models_root: Path | None = None, encoder
             "training_seconds": round(time.time() - started, 1),
         }
         payload = {"model": model, "references": references, "policy": ReviewPolicy(),
-                   "target_forms": fit_target_forms(corpus.rows), "projects": ProjectIndex.build(references, encoder)}
+                   "target_forms": fit_target_forms(corpus.rows), "projects": ProjectIndex.build(references, encoder, load_hard_cases())}
         runtime = runtime_form(model, payload["target_forms"], corpus.rows, say)
         if runtime is not None:
             runtime.update((k, payload[k]) for k in ("references", "policy", "projects"))

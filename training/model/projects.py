@@ -49,10 +49,15 @@ class ProjectIndex:
     vectors: np.ndarray
     rows: list[list[int]]
     citations: list[str] = field(default_factory=list)
+    reviewed: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, references: ReferenceIndex, encoder) -> ProjectIndex:
-        """One entry per distinct (project name) of table rows and per library sector; their names are encoded once."""
+    def build(cls, references: ReferenceIndex, encoder, judgements: dict | None = None) -> ProjectIndex:
+        """One entry per distinct (project name) of table rows and per library sector; their names are encoded once.
+
+        ``judgements`` (``training.domain.judgements.load_hard_cases``): a reference row whose published category
+        the expert found unacceptable is suggested under the expert's (``reviewed``, by reference index), not under
+        the publisher's mistake (粮食安全事件发生数 as a 满意度 indicator)."""
         members: dict[tuple[str, str], list[int]] = collections.defaultdict(list)
         for j, row in enumerate(references.records or []):
             if row.origin == "library" and row.sector_name:
@@ -66,7 +71,20 @@ class ProjectIndex:
         for key in keys:
             first: IndicatorRow = references.records[members[key][0]]
             citations.append(first.citation)
-        return cls(names, [kind for kind, _ in keys], np.asarray(vectors, dtype=np.float32), [members[k] for k in keys], citations)
+        reviewed = {}
+        if judgements:
+            from training.model.dataset import reviewed_label
+
+            for j, row in enumerate(references.records or []):
+                label = reviewed_label(row, judgements)
+                if label != row.level2:
+                    reviewed[j] = label
+        return cls(names, [kind for kind, _ in keys], np.asarray(vectors, dtype=np.float32), [members[k] for k in keys], citations,
+                   reviewed)
+
+    def level2_of(self, index: int, row: IndicatorRow) -> str | None:
+        """The category reference row ``index`` is suggested under: the expert's where the publisher's was judged wrong."""
+        return getattr(self, "reviewed", {}).get(index, row.level2)  # bundles from before ``reviewed`` have none
 
     def __len__(self) -> int:
         return len(self.names)
@@ -153,7 +171,7 @@ class IndicatorSuggester:
         for i in chosen:
             weight = max(float(sims[i]) - p50, 1e-3) / max(1.0 - p50, 1e-6) * (0.8 if self.projects.kinds[i] == "sector" else 1.0)
             for j in self.projects.rows[i]:
-                group = GROUP_OF.get(self.references.records[j].level2 or "")
+                group = GROUP_OF.get(self.projects.level2_of(j, self.references.records[j]) or "")
                 if group is None or not _suggestable(self.references.records[j]):
                     continue
                 item = entry(j, group)
@@ -163,7 +181,7 @@ class IndicatorSuggester:
         floor = p50
         for j in np.flatnonzero(name_sims >= floor):
             row = self.references.records[j]
-            group = GROUP_OF.get(row.level2 or "")
+            group = GROUP_OF.get(self.projects.level2_of(int(j), row) or "")
             if group is None or not _suggestable(row):
                 continue
             item = entry(int(j), group)
@@ -175,7 +193,7 @@ class IndicatorSuggester:
         for group, members in REQUIRED_GROUPS:
             if group in present:
                 continue
-            rows = [j for j, row in enumerate(self.references.records) if row.level2 in members and _suggestable(row)]
+            rows = [j for j, row in enumerate(self.references.records) if self.projects.level2_of(j, row) in members and _suggestable(row)]
             for j in sorted(rows, key=lambda j: -name_sims[j])[:3]:
                 item = entry(j, group)
                 item["score"] = max(item["score"], 1e-6 * float(name_sims[j]))
@@ -213,8 +231,9 @@ class IndicatorSuggester:
 
     def _indicator(self, entry: dict, year: int | None) -> dict:
         row: IndicatorRow = entry["row"]
-        level1, level2 = self.taxonomy.view(row.level2, "2021")
-        answer = self.targets.suggest(Indicator(row.level3), self.references.vectors[entry["index"]], row.level2, k=1, year=year)
+        category = self.projects.level2_of(entry["index"], row)
+        level1, level2 = self.taxonomy.view(category, "2021")
+        answer = self.targets.suggest(Indicator(row.level3), self.references.vectors[entry["index"]], category, k=1, year=year)
         target = answer["suggestions"][0] if answer["suggestions"] else None
         own = self.targets.lexicon.family_of_target(row.target) if target_weakness(row.target) is None else None
         if target is not None and own is not None and own != target["family"]:

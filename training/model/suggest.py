@@ -156,7 +156,8 @@ class TargetSuggester:
     def family_scores(self, name: str, level2: str | None, evidence: list[Evidence]) -> dict[str, float]:
         """``{family: score}`` (sums to 1): a weighted blend of the unit model, the similar rows' vote, the name's head word
         and the category's usual family (``FAMILY_WEIGHTS``), limited to the families the category allows
-        (``category_families`` in ``data/units.json``); a unit the name states in brackets wins."""
+        (``category_families`` in ``data/units.json``); a unit the name states in brackets wins, and so does the
+        qualitative family for a yes/no question (是否…)."""
         parts: dict[str, dict[str, float]] = {"model": self.forms.family_probabilities([name], [level2])[0]}
         vote: dict[str, float] = collections.defaultdict(float)
         for item in evidence:
@@ -176,7 +177,7 @@ class TargetSuggester:
             # A 时效 indicator is a deadline, a rate or a duration, whatever its name's last word.
             kept = {f: s for f, s in scores.items() if f in allowed}
             scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
-        stated = self.lexicon.bracket_family(name)
+        stated = self.lexicon.bracket_family(name) or ("qualitative" if self.lexicon.asks_yes_no(name) else None)
         if stated:
             scores = {f: s / 2.0 for f, s in scores.items()}
             scores[stated] = scores.get(stated, 0.0) + 0.5
@@ -427,14 +428,17 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tu
 
     A one-character unit glued to the words after it is no unit (``≥95生态总体效益增长`` is 95 and words: it lacks a
     unit, ``glued_unit``); a unit of another family than the name's head word (绿化面积 ``95%``) is warned about
-    before a missing operator (``UnitLexicon.unit_mismatch``); else ``target_weakness``. Used by bulk jobs and by
-    single suggestions alike.
+    before a missing operator (``UnitLexicon.unit_mismatch``); the checkable qualitative form of an indicator that
+    cannot be counted (``UnitLexicon.qualitative_form``: 建立并运行, 是) is no weakness; else ``target_weakness``.
+    Used by bulk jobs and by single suggestions alike.
     """
     if target.unit in lexicon.word_units and glued_unit(target):
         target = dataclasses.replace(target, unit=None)
     mismatch = lexicon.unit_mismatch(name, target)
     if mismatch:
         return target, unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch)), True
+    if target.kind == "qualitative" and not target.vague and lexicon.uncountable(name) and target.text == lexicon.qualitative_form(name).value:
+        return target, None, False  # 长效管护机制 建立并运行, 资金是否全部纳入医保统筹 是: the checkable form itself
     return target, target_weakness(target), False
 
 

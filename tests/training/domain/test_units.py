@@ -114,3 +114,13 @@ def test_names_a_newcomer_found_measured_in_the_wrong_unit(lexicon, name, family
     assert lexicon.head(name).value == family
     if operator:
         assert lexicon.operator_cue(name).value == operator
+
+
+def test_a_question_about_a_harm_is_answered_no():
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    assert lexicon.qualitative_form("是否对当地生态环境造成影响").value == "否"
+    assert lexicon.qualitative_form("是否发生安全事故").value == "否"
+    assert lexicon.qualitative_form("资金是否全部纳入医保统筹").value == "是" and lexicon.asks_yes_no("资金是否全部纳入医保统筹")
+    assert lexicon.qualitative_form("长效机制").value == "建立并运行" and not lexicon.asks_yes_no("长效机制")

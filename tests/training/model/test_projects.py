@@ -55,3 +55,28 @@ def test_no_sub_item_fragment_and_a_historical_cost_keeps_its_own_measure(fake_p
     entry = {"row": rows[j], "index": j, "from": set(), "score": 1.0}
     indicator = suggester._indicator(entry, 2025)
     assert indicator["target"]["family"] == "unit_cost" and parse_target(indicator["suggested_target"]).unit == "元/人"
+
+
+def test_a_row_the_expert_refiled_is_suggested_under_the_experts_category(fake_predictor, monkeypatch):
+    """粮食安全事件发生数 was published as a 满意度 indicator and suggested under 满意度指标."""
+    from training.domain.judgements import load_hard_cases
+    from training.model.projects import ProjectIndex
+
+    suggester = fake_predictor.indicators
+    index = ProjectIndex.build(suggester.references, fake_predictor.encoder, load_hard_cases())
+    rows = suggester.references.records
+    j = next(j for j, r in enumerate(rows) if r.level3 == "因粮食市场波动引起的粮食安全事件发生数")
+    assert rows[j].level2 == "服务对象满意度指标" and index.level2_of(j, rows[j]) == "社会效益指标"
+    assert len(index.reviewed) >= 20
+    assert all(index.level2_of(i, row) == row.level2 for i, row in enumerate(rows) if i not in index.reviewed)
+    monkeypatch.setattr(suggester, "projects", index)
+    entry = {"row": rows[j], "index": j, "from": set(), "score": 1.0}
+    assert suggester._indicator(entry, 2025)["level2"] == "社会效益指标"
+
+
+def test_a_yes_no_question_gets_yes(fake_predictor):
+    from training.domain.records import Indicator
+
+    for name in ("是否提高农村科普工作", "资金是否全部纳入医保统筹"):
+        best = fake_predictor.suggest_targets(Indicator(name))["suggestions"][0]
+        assert best["text"] == "是", best
