@@ -50,10 +50,11 @@ def find_year(text: str | None) -> int | None:
 
 
 def dominant_year(text: str) -> int | None:
-    """Most frequent year outside document numbers such as 冀财教【2024】130号."""
+    """Most frequent year outside document numbers such as 冀财教【2024】130号 and dates (a deadline 2025年6月底前 is
+    when something is due, not the table's budget year: a table with no other year has none)."""
     stripped = re.sub(r"[【\[〔(（]\s*20\d{2}\s*[】\]〕)）]", "", text)
     counts: dict[int, int] = {}
-    for match in re.finditer(r"(20\d{2})\s*年", stripped):
+    for match in re.finditer(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)", stripped):
         year = int(match.group(1))
         counts[year] = counts.get(year, 0) + 1
     if not counts:

@@ -162,3 +162,11 @@ def test_spreadsheet_rows_are_never_joined(tmp_path):
 def test_the_project_a_title_names(title, project, period):
     (row,) = read_csv([title, "三级指标,指标值", "培训人次,≥300人次"]).rows
     assert (row.project, row.period) == (project, period)
+
+
+def test_a_deadline_is_no_budget_year():
+    """The review page showed year 2025 for a table whose only year was in a target (2025年6月底前)."""
+    (row,) = read_csv(["三级指标,指标值", "项目完成时间,2025年6月底前"]).rows
+    assert row.year is None
+    (row,) = read_csv(["2024年度项目支出绩效目标表", "三级指标,指标值", "项目完成时间,2025年6月底前"]).rows
+    assert row.year == 2024
