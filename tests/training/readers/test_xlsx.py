@@ -47,16 +47,23 @@ def test_a_stray_cell_far_away_costs_nothing_and_hides_nothing():
     assert [r.level3 for r in read(buffer.getvalue())] == NAMES
 
 
-def test_every_sheet_is_read_in_order():
+def sheets_bytes(sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()) -> bytes:
+    """A workbook with these sheets in order (``hidden`` ones hidden), as openpyxl saves it."""
     workbook = Workbook()
-    workbook.active.append(HEADER)
-    workbook.active.append(ROWS[0])
-    second = workbook.create_sheet("二")
-    second.append(HEADER)
-    second.append(ROWS[3])
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title in hidden:
+            sheet.sheet_state = "hidden"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    result = read_file("t.xlsx", data=buffer.getvalue(), name="t.xlsx")
+    return buffer.getvalue()
+
+
+def test_every_sheet_is_read_in_order():
+    result = read_file("t.xlsx", data=sheets_bytes({"一": [HEADER, ROWS[0]], "二": [HEADER, ROWS[3]]}), name="t.xlsx")
     assert [r.level3 for r in result.rows] == [NAMES[0], NAMES[3]]
     assert result.tables == 2
 
@@ -131,16 +138,7 @@ def test_a_formula_result_excel_computed_is_read_as_its_value():
 
 def test_rows_of_a_hidden_sheet_say_so():
     """A hidden sheet often holds a reference list; its rows were read as a table of their own without a word."""
-    workbook = Workbook()
-    workbook.active.append(HEADER)
-    workbook.active.append(ROWS[0])
-    hidden = workbook.create_sheet("隐藏参考")
-    hidden.append(HEADER)
-    hidden.append(ROWS[3])
-    hidden.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    visible, from_hidden = read(buffer.getvalue())
+    visible, from_hidden = read(sheets_bytes({"表": [HEADER, ROWS[0]], "隐藏参考": [HEADER, ROWS[3]]}, hidden=("隐藏参考",)))
     assert visible.issues == [] and from_hidden.issues == ["row of a hidden worksheet: '隐藏参考'"]
 
 
@@ -150,16 +148,7 @@ def test_a_two_row_headers_joined_labels_name_their_roles(taxonomy):
 
 
 def _two_sheets(second: list[list]) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(["项目名称", "科普讲座"])
-    workbook.active.append(HEADER)
-    workbook.active.append(ROWS[0])
-    sheet = workbook.create_sheet("第2页")
-    for row in second:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets_bytes({"第1页": [["项目名称", "科普讲座"], HEADER, ROWS[0]], "第2页": second})
 
 
 def test_a_sheet_without_a_header_continues_the_table_before_it():
