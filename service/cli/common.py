@@ -37,10 +37,15 @@ OS_REASON_ZH = {"ENOENT": "文件夹不存在", "EACCES": "没有写入权限", 
 
 
 def os_reason_zh(error: OSError) -> str:
-    """Why an ``OSError`` happened, in Chinese when its errno is a common one (else the system's own words)."""
+    """Why an ``OSError`` happened, in Chinese when its errno is a common one (else the system's own words). A file
+    that cannot be created in a folder that exists (``/proc/x.csv``) is said as such, not as a missing folder."""
     import errno
+    from pathlib import Path
 
-    return OS_REASON_ZH.get(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name == "ENOENT" and error.filename and Path(str(error.filename)).parent.is_dir():
+        return "无法在该文件夹中创建文件"
+    return OS_REASON_ZH.get(name, error.strerror or str(error))
 
 
 # argparse's messages (Python 3.11, ``argparse.py``) in Chinese; anything else is shown as argparse wrote it.

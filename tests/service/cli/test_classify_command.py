@@ -165,6 +165,9 @@ def test_reviewer_lines_are_chinese_and_operator_lines_english(monkeypatch, caps
         get_settings.cache_clear()
     assert os_reason_zh(OSError(errno.ENOENT, "No such file or directory")) == "文件夹不存在"
     assert os_reason_zh(OSError(errno.EBADF, "Bad file descriptor")) == "Bad file descriptor"
+    # a folder that exists but takes no new file (/proc): not "the folder does not exist"
+    assert os_reason_zh(OSError(errno.ENOENT, "No such file or directory", "/proc/x.csv")) == "无法在该文件夹中创建文件"
+    assert os_reason_zh(OSError(errno.ENOENT, "No such file or directory", "/no/such/folder/x.csv")) == "文件夹不存在"
 
 
 def test_a_file_given_twice_or_copied_is_read_once(fake_model, tmp_path, capsys):
