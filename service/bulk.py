@@ -135,11 +135,18 @@ def _as_read(row: IndicatorRow, roles: Mapping[str, str | None]) -> dict:
     reviewer's workbook replaces with the published 原二级指标: the name would be shown nowhere.
     """
     record = {str(k): v for k, v in (row.input or {}).items()}
-    read = {"level3": row.level3, "target": row.target_raw}
-    for column, value in list(record.items()):
-        role = roles.get(column)
-        if role in read and read[role] and "".join(str(value or "").split()) != "".join(read[role].split()):
-            record[column] = read[role]
+
+    def compact(value: object) -> str:
+        return "".join(str(value or "").split())
+
+    for role, value in (("level3", row.level3), ("target", row.target_raw)):
+        columns = [column for column in record if roles.get(column) == role]
+        if not value or not columns or any(compact(record[c]) == compact(value) for c in columns):
+            continue  # one of the role's columns shows it as read: the others (中期目标值 beside 年度目标值) keep their own
+        # the column holding part of it (a wrapped name's first line, 指标值 ≥120 of ≥120公里), else an empty one
+        holder = next((c for c in columns if compact(record[c]) and compact(record[c]) in compact(value)), None)
+        holder = holder or next((c for c in columns if not compact(record[c])), columns[0])
+        record[holder] = value
     return record
 
 

@@ -74,13 +74,15 @@ class Cell:
 def input_headers(columns: list[str], taxonomy: Taxonomy) -> dict[str, str]:
     """``{input column: display header}`` for the input columns kept; published 一级/二级 columns are left out (原一级/二级 replace them)."""
     shown: dict[str, str] = {}
+    roles = [taxonomy.column_role(column) for column in columns]
     for column in columns:
         role = taxonomy.column_role(column)
         if role in ("level1", "level2"):
             continue
         header = column if _CJK.search(column) or role not in ROLE_ZH else ROLE_ZH[role]
-        if "/" in column and role in ROLE_ZH and taxonomy.column_role(column.rpartition("/")[2]) == role:
-            header = ROLE_ZH[role]  # 绩效指标/三级指标 (a two-row header) is the 三级指标 column
+        if "/" in column and role in ROLE_ZH and roles.count(role) == 1 and taxonomy.column_role(column.rpartition("/")[2]) == role:
+            header = ROLE_ZH[role]  # 绩效指标/三级指标 (a two-row header) is the 三级指标 column; 指标值/中期目标值 beside
+            # 指标值/年度目标值 keep their names
         header = OTHER_ZH.get(column, header)
         while header in shown.values() or header in PUBLISHED + ADDED + DECIDED + CSV_LEAD:
             header += "（原）"

@@ -219,3 +219,13 @@ def test_the_checkable_form_of_what_cannot_be_counted_is_no_weakness(fake_predic
     for name, target in [("长效管护机制", "建立并运行"), ("资金是否全部纳入医保统筹", "是"), ("是否对当地生态环境造成影响", "否")]:
         assert (records[name]["target_warning"], records[name]["suggested_target"]) == (None, target), records[name]
     assert records["群众获得感"]["target_warning"].startswith("vague")
+
+
+def test_each_target_column_keeps_its_own_cells(fake_predictor):
+    """Every column whose role is a target had been overwritten with the one target read (中期目标值 ≥30个 shown as ≥10个)."""
+    data = "一级指标,二级指标,三级指标,中期目标值,年度目标值\n产出指标,数量指标,改造老旧小区数量,≥30个,≥10个\n".encode()
+    (record,) = classify_file(Path("a.csv"), fake_predictor, data=data, name="a.csv")
+    assert (record["中期目标值"], record["年度目标值"], record["target"]) == ("≥30个", "≥10个", "≥10个")
+    split = "三级指标,指标值,计量单位\n新建里程,≥120,公里\n".encode()  # a target composed from two columns is shown whole
+    (record,) = classify_file(Path("b.csv"), fake_predictor, data=split, name="b.csv")
+    assert record["指标值"] == "≥120公里"
