@@ -229,3 +229,18 @@ def test_each_target_column_keeps_its_own_cells(fake_predictor):
     split = "三级指标,指标值,计量单位\n新建里程,≥120,公里\n".encode()  # a target composed from two columns is shown whole
     (record,) = classify_file(Path("b.csv"), fake_predictor, data=split, name="b.csv")
     assert record["指标值"] == "≥120公里"
+
+
+def test_other_rows_habit_does_not_turn_a_cost_or_a_harm(fake_predictor):
+    """A satisfaction rate's ≥90% had made a cost ≥12345.68元; a 1:1 ratio's implied = had made a cost =12345.68万元; a
+    table writing = had made a complaint rate =5% and an accident count =1次."""
+    data = ("一级指标,二级指标,三级指标,指标值\n效益指标,社会效益指标,群众知晓率,≥90%\n成本指标,经济成本指标,补助资金总额,12345.68\n"
+            "产出指标,数量指标,配套资金比例,1:1\n成本指标,经济成本指标,项目总成本,\"12,345.68万元\"\n效益指标,社会效益指标,投诉率,5%\n"
+            "产出指标,质量指标,验收合格率,=100%\n产出指标,数量指标,安全事故发生次数,1\n").encode()
+    records = {r["三级指标"]: r for r in classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")}
+    assert records["补助资金总额"]["suggested_target"].startswith("≤12345.68")
+    assert records["补助资金总额"]["target_warning"] == "no operator (≥, ≤, =) and no unit"
+    assert records["项目总成本"]["suggested_target"] == "≤12345.68万元"
+    assert records["投诉率"]["suggested_target"] == "≤5%"
+    assert records["安全事故发生次数"]["suggested_target"].startswith("≤1")  # its unit depends on the fake encoder's neighbours
+    assert records["配套资金比例"]["suggested_target"] == "1:1" and records["配套资金比例"]["target_warning"] is None

@@ -335,6 +335,8 @@ def target_weakness(target: Target) -> str | None:
         return "not understood"
     if target.kind == "empty":
         return "missing"
+    if target.kind == "quantitative" and not target.operator and not target.unit:
+        return "no operator (≥, ≤, =) and no unit"
     if target.kind == "quantitative" and not target.operator:
         return "no operator (≥, ≤, =)"
     if target.kind == "quantitative" and not target.unit:

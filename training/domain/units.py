@@ -309,6 +309,11 @@ class UnitLexicon:
         word = next((w for w in self.zero_cues if w in text), None)
         return Cue(word, "0") if word else None
 
+    def names_harm(self, name: str | None) -> bool:
+        """Whether the name measures a harm (事故, 投诉, 伤亡 …: ``zero_targets`` cues, no word of handling), in any family."""
+        text = self.clean(name)
+        return not any(word in text for word in self.zero_handling) and any(w in text for w in self.zero_cues)
+
     def qualitative_form(self, name: str | None) -> Cue:
         """The checkable qualitative form for an indicator that cannot be counted: ``是否…`` → 是, 机制 → 建立并运行;
         an entry's ``then`` words must follow its cue (``是否对生态环境造成影响`` → 否)."""

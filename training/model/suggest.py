@@ -368,7 +368,12 @@ class TargetSuggester:
         if usual:
             parts["family"] = {usual: 1.0}
         # The table's habit decides between "=" and the direction the name's words give; it does not turn a cost into a ≥.
-        in_table = collections.Counter(f.direction for f in table or [] if cue is None or f.direction in (cue.value, "="))
+        # Another family's ≥ or ≤ says only that the table does not write "=" (a satisfaction rate's ≥90% does not make a
+        # cost ≥12345.68元), and a harm takes no "=" from it (投诉率 5% is ≤5%, not =5%; a harm's zero is =0 anyway).
+        own = cue.value if cue is not None else usual
+        harm = self.lexicon.names_harm(name)
+        directions = [(own or f.direction) if f.family == "" and f.direction in ("≥", "≤") else f.direction for f in table or []]
+        in_table = collections.Counter(d for d in directions if (cue is None or d in (cue.value, "=")) and not (harm and d == "="))
         weights = self.operator_weights
         if in_table:
             parts["table"] = {op: n / sum(in_table.values()) for op, n in in_table.items()}
@@ -456,6 +461,8 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     operator = suggestion.get("operator")
     if operator in ("≤", "<") and target.value == 0:
         operator = "="  # 安全事故发生率 0 → =0%: nothing is below zero, and the tables write it so
+    if operator == "=" and suggestion.get("value") == 0 and target.value > 0:
+        operator = "≤"  # a harm suggested as =0 and given as 1: at most 1 (=1次 would plan an accident)
     if not target.operator and target.unit and operator:
         return parse_target(format_quantity(operator, target.value, target.unit)).text
     unit, value = suggestion.get("unit"), target.value
@@ -490,6 +497,8 @@ def table_forms(rows: list[tuple], lexicon: UnitLexicon) -> TableForms:
     for target, level2 in rows:
         family = lexicon.family_of_target(target)
         written = direction(target.operator) if target is not None and target.kind == "quantitative" else None
+        if target is not None and ":" in target.text:
+            continue  # a ratio (1:1) reads as "=" without anyone writing one
         if family and written:
             out.append(TableForm(family, written, target.value, target.unit, level2))
     return out
