@@ -132,6 +132,7 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"a code meaning (.+); write .*"), "coded", UNMEASURABLE,
      lambda m: f"代码值，含义为“{_quoted(m[1])}”：请写成可衡量的数值或完成时限"),
     (re.compile(r"not understood"), "unparsed", UNMEASURABLE, lambda m: "无法识别"),
+    (re.compile(r"a range; .*"), "range", UNMEASURABLE, lambda m: "范围值：宜写成带运算符的一个数值（下限用 ≥，上限用 ≤）"),
     (re.compile(r"no operator .* and no unit"), "no_operator_unit", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）和计量单位"),
     (re.compile(r"no operator .*"), "no_operator", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）"),
     (re.compile(r"no unit"), "no_unit", UNMEASURABLE, lambda m: "缺少计量单位"),

@@ -73,6 +73,8 @@ _QUANTITY = re.compile(
     rf"\s*(?P<suffix>{_SUFFIX_ALTERNATION})?(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_RANGE = re.compile(rf"(?P<a>\d+(?:\.\d+)?)\s*(?P<unit_a>{_UNIT_ALTERNATION})?\s*[-—~～至到]\s*(?P<b>\d+(?:\.\d+)?)\s*"
+                    rf"(?P<unit_b>{_UNIT_ALTERNATION})?")
 _RATIO = re.compile(rf"(?P<op>{_OP_ALTERNATION})?\s*(?P<a>\d+(?:\.\d+)?)\s*[:：]\s*(?P<b>\d+(?:\.\d+)?)")
 _CODE_MEANING = re.compile(r"(\d+)\s*[=＝═:：]\s*([^；;，,。\s\d=]+)")
 _DEADLINE = re.compile(
@@ -101,6 +103,7 @@ class Target:
     text: str = ""
     note: str | None = None
     vague: bool = False
+    upper: float | None = None  # a range's upper bound (3-5万人: value 3, upper 5); None for one figure
 
     @property
     def measurable(self) -> bool:
@@ -194,8 +197,26 @@ def _parse_ratio(text: str) -> Target | None:
                   text=f"{operator or ''}{a}:{b}")
 
 
+def _parse_range(text: str) -> Target | None:
+    """``3-5万人``, ``20%-30%``, ``5~10次``, ``1000至2000亩``: a range, its lower bound in ``value`` and its upper in
+    ``upper``, in the unit written after the second number (or after the first, when only it has one). No operator:
+    which bound counts depends on the direction (``target_weakness`` says it is a range). It had been read as its first
+    number, its unit lost (3-5万人 → ≥3人)."""
+    match = _RANGE.fullmatch(text)
+    if not match:
+        return None
+    low, high = float(match.group("a")), float(match.group("b"))
+    unit = _canonical_unit(match.group("unit_b") or match.group("unit_a"))
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low or (match.group("unit_a") and match.group("unit_b")
+                                                                         and match.group("unit_a") != match.group("unit_b")):
+        return None
+    first = unit if match.group("unit_a") else ""
+    shown = f"{format_number(low)}{first or ''}–{format_number(high)}{unit or ''}"
+    return Target(kind="quantitative", raw=text, operator=None, value=round(low, 6), unit=unit, text=shown, upper=round(high, 6))
+
+
 def _parse_quantity(text: str) -> Target | None:
-    ratio = _parse_ratio(text)
+    ratio = _parse_ratio(text) or _parse_range(text)
     if ratio is not None:
         return ratio
     match = _QUANTITY.match(text)
@@ -235,6 +256,10 @@ def _parse_quantity(text: str) -> Target | None:
 
 def _parse_deadline(text: str) -> Target | None:
     compact = re.sub(r"\s+", "", text)
+    year_month = re.fullmatch(r"(20\d{2})[-/.](\d{1,2})", compact)
+    if year_month and 1 <= int(year_month.group(2)) <= 12:  # 2024-12 (a month typed into a spreadsheet): 2024年12月
+        compact = f"{year_month.group(1)}年{int(year_month.group(2))}月"
+        text = compact
     numeric_date = _NUMERIC_DATE.match(compact)
     if numeric_date and not re.match(r"[-—~至到]", compact[numeric_date.end():]):
         # 2025-11-30, 2025/11/30, 2025.11.30 (a date typed into a spreadsheet) read as 2025年11月30日.
@@ -335,6 +360,8 @@ def target_weakness(target: Target) -> str | None:
         return "not understood"
     if target.kind == "empty":
         return "missing"
+    if target.kind == "quantitative" and target.upper is not None:
+        return "a range; write one bound with an operator"
     if target.kind == "quantitative" and not target.operator and not target.unit:
         return "no operator (≥, ≤, =) and no unit"
     if target.kind == "quantitative" and not target.operator:

@@ -463,6 +463,10 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
         operator = "="  # 安全事故发生率 0 → =0%: nothing is below zero, and the tables write it so
     if operator == "=" and suggestion.get("value") == 0 and target.value > 0:
         operator = "≤"  # a harm suggested as =0 and given as 1: at most 1 (=1次 would plan an accident)
+    if target.upper is not None:  # a range: the bound of the suggestion's direction (3-5万人 → ≥3万人, 10-15万元 → ≤15万元)
+        bound = target.upper if direction(operator) == "≤" else target.value
+        unit = target.unit or suggestion.get("unit")
+        return parse_target(format_quantity(operator, bound, unit)).text if operator and unit else None
     if not target.operator and target.unit and operator:
         return parse_target(format_quantity(operator, target.value, target.unit)).text
     unit, value = suggestion.get("unit"), target.value

@@ -2,7 +2,7 @@
 
 import pytest
 
-from training.domain.targets import format_number, parse_target
+from training.domain.targets import format_number, parse_target, target_weakness
 
 
 @pytest.mark.parametrize(
@@ -201,3 +201,20 @@ def test_durations_ratios_and_figures_as_tables_write_them(raw, text, operator, 
 
 def test_a_decimal_followed_by_another_number_is_no_digit_group():
     assert parse_target("95.5 100").value == 95.5
+
+
+@pytest.mark.parametrize(("raw", "text", "low", "high", "unit"), [
+    ("3-5万人", "3–5万人", 3, 5, "万人"),  # it was 3 with its unit lost, then ≥3人: 10,000 × off
+    ("1000-2000亩", "1000–2000亩", 1000, 2000, "亩"),
+    ("5~10次", "5–10次", 5, 10, "次"),
+    ("20%-30%", "20%–30%", 20, 30, "%"),
+])
+def test_a_range_keeps_both_bounds_and_its_unit(raw, text, low, high, unit):
+    target = parse_target(raw)
+    assert (target.kind, target.text, target.value, target.upper, target.unit) == ("quantitative", text, low, high, unit)
+    assert target_weakness(target) == "a range; write one bound with an operator"
+
+
+def test_a_month_typed_into_a_spreadsheet_is_a_deadline():
+    target = parse_target("2024-12")
+    assert (target.kind, target.text) == ("deadline", "2024年12月")

@@ -251,3 +251,10 @@ def test_a_reduction_achieved_is_to_reach_though_its_noun_is_to_keep_low(fake_pr
 
 def test_a_unit_price_of_equipment_is_per_piece(fake_predictor):
     assert fake_predictor.targets.lexicon.unit_choice("设备采购单价", "unit_cost").value == "元/台"
+
+
+def test_a_range_is_completed_with_the_bound_of_the_suggestions_direction():
+    from training.model.suggest import completed
+
+    assert completed(parse_target("3-5万人"), {"kind": "quantitative", "operator": "≥", "unit": "人", "value": 100}) == "≥3万人"
+    assert completed(parse_target("10-15万元"), {"kind": "quantitative", "operator": "≤", "unit": "万元", "value": 20}) == "≤15万元"
