@@ -69,7 +69,8 @@ _UNIT_ALTERNATION = "|".join(re.escape(u) for u in _UNITS)
 _SUFFIX_ALTERNATION = "|".join(_SUFFIX_PATTERNS.get(s, re.escape(s)) for s, _ in _SUFFIX_OPERATORS)
 _QUANTITY = re.compile(
     rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<num>{_NUMBER})\s*(?P<more>余|多(?![元万]))?\s*"
-    rf"(?P<unit>(?:{_UNIT_ALTERNATION})(?:\s*[{_UNIT_JOINERS}]\s*(?:{_UNIT_ALTERNATION}|每天|每年|每人|每次))*)?"
+    rf"(?P<unit>(?:万(?=[个次册件份台套株棵篇项场户辆座所家])|亿(?=[人次元]))?(?:{_UNIT_ALTERNATION})"
+    rf"(?:\s*[{_UNIT_JOINERS}]\s*(?:{_UNIT_ALTERNATION}|每天|每年|每人|每次))*)?"
     rf"\s*(?P<suffix>{_SUFFIX_ALTERNATION})?(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -267,7 +268,8 @@ def _parse_deadline(text: str) -> Target | None:
         if 1 <= month <= 12 and 1 <= day <= 31:
             compact = f"{year}年{month}月{day}日" + compact[numeric_date.end():]
     if _PERIODIC.match(compact):
-        return Target(kind="deadline", raw=text, text=_PERIODIC.match(compact).group(1), note=_strip_note(compact[len(_PERIODIC.match(compact).group(1)):]))
+        # the whole of it is the target (每季度末前, 每月1次): the period alone dropped its deadline or count
+        return Target(kind="deadline", raw=text, text=compact, note=None)
     range_match = _DATE_RANGE.match(compact)
     if range_match:
         return Target(kind="deadline", raw=text, operator="≤", text=range_match.group(0), note=_strip_note(compact[range_match.end():]))

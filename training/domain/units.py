@@ -119,6 +119,8 @@ class UnitLexicon:
             return None
         if len(parts) > 1 and parts[0] in self.money_units:
             return "unit_cost"
+        if parts[0] not in self._unit_family and parts[0][:1] in ("万", "亿") and len(parts[0]) > 1:
+            return self._unit_family.get(parts[0][1:])  # 万个, 万册: the family of what is counted in ten thousands
         return self._unit_family.get(parts[0])
 
     def family_of_target(self, target: Target | None) -> str | None:

@@ -218,3 +218,13 @@ def test_a_range_keeps_both_bounds_and_its_unit(raw, text, low, high, unit):
 def test_a_month_typed_into_a_spreadsheet_is_a_deadline():
     target = parse_target("2024-12")
     assert (target.kind, target.text) == ("deadline", "2024年12月")
+
+
+@pytest.mark.parametrize(("raw", "text"), [
+    ("≥1.2万个", "≥1.2万个"),  # was ≥1.2万: the 个 dropped
+    ("1.5万册", "1.5万册"),
+    ("每季度末前", "每季度末前"),  # was 每季度: the deadline dropped
+    ("每月1次", "每月1次"),  # was 每月
+])
+def test_no_word_of_a_target_is_dropped_when_it_is_rewritten(raw, text):
+    assert parse_target(raw).text == text
