@@ -271,6 +271,11 @@ class TargetSuggester:
             out.append(self.entry(text, "quantitative", op, None, unit, family, mine, why, placeholder=True))
             return out
         value, how, spread = _pick_value([e.value for e in values])
+        if op == "≤" and unit == "%" and value >= 100 and not any(word in name for word in BOUNDED_SHARES):
+            # at most 100% bounds no rate (投诉率, 返工率 took it from 预算控制率 ≤100%): the ceiling is the user's to set
+            text = f"{op}{PLACEHOLDER}{unit}"
+            why = f"{reason}；{unit_why}；{op_why}；相似历史指标写作≤100%，对比例不构成约束，上限请按计划填写（{PLACEHOLDER}处）"
+            return [self.entry(text, "quantitative", op, None, unit, family, values, why, placeholder=True)]
         why = f"{reason}；{unit_why}；{op_why}；{how}{_spread_text(spread, unit)}"
         publishers = {e.row.publisher for e in values}
         if len(values) < THIN_VALUE_ROWS or len(publishers) < 2:
@@ -279,7 +284,8 @@ class TargetSuggester:
         # Other forms similar rows wrote in this family (another value or operator), as alternatives.
         forms = collections.Counter((e.direction, e.value) for e in same_unit if e.direction and (e.direction, e.value) != (op, value))
         # the opposite direction is no alternative (an accident rate of at least 95%)
-        others = [(form, count) for form, count in forms.most_common() if {op, form[0]} != {"≥", "≤"}]
+        others = [(form, count) for form, count in forms.most_common()
+                  if {op, form[0]} != {"≥", "≤"} and not (op == "≤" and form[0] == "=" and form[1] != 0)]  # =100% for a 返工率
         for (other_op, other_value), count in others[:2]:
             if count < 2:
                 break
@@ -477,6 +483,10 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     if not target.operator and not target.unit and operator and unit:
         return parse_target(format_quantity(operator, value, unit)).text  # 100 → ≥100人
     return None
+
+
+# Shares whose ceiling of 100% is a real target (预算控制率 ≤100%: spending no more than the budget)
+BOUNDED_SHARES = ("控制", "执行", "预算", "支出", "完成")
 
 
 class TableForms(list):

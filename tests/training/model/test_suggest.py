@@ -258,3 +258,28 @@ def test_a_range_is_completed_with_the_bound_of_the_suggestions_direction():
 
     assert completed(parse_target("3-5万人"), {"kind": "quantitative", "operator": "≥", "unit": "人", "value": 100}) == "≥3万人"
     assert completed(parse_target("10-15万元"), {"kind": "quantitative", "operator": "≤", "unit": "万元", "value": 20}) == "≤15万元"
+
+
+@pytest.mark.parametrize(("name", "operator"), [("病死率", "≤"), ("漏报率", "≤"), ("失业率", "≤"), ("火灾发生起数", "≤"),
+                                                ("水土流失治理面积", "≥"), ("返贫人数", "≤")])
+def test_more_words_that_set_the_direction(fake_predictor, name, operator):
+    assert fake_predictor.targets.lexicon.operator_cue(name).value == operator
+
+
+def test_harms_counted_are_zero_and_questions_about_overspending_are_no(fake_predictor):
+    for name in ("火灾发生起数", "返贫人数"):
+        best = fake_predictor.suggest_targets(Indicator(name), k=1)["suggestions"][0]
+        assert best["operator"] == "=" and best["value"] == 0, best
+    assert fake_predictor.suggest_targets(Indicator("是否超预算"), k=1)["suggestions"][0]["text"] == "否"
+
+
+@pytest.mark.parametrize("name", ["投诉率", "返工率", "故障率"])
+def test_a_rate_to_keep_low_is_not_given_a_ceiling_of_100(fake_predictor, name):
+    suggestions = fake_predictor.suggest_targets(Indicator(name), k=3)["suggestions"]
+    assert all(s["text"] not in ("≤100%", "=100%") for s in suggestions), suggestions
+
+
+def test_time_limits_of_handling_are_durations_and_a_per_visit_cost_is_per_visit(fake_predictor):
+    lexicon = fake_predictor.targets.lexicon
+    assert lexicon.head("审批办结时限").value == "duration"
+    assert lexicon.unit_choice("门诊次均费用", "unit_cost").value == "元/次"
