@@ -8,6 +8,7 @@ promotion in between never mixes versions in one output.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -146,10 +147,15 @@ def run_backfill(inputs: Iterable[str | Path], outdir: str | Path, engine: str =
     started = time.perf_counter()
     outdir = Path(outdir)
     progress = progress or _Silent()
+    if outdir.exists() and not outdir.is_dir():
+        raise BackfillError(f"{outdir}: exists and is not a folder; the output is a folder (-o OUTDIR)")
     try:
         files = discover(inputs)
     except InputError as error:
         raise BackfillError(str(error)) from None
+    # the output folder inside an input folder: its own manifest and summary are no tables to read
+    inside = Path(os.path.abspath(outdir))
+    files = [f for f in files if inside not in f.parents]
     if not files:
         raise BackfillError("no table files in the inputs")
     models_root = Path(models_root or settings.models_dir)

@@ -16,6 +16,7 @@ import re
 from training.domain.records import IndicatorRow
 from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy
+from training.readers.errors import NO_TABLE, ReadError
 from training.readers.text import clean_cell, find_year
 
 _EDIT_MARKER = re.compile(r"^\s*[【\[](?:新增|修改|删除|调整|更新)[】\]]\s*")
@@ -42,8 +43,11 @@ def clean_name(name: str | None) -> str | None:
 
 
 def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]:
+    """One row per line (a line that is no JSON object is a row marked so). Raises ``ReadError`` (``NO_TABLE``) when
+    no line has an indicator's field."""
     rows: list[IndicatorRow] = []
     tables: dict[str, int] = {}
+    named = False  # whether any line has an indicator's field
     for line_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -103,4 +107,9 @@ def jsonl_rows(text: str, source: str, taxonomy: Taxonomy) -> list[IndicatorRow]
                 issues=issues,
             )
         )
+        named = named or any(taxonomy.column_role(key) in ("level3", "target") for key in record)
+    if rows and not named and any(not row.issues or not row.issues[0].startswith("line ") for row in rows):
+        # JSON objects, none with an indicator's field (a backfill's manifest.jsonl, an export of something else)
+        raise ReadError(f"{source}: JSON Lines with no indicator field (三级指标/name or 指标值/target) in any line",
+                        code=NO_TABLE, message_zh=f"{source}：JSON Lines 中没有任何一行含指标字段（三级指标/name 或 指标值/target）")
     return rows

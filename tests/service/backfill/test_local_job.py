@@ -173,6 +173,18 @@ def test_jobs_that_cannot_start_say_why(tmp_path, archive, models_root):
     with pytest.raises(BackfillError, match="unknown engine"):
         backfill([folder], tmp_path / "out2", models_root, engine="spark")
     assert not (tmp_path / "out2").exists()
+    (tmp_path / "taken.csv").write_text("x", encoding="utf-8")  # it was an unexpected FileExistsError (exit 1)
+    with pytest.raises(BackfillError, match="exists and is not a folder"):
+        backfill([folder], tmp_path / "taken.csv", models_root)
+
+
+def test_an_output_folder_inside_the_input_is_not_read_again(tmp_path, archive, fake_models_root):
+    """The second run had read the first run's manifest.jsonl as a table and listed summary.xlsx as unreadable."""
+    folder = tmp_path / "tables"
+    shutil.copytree(archive[0], folder)
+    first = backfill([folder], folder / "out", fake_models_root)
+    second = backfill([folder], folder / "out", fake_models_root)
+    assert second.files == first.files == second.skipped and second.rows == 0  # the same 8 files, nothing new
 
 
 def test_a_failure_inside_the_engine_keeps_what_is_recorded_and_says_rerun(tmp_path, archive, models_root, monkeypatch):

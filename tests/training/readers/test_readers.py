@@ -274,3 +274,13 @@ def test_csv_with_key_value_metadata_line(tmp_path):
     assert len(rows) == len(TRAINING_PROJECT)
     assert {r.project for r in rows} == {"2026年基层农技推广培训项目"}
     assert [r.level2 for r in rows] == [level2 for _, level2, _, _ in TRAINING_PROJECT]
+
+
+def test_json_lines_of_something_else_are_no_table():
+    """A backfill's manifest.jsonl was read as rows that could not be read (exit 0)."""
+    data = b'{"file": "a.csv", "status": "done"}\n{"file": "b.csv", "status": "done"}\n'
+    with pytest.raises(ReadError) as caught:
+        read_file("manifest.jsonl", data=data, name="manifest.jsonl")
+    assert caught.value.code == "NO_TABLE" and "没有任何一行含指标字段" in caught.value.message_zh
+    mixed = read_file("m.jsonl", data='not json\n{"三级指标": "培训人数", "指标值": "≥1人"}\n'.encode(), name="m.jsonl")
+    assert [r.level3 for r in mixed.rows] == [None, "培训人数"]  # a broken line among indicators is a row marked so
