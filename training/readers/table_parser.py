@@ -139,6 +139,7 @@ class _TableReader:
         self.label_pending = False  # a block label (年度绩效指标) read since the last indicator
         self.rows: list[IndicatorRow] = []
         self.previous: IndicatorRow | None = None  # the indicator on the row just above, for a wrapped name
+        self.unknown_levels: list[str] = []  # the current row's level cells with an uncomputed formula
 
     def read(self) -> list[IndicatorRow]:
         body = self.section.rows[self.header.end :]
@@ -148,6 +149,7 @@ class _TableReader:
         while index < len(body):
             cells = ["" if c in _PLACEHOLDER else c for c in (clean_cell(c) for c in body[index])]
             found = self._reader_issues(self.header.end + index)
+            self.unknown_levels = self._uncomputed_levels(self.header.end + index)
             index += 1
             if not any(cells) and not found:
                 continue
@@ -221,6 +223,10 @@ class _TableReader:
             self.levels["level1"] = placed["level1"]
         if placed["level2"]:
             self.levels["level2"] = placed["level2"]
+        for role in self.unknown_levels:  # a level cell holding a formula with no value: unknown, not the row above's
+            self.levels[role] = ""
+            if role == "level1":
+                self.levels["level2"] = ""
         if not any(placed[r] for r in TEXT_ROLES) and not found:
             self.previous = None
             return  # a row that only names a level, e.g. 成本\t\t\t
@@ -234,6 +240,13 @@ class _TableReader:
         by_column = self.section.row_issues.get(at, {})
         columns = {self.header.roles[role] for role in _READ_ROLES if role in self.header.roles}
         return [issue for column, issue in sorted(by_column.items()) if column in columns]
+
+    def _uncomputed_levels(self, at: int) -> list[str]:
+        """``level1``/``level2`` when section row ``at``'s cell of that level holds a formula the file has no value for."""
+        if self.section.merge_short_rows:
+            return []
+        by_column = self.section.row_issues.get(at, {})
+        return [role for role in ("level1", "level2") if self.header.roles.get(role) in by_column]
 
     def _stray_text(self, cells: list[str], placed: dict[str, str]) -> bool:
         """A one-cell row that is no level label: a paragraph, caption (续表) or page line between the parts of a

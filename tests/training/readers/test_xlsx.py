@@ -120,6 +120,20 @@ def test_a_formula_saved_without_its_value_is_reported_on_its_row_and_no_row_is_
     assert rows[3].level2_raw == "社会效益指标"
 
 
+def test_a_level_cell_with_an_uncomputed_formula_is_unknown_not_the_row_above():
+    """=A2/=B2 in the level cells: the row had taken 质量指标 from the row above, then was marked as mislabelled."""
+    data = _workbook_bytes([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人数", "≥100人"],
+        ["产出指标", "质量指标", "合格率", "≥95%"],
+        ["=A2", "=B2", "培训场次", "≥5场"],
+    ])
+    last = read(data)[-1]
+    assert (last.level1_raw, last.level2_raw, last.level3) == (None, None, "培训场次")
+    assert [i.split(":")[0] for i in last.issues[:2]] == ["formula without a computed value in A4",
+                                                          "formula without a computed value in B4"]
+
+
 def test_a_formula_result_excel_computed_is_read_as_its_value():
     """Excel stores each formula's last result in ``<v>``; an empty text result is typed ``t="str"``."""
     from tests.training.readers.builders import rewrite_zip
