@@ -253,7 +253,12 @@ class IndicatorSuggester:
                 "why": why}
 
 
+TEMPLATE_MARKS = ("**", "＊＊", "（如：", "(如：", "(如:", "（如:", "××", "XX")
+
+
 def _suggestable(row: IndicatorRow) -> bool:
     """A historical row whose name can be suggested on its own: not empty, not a sub-item of the row above it
-    (``其中大棚蔬菜``, ``含…``), which means nothing out of its table."""
-    return bool(row.level3) and not row.level3.startswith(SUB_ITEM_PREFIXES)
+    (``其中大棚蔬菜``, ``含…``), which means nothing out of its table, and no template left unfilled
+    (``推动**产业发展（如：…）``, ``项目获得**奖励``)."""
+    return (bool(row.level3) and not row.level3.startswith(SUB_ITEM_PREFIXES)
+            and not any(mark in row.level3 for mark in TEMPLATE_MARKS))

@@ -45,6 +45,8 @@ def test_no_sub_item_fragment_and_a_historical_cost_keeps_its_own_measure(fake_p
 
     rows = fake_predictor.references.records
     assert not _suggestable(rows[0].__class__(source="s", table=0, row=0, doc="d", level3="其中大棚蔬菜"))
+    for template in ("推动**产业发展（如：外源污染物快检产品、疫苗）", "项目获得**奖励"):
+        assert not _suggestable(rows[0].__class__(source="s", table=0, row=0, doc="d", level3=template))
     for project in ("高标准农田建设项目", "设施农业种植培训"):
         answer = fake_predictor.suggest_indicators(project, k=20, year=2025)
         indicators = [i for g in answer["groups"] for i in g["indicators"]]
