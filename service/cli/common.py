@@ -104,6 +104,7 @@ def failure(error: BaseException) -> tuple[int, str] | None:
 
     from training.lifecycle.bundle import BundleError
     from training.lifecycle.lock import ModelsLocked, NotWritable
+    from training.lifecycle.retrain import NothingToLearn
     from training.model.encoder import EncoderMissing
     from training.readers import ReadError
 
@@ -111,7 +112,7 @@ def failure(error: BaseException) -> tuple[int, str] | None:
         return EXIT_LOCKED, f"error: {error}"
     if isinstance(error, ReviewerError):
         return EXIT_USAGE, f"错误：{error}"
-    if isinstance(error, (CliError, ReadError, BundleError, NotWritable, EncoderMissing, FileNotFoundError)):
+    if isinstance(error, (CliError, ReadError, BundleError, NotWritable, NothingToLearn, EncoderMissing, FileNotFoundError)):
         return EXIT_USAGE, f"error: {error}"
     if isinstance(error, ValidationError) and (line := configuration_error(error)):
         return EXIT_USAGE, line

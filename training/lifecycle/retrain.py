@@ -72,6 +72,10 @@ def current_recipe(models_root: Path | None, corpus: Corpus, new_documents: set[
     return version, params, documents
 
 
+class NothingToLearn(Exception):
+    """The tables given to ``retrain`` hold no labelled row: a candidate would be the current model again."""
+
+
 def retrain(files: list[str | Path], year: int | None = None, data_root: Path | None = None, models_root: Path | None = None,
             tolerance: float = DEFAULT_TOLERANCE, keep: int = DEFAULT_KEEP, n_splits: int = 5, force: bool = False,
             encoder: Encoder | None = None, log: Callable[[str], None] = print) -> RetrainResult:
@@ -80,7 +84,8 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
     Before any work: the data and models folders must be writable
     (``NotWritable``) and no other process may hold ``models/.lock``
     (``ModelsLocked``); the lock is held to the end. Raises ``ReadError``
-    (nothing changed) when a file cannot be read. Any failure before the
+    (nothing changed) when a file cannot be read, ``NothingToLearn`` (nothing changed) when no new row has a
+    category. Any failure before the
     promotion puts the corpus back as it was (the rows added by this run are
     removed again) and re-raises.
     """
@@ -92,6 +97,9 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
         taxonomy = load_taxonomy()
         # Read every file before storing any: an unreadable file stops the run with nothing changed.
         ingested = [read_new_file(path, year=year, root=data_root, taxonomy=taxonomy) for path in files]
+        if not any(row.level2 for item in ingested for row in item.rows):
+            raise NothingToLearn("the new tables have no row with a category (一级/二级指标) the taxonomy knows: nothing to "
+                                 "train on, and nothing was changed")
         snapshot = CorpusSnapshot.take(data_root)
         promoted = False
         try:

@@ -52,6 +52,17 @@ def test_unreadable_file_stops_the_run_before_anything_is_stored(tmp_path):
     assert not (tmp_path / "data").exists()
 
 
+def test_tables_without_a_category_stop_the_run_before_anything_is_stored(tmp_path):
+    """They had trained and promoted a model identical to the current one."""
+    from training.lifecycle.retrain import NothingToLearn, retrain
+
+    unlabelled = tmp_path / "nolabel.csv"
+    unlabelled.write_text("三级指标,指标值\n乡村文化站数量,≥10个\n", encoding="utf-8")
+    with pytest.raises(NothingToLearn, match="no row with a category"):
+        retrain([unlabelled], year=2026, data_root=tmp_path / "data", models_root=tmp_path / "models", log=lambda line: None)
+    assert not (tmp_path / "data").exists()
+
+
 def test_gate_decision_uses_tolerance():
     def comparison(candidate: float, current: float) -> Comparison:
         metrics = lambda v: {"level2_accuracy": v, "level2_macro_f1": v}  # noqa: E731
