@@ -104,7 +104,7 @@ def _predictor(encoder=None):
     except EncoderMissing as error:  # classify and suggest are run by reviewers: Chinese first, the detail as written
         raise ReviewerError(f"没有本地编码器，请先运行 `make setup`（{error}）") from None
     except BundleError as error:
-        raise ReviewerError(f"无法加载模型，可运行 `make model` 或 `zhibiao train` 重新训练（{error}）") from None
+        raise ReviewerError(f"无法加载模型：可运行 `zhibiao models rollback` 换回上一个模型，或 `make model` 重新训练（{error}）") from None
     freeze_heap()  # the model lives as long as the command: the garbage collector need not walk it again
     return predictor
 
