@@ -190,8 +190,11 @@ def _utf8(value: str | None) -> str | None:
 
 
 def _change_error(request: Request, status: int, message: str):
+    """The page's own answer (HTML), or for its script the API's error shape ``{"error": {"code", "message",
+    "message_zh"}}`` (the reviewer's message is Chinese in both fields)."""
     if _wants_json(request):
-        return JSONResponse({"error": message}, status_code=status)
+        code = "NOT_FOUND" if status == 404 else "INVALID_DECISION"
+        return JSONResponse({"error": {"code": code, "message": message, "message_zh": message}}, status_code=status)
     return _error_page(request, status, "无法保存", message)
 
 

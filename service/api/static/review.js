@@ -14,9 +14,10 @@ async function postForm(form) {
   const row = form.closest("tr");
   const response = await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
   let body = {};
-  try { body = await response.json(); } catch (e) { body = { error: "服务器没有返回结果（" + response.status + "）" }; }
+  try { body = await response.json(); } catch (e) { body = { error: { message_zh: "服务器没有返回结果（" + response.status + "）" } }; }
   if (!response.ok) {
-    rowStatus(row, "未保存：" + (body.error || response.status), true);
+    const error = body.error || {};
+    rowStatus(row, "未保存：" + (error.message_zh || error.message || response.status), true);
     return;
   }
   const decided = Boolean(body.decision);

@@ -86,9 +86,10 @@ def test_plain_form_post_redirects_back_to_the_row(client, batch):
 def test_bad_decisions(client, batch):
     json_headers = {"Accept": "application/json"}
     wrong = client.post(f"/review/{batch}/rows/0/0", data={"category": "效益指标/可持续影响指标"}, headers=json_headers)
-    assert wrong.status_code == 422 and "不是2021年框架中的类别" in wrong.json()["error"]
+    assert wrong.status_code == 422 and "不是2021年框架中的类别" in wrong.json()["error"]["message_zh"]
+    assert wrong.json()["error"]["code"] == "INVALID_DECISION"
     nameless = client.post(f"/review/{batch}/rows/0/10", data={"category": "产出指标/数量指标"}, headers=json_headers)
-    assert nameless.status_code == 422 and "没有指标名称" in nameless.json()["error"]
+    assert nameless.status_code == 422 and "没有指标名称" in nameless.json()["error"]["message_zh"]
     missing = client.post(f"/review/{batch}/rows/0/999", data={"category": "产出指标/数量指标"}, headers=json_headers)
     assert missing.status_code == 404
     as_page = client.post(f"/review/{batch}/rows/0/999", data={"category": "产出指标/数量指标"})
@@ -214,3 +215,4 @@ def test_the_same_file_chosen_twice_is_reviewed_once(client):
                            data={"framework": "2021"}, follow_redirects=True)
     assert response.status_code == 200 and response.text.count("培训人数") >= 1
     assert "again.csv" in response.text and "与 one.csv 内容相同，已跳过" in response.text
+    assert "已跳过的重复文件" in response.text
