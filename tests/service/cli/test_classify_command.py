@@ -79,7 +79,8 @@ def test_classify_checks_its_arguments_before_loading_a_model(monkeypatch, tmp_p
 @pytest.mark.parametrize(("args", "says"), [(["   "], "NAME：为空"), (["培训人数", "-k", "0"], "-k：不能小于 1"),
                                              (["培训人数", "-k", "10000"], "-k：不能大于"),
                                              (["--project", "高标准农田建设", "-k", "10000"], "-k"), (["--project", "  "], "--project"),
-                                             (["培训人数", "--year", "0"], "--year"), ([], "请给出三级指标名称")])
+                                             (["培训人数", "--year", "0"], "--year"), ([], "请给出三级指标名称"),
+                                             (["培训人数", "--project", "某项目"], "不能同用")])
 def test_suggest_takes_what_the_api_takes(monkeypatch, capsys, args, says):
     from service.cli import model
 
