@@ -170,3 +170,8 @@ def test_a_deadline_is_no_budget_year():
     assert row.year is None
     (row,) = read_csv(["2024年度项目支出绩效目标表", "三级指标,指标值", "项目完成时间,2025年6月底前"]).rows
     assert row.year == 2024
+
+
+def test_the_filing_unit_is_the_unit():
+    (row,) = read_csv(["填报单位（盖章）：某某县农业农村局", "三级指标,指标值", "培训人数,≥100人"]).rows
+    assert row.unit_name == "某某县农业农村局"
