@@ -211,6 +211,8 @@ class TargetSuggester:
             # another unit family only when it is a plausible reading of the name (培训人数 is counted in 人, not %)
             if rank >= max(k, 1) or (rank > 0 and score < max(OTHER_FAMILY_FLOOR, OTHER_FAMILY_SHARE * best)):
                 break
+            if rank > 0 and self.lexicon.asks_yes_no(name):
+                break  # a question is answered, not counted (是否超预算: 否, not also ≤20万元)
             siblings = table.siblings(family, level2) if isinstance(table, TableForms) else _siblings(table or [], family, level2)
             for alternative, suggestion in enumerate(self._suggestions_for(family, name, level2, evidence, year, siblings)):
                 candidates.append((score * (1.0 if alternative == 0 else 0.45 / alternative), suggestion))
