@@ -64,7 +64,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "list":
-            list_models(bundles.list_versions())
+            list_models(bundles.list_versions(check=True))
         elif args.action == "promote":
             if not args.version:
                 raise CliError("models promote needs a VERSION; versions: " + (", ".join(bundles.version_names()) or "none"))
@@ -102,7 +102,9 @@ def list_models(entries: list[dict]) -> None:
     for entry in entries:
         metrics = entry.get("metrics", {})
         data = entry.get("training_data", {})
-        status = "current" if entry["current"] else (entry.get("retrain_decision") or "")
+        status = ", ".join(filter(None, ["current" if entry["current"] else "", "previous" if entry.get("previous") else "",
+                                         entry.get("retrain_decision") or "",
+                                         f"DAMAGED: {entry['damaged']}" if entry.get("damaged") else ""]))
         print(f"{'*' if entry['current'] else ' '} {entry['version']:<26} {entry.get('created', ''):<21} {data.get('rows', ''):>5} "
               f"{data.get('documents', ''):>4} {_metric(metrics.get('level2_accuracy')):>6} {_metric(metrics.get('level2_macro_f1')):>6}  {status}")
 

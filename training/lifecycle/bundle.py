@@ -382,20 +382,28 @@ def sign_bundle(version: str, root: Path | None = None, key: str | None = None) 
         tmp.replace(root / version / METADATA)
 
 
-def list_versions(root: Path | None = None) -> list[dict]:
+def list_versions(root: Path | None = None, check: bool = False) -> list[dict]:
+    """One entry per bundle folder, oldest name first: its metadata, ``current``, ``previous``, ``retrain_decision``, and
+    ``damaged`` (the ``BundleError`` text, else None). With ``check`` every bundle is also verified (its files hashed,
+    as serving does), so a damaged ``current`` shows before a command fails on it; a folder whose metadata cannot be
+    read is listed as damaged either way."""
     root = root or get_settings().models_dir
     if not root.exists():
         return []
-    current = current_version(root)
+    current, previous = current_version(root), previous_version(root)
     entries = []
     for bundle in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
+        flags = {"current": bundle.name == current, "previous": bundle.name == previous}
+        metadata, damaged = {"version": bundle.name}, None
         try:
             metadata = read_metadata(bundle)
-        except BundleError:
-            continue
+            if check:
+                verify_bundle(bundle)
+        except BundleError as error:
+            damaged = str(error)
         report = bundle / RETRAIN_REPORT
-        decision = json.loads(report.read_text(encoding="utf-8")).get("decision") if report.exists() else None
-        entries.append({**metadata, "current": bundle.name == current, "retrain_decision": decision})
+        decision = json.loads(report.read_text(encoding="utf-8")).get("decision") if report.exists() and not damaged else None
+        entries.append({**metadata, **flags, "retrain_decision": decision, "damaged": damaged})
     return entries
 
 
@@ -409,7 +417,8 @@ def prune(keep: int, root: Path | None = None) -> list[str]:
     root = root or get_settings().models_dir
     with models_lock(root, "prune"):
         protected = {current_version(root), previous_version(root), _first_sound(fallback_versions(root), root)}
-        entries = sorted(list_versions(root), key=lambda e: (e.get("created", ""), e["version"]), reverse=True)
+        # a folder without readable metadata is left alone, as before (it may be someone's to look at)
+        entries = sorted((e for e in list_versions(root) if "created" in e), key=lambda e: (e["created"], e["version"]), reverse=True)
         removed = []
         for entry in entries[max(keep, 0):]:
             if entry["version"] not in protected:

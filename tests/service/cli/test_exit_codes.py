@@ -198,3 +198,17 @@ def test_usage_errors_are_said_in_chinese_after_the_usage(argv, said, capsys):
     assert exited.value.code == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0].startswith("usage: zhibiao") and lines[-1].startswith(said), lines
+
+
+def test_models_list_shows_previous_and_a_damaged_bundle(env, tmp_path, capsys):
+    """A damaged current bundle showed as plain `current`, while classify and suggest failed on it."""
+    root = tmp_path / "models"
+    for version in ("20260101-000000-aaaaaa", "20260102-000000-bbbbbb"):
+        bundles.save_bundle({"n": 1}, {}, root, version=version)
+        bundles.promote(version, root)
+    payload = root / "20260102-000000-bbbbbb" / bundles.PAYLOAD
+    payload.write_bytes(payload.read_bytes()[:-10] + b"0123456789")
+    assert main(["models", "list"]) == 0
+    lines = {line.split()[1 if line.startswith("*") else 0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert lines["20260101-000000-aaaaaa"].rstrip().endswith("previous")
+    assert "current, DAMAGED: " in lines["20260102-000000-bbbbbb"]
