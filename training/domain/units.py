@@ -173,6 +173,11 @@ class UnitLexicon:
                     inner = self.contained(text[: -len(generic)])
                     if inner:
                         return inner[0]
+        if best is not None and best.value == "money":
+            # money per something (门诊次均费用, 农民人均增收, 单位面积造价) is a unit cost, whatever its last word
+            per = next((w for w in self.name_cues.get("unit_cost", ()) if w in text[: -len(best.word)]), None)
+            if per:
+                return Cue(per, "unit_cost")
         return best
 
     def _contained(self, name: str | None) -> list[Cue]:

@@ -124,3 +124,13 @@ def test_a_question_about_a_harm_is_answered_no():
     assert lexicon.qualitative_form("是否发生安全事故").value == "否"
     assert lexicon.qualitative_form("资金是否全部纳入医保统筹").value == "是" and lexicon.asks_yes_no("资金是否全部纳入医保统筹")
     assert lexicon.qualitative_form("长效机制").value == "建立并运行" and not lexicon.asks_yes_no("长效机制")
+
+
+def test_money_per_something_is_a_unit_cost():
+    """门诊次均费用 was ≤15万元 and 农民人均增收 ≥11.376万元: a per-unit word before a money head makes it a unit cost."""
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    for name, unit in [("门诊次均费用", "元/次"), ("农民人均增收", "元/人"), ("单位面积造价", "元/平方米")]:
+        assert lexicon.head(name).value == "unit_cost" and lexicon.unit_choice(name, "unit_cost").value == unit
+    assert lexicon.head("项目总成本").value == "money"
