@@ -78,6 +78,7 @@ class UnitLexicon:
         self.per_units = [(tuple(e["cues"]), e["per"], e["money_unit"]) for e in raw.get("per_units", ())]
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
         self.question_words: tuple[str, ...] = tuple(raw.get("question_words", ()))
+        self.change_endings: tuple[str, ...] = tuple(raw.get("change_rates", {}).get("endings", ()))
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
         stated = raw.get("qualitative_categories", {})
         self.qualitative_categories: frozenset[str] = frozenset(stated.get("categories", ()))
@@ -211,6 +212,11 @@ class UnitLexicon:
         """Whether the name is a yes/no question (``资金是否全部纳入医保统筹``; ``question_words`` in ``data/units.json``):
         its checkable target is ``是``, not a count or a rate. Lexicons pickled before the list existed have none."""
         return any(word in (name or "") for word in getattr(self, "question_words", ()))
+
+    def is_change_rate(self, name: str | None) -> bool:
+        """Whether the name is a rate of change (能耗降低率, 收入增长率; ``change_rates`` in ``data/units.json``)."""
+        text = self.clean(name)
+        return any(text.endswith(ending) for ending in getattr(self, "change_endings", ()))
 
     def uncountable(self, name: str | None) -> bool:
         """Whether the name asks for a qualitative target: a yes/no question, or a qualitative name cue (机制, 制度)."""

@@ -254,6 +254,11 @@ class TargetSuggester:
         # ≥90% and ≤100% from rates reached, and a complaint rate of at most 100% says nothing.
         usual = spec.operator
         values = [e for e in same_unit if e.direction == op] or [e for e in same_unit if e.direction is None and op in ("=", usual)]
+        if self.lexicon.is_change_rate(name):
+            # how much something should grow or fall comes only from rates of change (能耗降低率 took ≥90% from
+            # completion rates); none among the similar rows: a placeholder below
+            same_unit = [e for e in same_unit if self.lexicon.is_change_rate(e.row.level3)]
+            values = [e for e in values if self.lexicon.is_change_rate(e.row.level3)]
         if len(values) < THIN_VALUE_ROWS and len(same_unit) > len(values):
             # an operator from the table's habit (=) that few similar rows wrote: the value comes from all of them
             # (绿化面积 in a "=" table: =400平方米 from the rows' usual value, not =10900平方米 from one publisher's row)

@@ -283,3 +283,11 @@ def test_time_limits_of_handling_are_durations_and_a_per_visit_cost_is_per_visit
     lexicon = fake_predictor.targets.lexicon
     assert lexicon.head("审批办结时限").value == "duration"
     assert lexicon.unit_choice("门诊次均费用", "unit_cost").value == "元/次"
+
+
+def test_a_rate_of_change_takes_its_value_only_from_rates_of_change(fake_predictor):
+    """能耗降低率 had taken ≥90% from completion and coverage rates."""
+    lexicon = fake_predictor.targets.lexicon
+    assert lexicon.is_change_rate("单位能耗降低率") and lexicon.is_change_rate("农民收入增长率") and not lexicon.is_change_rate("森林覆盖率")
+    for suggestion in fake_predictor.suggest_targets(Indicator("单位能耗降低率"), k=3)["suggestions"]:
+        assert suggestion["placeholder"] or all(lexicon.is_change_rate(e["name"]) for e in suggestion["examples"]), suggestion
