@@ -23,7 +23,7 @@ from training.domain.records import IndicatorRow
 from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 from training.readers.errors import NO_ROWS
-from training.readers.table_parser import NO_TARGET_COLUMN
+from training.readers.table_parser import NO_TARGET_COLUMN, TARGET_UNCOMPUTED
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
                   "review_reasons", "label_disagrees", "target", "suggested_target", "target_warning", "error"]
@@ -112,6 +112,8 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
         return row.target.text, None
     if weakness == "missing" and NO_TARGET_COLUMN in row.issues:
         weakness = "not read: no target column"  # the unit may have written one; the reader found no column for it
+    elif weakness == "missing" and any(issue.startswith(TARGET_UNCOMPUTED) for issue in row.issues):
+        weakness = "not read: a formula without its value"
     category = target_category(row.level2, result["category"], result["label_disagrees"])
     if lexicon.stated_condition(row.target, row.level2) or lexicon.stated_condition(row.target, category):
         # 生态环境成本: 符合环保部门要求 is what the guideline lets it say (filed there, or classified there; the model

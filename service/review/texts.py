@@ -137,6 +137,7 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"no operator .*"), "no_operator", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）"),
     (re.compile(r"no unit"), "no_unit", UNMEASURABLE, lambda m: "缺少计量单位"),
     (re.compile(r"not read: no target column"), "not_read", MISSING, lambda m: "未读取：表头中没有可识别的指标值列"),
+    (re.compile(r"not read: a formula without its value"), "not_read", MISSING, lambda m: "未读取：指标值单元格是没有计算结果的公式"),
     (re.compile(r"unit does not fit the name: the target is in (.+), the name measures (.+)"), "unit_mismatch", UNMEASURABLE,
      lambda m: f"单位与名称不符：指标值按{m[1]}计，名称表示{m[2]}"),
 ]
@@ -172,7 +173,7 @@ _ISSUE_RULES: list[_Rule] = [
     (re.compile(r"no header on this worksheet: .*"), lambda m: "本工作表没有表头：各列按前一工作表的表头读取（推测）"),
     (re.compile(r"row of a hidden worksheet: (.*)"), lambda m: f"来自隐藏的工作表“{_quoted(m[1])}”：请确认这些行属于绩效目标表"),
     (re.compile(r"no target column in the header \(指标值\): .*"), lambda m: "表头中没有可识别的指标值列，本表的指标值未读取"),
-    (re.compile(r"formula without a computed value in ([A-Z]+\d+): (.*) \(the program that saved .*\)"),
+    (re.compile(r"formula without a computed value in (?:the target cell )?([A-Z]+\d+): (.*) \(the program that saved .*\)"),
      lambda m: f"{m[1]} 单元格是公式，文件中没有它的计算结果：{m[2]}（保存文件的程序不计算公式；请用 Excel 或 WPS 打开并保存后再读取）"),
 ]
 

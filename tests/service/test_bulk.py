@@ -244,3 +244,24 @@ def test_other_rows_habit_does_not_turn_a_cost_or_a_harm(fake_predictor):
     assert records["投诉率"]["suggested_target"] == "≤5%"
     assert records["安全事故发生次数"]["suggested_target"].startswith("≤1")  # its unit depends on the fake encoder's neighbours
     assert records["配套资金比例"]["suggested_target"] == "1:1" and records["配套资金比例"]["target_warning"] is None
+
+
+def test_a_target_formula_without_its_value_is_not_read_not_missing(fake_predictor):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in (["三级指标", "指标值"], ["培训人数", "=D3"]):
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    (record,) = classify_file(Path("f.xlsx"), fake_predictor, data=buffer.getvalue(), name="f.xlsx")
+    assert record["target_warning"] == "not read: a formula without its value"
+
+
+def test_a_complaint_rate_in_a_table_that_writes_equals_keeps_its_ceiling(fake_predictor):
+    data = ("一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训场次,=10场\n产出指标,数量指标,培训人数,=500人\n"
+            "产出指标,质量指标,验收合格率,=100%\n效益指标,社会效益指标,群众投诉率,5%\n").encode()
+    records = {r["三级指标"]: r for r in classify_file(Path("e.csv"), fake_predictor, data=data, name="e.csv")}
+    assert records["群众投诉率"]["suggested_target"] == "≤5%"  # it was =5%

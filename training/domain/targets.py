@@ -156,7 +156,7 @@ def _canonical_unit(unit: str | None) -> str | None:
     unit = re.sub(r"\s+", "", unit)
     if unit in ("百分比", "百分点", "个百分点"):
         return "%"
-    return {"个工作日": "工作日", "个小时": "小时"}.get(unit, unit)
+    return unit
 
 
 def _strip_note(rest: str) -> str | None:

@@ -79,6 +79,7 @@ class UnitLexicon:
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
         self.question_words: tuple[str, ...] = tuple(raw.get("question_words", ()))
         self.change_endings: tuple[str, ...] = tuple(raw.get("change_rates", {}).get("endings", ()))
+        self.ceiling_words: tuple[str, ...] = tuple(raw.get("ceiling_words", {}).get("words", ()))
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
         stated = raw.get("qualitative_categories", {})
         self.qualitative_categories: frozenset[str] = frozenset(stated.get("categories", ()))
@@ -323,9 +324,11 @@ class UnitLexicon:
         return Cue(word, "0") if word else None
 
     def names_harm(self, name: str | None) -> bool:
-        """Whether the name measures a harm (事故, 投诉, 伤亡 …: ``zero_targets`` cues, no word of handling), in any family."""
+        """Whether the name measures something kept under a ceiling (事故, 伤亡 …: ``zero_targets`` cues; 投诉, 故障 …:
+        ``ceiling_words``), with no word of handling (投诉处理件数 counts work done), in any family."""
         text = self.clean(name)
-        return not any(word in text for word in self.zero_handling) and any(w in text for w in self.zero_cues)
+        words = (*self.zero_cues, *getattr(self, "ceiling_words", ()))
+        return not any(word in text for word in self.zero_handling) and any(w in text for w in words)
 
     def qualitative_form(self, name: str | None) -> Cue:
         """The checkable qualitative form for an indicator that cannot be counted: ``是否…`` → 是, 机制 → 建立并运行;

@@ -403,7 +403,7 @@ def list_versions(root: Path | None = None, check: bool = False) -> list[dict]:
             damaged = str(error)
         report = bundle / RETRAIN_REPORT
         decision = json.loads(report.read_text(encoding="utf-8")).get("decision") if report.exists() and not damaged else None
-        entries.append({**metadata, **flags, "retrain_decision": decision, "damaged": damaged})
+        entries.append({**metadata, "version": bundle.name, **flags, "retrain_decision": decision, "damaged": damaged})
     return entries
 
 

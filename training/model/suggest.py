@@ -396,7 +396,8 @@ class TargetSuggester:
         op = max(scores, key=lambda o: scores[o]) if scores else (self.lexicon.families[family].operator or "≥")
         written = sum(1 for e in mine if e.direction == op)
         if in_table and op == in_table.most_common(1)[0][0]:
-            why = f"同一表格中同类指标有{in_table[op]}条用“{op}”"
+            kind = "同类指标" if any(f.family == family for f in table or []) else "其他指标"  # cross-family forms: say so
+            why = f"同一表格中{kind}有{in_table[op]}条用“{op}”"
         elif cue is not None and cue.value == op:
             why = f"“{cue.word}”类指标用“{op}”"
         elif written:

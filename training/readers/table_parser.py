@@ -38,6 +38,8 @@ from training.readers.text import clean_cell, find_year
 _PLACEHOLDER = {"", "　", "/", "-", "—", "无"}
 _READ_ROLES = ("level1", "level2", "level3", "target", "operator", "unit")  # a problem in these cells keeps its row
 NO_TARGET_COLUMN = "no target column in the header (指标值): the table's targets were not read"
+UNCOMPUTED = "formula without a computed value in "  # training.readers.xlsx.uncomputed_issue
+TARGET_UNCOMPUTED = "formula without a computed value in the target cell "
 MAX_FRAGMENT = 8  # characters: a wrapped name's second line is a few characters (…里程, …合格率)
 
 
@@ -225,7 +227,7 @@ class _TableReader:
             self.levels["level2"] = placed["level2"]
         for role in self.unknown_levels:  # a level cell holding a formula with no value: unknown, not the row above's
             self.levels[role] = ""
-            if role == "level1":
+            if role == "level1" and not placed["level2"]:  # the row's own 二级指标 stays
                 self.levels["level2"] = ""
         if not any(placed[r] for r in TEXT_ROLES) and not found:
             self.previous = None
@@ -239,7 +241,10 @@ class _TableReader:
             return []
         by_column = self.section.row_issues.get(at, {})
         columns = {self.header.roles[role] for role in _READ_ROLES if role in self.header.roles}
-        return [issue for column, issue in sorted(by_column.items()) if column in columns]
+        target = self.header.roles.get("target")
+        # the target's cell says so (bulk then calls the target not read, not missing)
+        return [issue.replace(UNCOMPUTED, TARGET_UNCOMPUTED, 1) if column == target else issue
+                for column, issue in sorted(by_column.items()) if column in columns]
 
     def _uncomputed_levels(self, at: int) -> list[str]:
         """``level1``/``level2`` when section row ``at``'s cell of that level holds a formula the file has no value for."""

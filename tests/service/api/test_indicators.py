@@ -179,7 +179,7 @@ def test_a_given_target_is_checked_as_a_bulk_job_checks_it(client):
 def test_a_measurable_given_target_is_kept_first(client):
     """It was dropped without a word: ≥800人次 came back as =25人次, 11月底前 as 2024年12月31日前."""
     for name, target, kept in [("培训人次", "≥ 800 人次", "≥800人次"), ("资金拨付时间", "11月底前", "11月底前"),
-                               ("投诉办结时限", "30个工作日内", "≤30工作日")]:
+                               ("投诉办结时限", "30个工作日内", "≤30个工作日")]:
         body = client.post("/v1/targets/suggest", json={"name": name, "target": target, "year": 2024, "k": 2}).json()
         best = body["suggestions"][0]
         assert best["text"] == kept and best["why"].startswith("保留填写的指标值") and body["warnings"] == [], body

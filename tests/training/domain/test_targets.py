@@ -180,10 +180,10 @@ def test_format_number_never_rounds_to_six_significant_digits():
 @pytest.mark.parametrize(
     ("raw", "text", "operator", "value", "unit"),
     [
-        ("≤30个工作日", "≤30工作日", "≤", 30, "工作日"),  # was ≤30个, then flagged as a count for a 时限
-        ("＜＝30个工作日", "≤30工作日", "≤", 30, "工作日"),
+        ("≤30个工作日", "≤30个工作日", "≤", 30, "个工作日"),  # was ≤30个, then flagged as a count for a 时限
+        ("＜＝30个工作日", "≤30个工作日", "≤", 30, "个工作日"),
         ("2小时内", "≤2小时", "≤", 2, "小时"),  # 内: within
-        ("30个工作日内", "≤30工作日", "≤", 30, "工作日"),
+        ("30个工作日内", "≤30个工作日", "≤", 30, "个工作日"),
         ("5个内容", "5个", None, 5, "个"),  # 内容 is no "within"
         ("500余人", "≥500人", "≥", 500, "人"),  # 余: more than; the unit was lost
         ("30多场", "≥30场", "≥", 30, "场"),

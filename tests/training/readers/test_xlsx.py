@@ -114,9 +114,11 @@ def test_a_formula_saved_without_its_value_is_reported_on_its_row_and_no_row_is_
     assert rows[1].issues == ['formula without a computed value in C3: ="培训"&"场次" (the program that saved the file '
                               "does not compute formulas; open the file in Excel or WPS and save it again)",
                               "no indicator name (三级指标 is empty)"]
-    assert rows[2].target.kind == "empty" and rows[2].issues[0].startswith("formula without a computed value in D4: =B9*100")
+    # the target's cell says it is the target's (bulk then says the target was not read, not that it is missing)
+    assert rows[2].target.kind == "empty"
+    assert rows[2].issues[0].startswith("formula without a computed value in the target cell D4: =B9*100")
     assert [i.split(":")[0] for i in rows[3].issues[:2]] == ["formula without a computed value in C5",
-                                                             "formula without a computed value in D5"]
+                                                             "formula without a computed value in the target cell D5"]
     assert rows[3].level2_raw == "社会效益指标"
 
 
@@ -130,6 +132,9 @@ def test_a_level_cell_with_an_uncomputed_formula_is_unknown_not_the_row_above():
     ])
     last = read(data)[-1]
     assert (last.level1_raw, last.level2_raw, last.level3) == (None, None, "培训场次")
+    own = _workbook_bytes([["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "培训人数", "≥100人"],
+                           ["=A2", "质量指标", "培训合格率", "≥95%"]])
+    assert (read(own)[-1].level1_raw, read(own)[-1].level2_raw) == (None, "质量指标")  # the row's own 二级指标 stays
     assert [i.split(":")[0] for i in last.issues[:2]] == ["formula without a computed value in A4",
                                                           "formula without a computed value in B4"]
 
