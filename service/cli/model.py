@@ -157,15 +157,16 @@ def cmd_classify(args: argparse.Namespace) -> int:
     seen: dict[str, Path] = {}
     for path in paths:
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()  # read once: hashed here, parsed below
+            digest = hashlib.sha256(data).hexdigest()
         except OSError:  # read_file says why, below
-            digest = str(path)
+            data, digest = None, str(path)
         if digest in seen:  # a copy under another name: its rows would be counted twice
             print(f"与 {seen[digest].name} 内容相同，已跳过：{path}", file=sys.stderr)
             continue
         seen[digest] = path
         try:
-            rows = read_file(path).rows
+            rows = read_file(path, data=data).rows
             if not rows:
                 raise no_rows_error(path.name)
             read.append((path, rows))
