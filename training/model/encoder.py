@@ -141,6 +141,10 @@ class MemoryCache:
             self.misses += len(set(texts)) - len(found)
         return found
 
+    def contains(self, text: str, kind: str) -> bool:
+        """Whether ``text``'s vector is held (no count, no change of order)."""
+        return text in self._entries[kind]
+
     def put_many(self, items: dict[str, np.ndarray], kind: str) -> None:
         """Store ``items``, evicting the least recently used beyond ``size``."""
         if self.size <= 0:
@@ -291,6 +295,7 @@ class OnnxEncoder(CachingEncoder):
         self.batch_tokens = batch_tokens
         self.session_ = None
         self.tokenizer_ = None
+        self.pool_ = None
         self.identity_: dict = {}
         self.load_seconds_: float | None = None
         self._lock = threading.RLock()
@@ -346,11 +351,15 @@ class OnnxEncoder(CachingEncoder):
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.threads or get_settings().encoder_threads
+        # one thread per run; several batches run side by side (``_embed``). A short name's operators take
+        # microseconds each, and a second thread inside the run mostly waits to be woken: one name took 6.5 ms on one
+        # thread against 7.1 ms on two, and batches ran 160 names/s against 135 on a busy machine
+        # (scripts/encoder_threads.py)
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        # the file is optimized at export; threads wait without spinning (on a shared 2-core machine spinning
-        # threads doubled one sentence's latency)
+        # the file is optimized at export; no spinning threads (on a shared 2-core machine spinning doubled one
+        # sentence's latency)
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(str(self.path / ONNX_FOLDER / self.onnx_["file"]), options,
@@ -364,15 +373,29 @@ class OnnxEncoder(CachingEncoder):
         prompt = self.onnx_.get("prompts", {}).get(kind, "")
         ids = [encoding.ids for encoding in self.tokenizer_.encode_batch([prompt + t for t in texts])]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        batch: list[int] = []
+        batches: list[list[int]] = [[]]
         for i in sorted(range(len(ids)), key=lambda i: len(ids[i])):  # short to long: little padding
-            if batch and (len(batch) + 1) * len(ids[i]) > self.batch_tokens:
-                out[batch] = self._run([ids[j] for j in batch])
-                batch = []
-            batch.append(i)
-        if batch:
-            out[batch] = self._run([ids[j] for j in batch])
+            if batches[-1] and (len(batches[-1]) + 1) * len(ids[i]) > self.batch_tokens:
+                batches.append([])
+            batches[-1].append(i)
+        # the batches do not depend on the threads, so neither do the vectors (activations are scaled per batch)
+        runs = self._pool().map(self._run, [[ids[j] for j in b] for b in batches]) if len(batches) > 1 else \
+            [self._run([ids[j] for j in batches[0]])]
+        for batch, vectors in zip(batches, runs, strict=True):
+            out[batch] = vectors
         return out
+
+    def _pool(self):
+        """The threads that run batches side by side: ``threads`` (default ``ZHIBIAO_ENCODER_THREADS``), made once."""
+        import os
+
+        with self._lock:
+            if self.pool_ is None or self.pool_[0] != os.getpid():  # a forked child has the object but not its threads
+                from concurrent.futures import ThreadPoolExecutor
+
+                workers = self.threads or get_settings().encoder_threads
+                self.pool_ = (os.getpid(), ThreadPoolExecutor(workers, thread_name_prefix="encoder"))
+            return self.pool_[1]
 
     def _run(self, ids: list[list[int]]) -> np.ndarray:
         """One batch of token ids (padded to the longest) → pooled, normalized vectors ``(len(ids), dim)``."""

@@ -245,3 +245,14 @@ def test_a_sites_own_folder_is_exported_to_onnx_and_encodes_like_pytorch(tmp_pat
     onnx, torch = OnnxEncoder(folder).encode(sentences), SentenceEncoder(folder, precision="fp32").encode(sentences)
     assert (onnx * torch).sum(axis=1).min() > 0.98
     assert export_onnx(folder) == folder / ONNX_FOLDER  # built once: a second call does nothing
+
+
+@pytest.mark.slow
+def test_onnx_batches_run_side_by_side_give_the_vectors_of_one_thread():
+    """Several batches run on the encoder's threads; each batch is formed as on one thread, so the vectors are the same
+    to the bit (int8 activations are scaled per batch)."""
+    names = [f"第{i}批{name}" for i in range(60) for name in NAMES]
+    one, two = OnnxEncoder(cache_size=0, threads=1, batch_tokens=64), OnnxEncoder(cache_size=0, threads=2, batch_tokens=64)
+    a, b = one.encode(names), two.encode(names)
+    assert two.pool_ is not None and one.pool_[1]._max_workers == 1 and two.pool_[1]._max_workers == 2
+    np.testing.assert_array_equal(a, b)

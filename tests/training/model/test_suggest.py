@@ -291,3 +291,20 @@ def test_a_rate_of_change_takes_its_value_only_from_rates_of_change(fake_predict
     assert lexicon.is_change_rate("单位能耗降低率") and lexicon.is_change_rate("农民收入增长率") and not lexicon.is_change_rate("森林覆盖率")
     for suggestion in fake_predictor.suggest_targets(Indicator("单位能耗降低率"), k=3)["suggestions"]:
         assert suggestion["placeholder"] or all(lexicon.is_change_rate(e["name"]) for e in suggestion["examples"]), suggestion
+
+
+@pytest.mark.parametrize(("name", "text"), [("PM2.5平均浓度", "≤__微克/立方米"), ("化学需氧量排放浓度", "≤__毫克/升"),
+                                            ("空气负氧离子浓度", "≥__个/立方厘米")])
+def test_a_concentration_is_in_its_own_units_and_kept_low_unless_it_is_good(fake_predictor, name, text):
+    """No historical row states a concentration, so the form comes from the lexicon with a placeholder value (it had been
+    ≥__个 for PM2.5 and ≤__% for 化学需氧量)."""
+    best = fake_predictor.suggest_targets(Indicator(name), k=1)["suggestions"][0]
+    assert best["family"] == "concentration" and best["placeholder"] and best["text"] == text, best
+
+
+@pytest.mark.parametrize(("written", "unit"), [("≤35微克/立方米", "微克/立方米"), ("≤35μg/m³", "μg/m³"), ("≤20mg/L", "mg/L"),
+                                               ("≥1000个/立方厘米", "个/立方厘米")])
+def test_concentration_units_are_read(fake_predictor, written, unit):
+    target = parse_target(written)
+    assert target.unit == unit and fake_predictor.targets.lexicon.family_of_unit(target.unit) == "concentration"
+
