@@ -277,8 +277,10 @@ class OnnxEncoder(CachingEncoder):
     the pooling, the prompts, the maximum length). Texts get the folder's
     prompt for ``kind`` (``query: `` for e5), are tokenized with
     ``tokenizer.json`` (the ``tokenizers`` library: no transformers, no torch),
-    sorted by length and run in batches of at most ``batch_tokens`` tokens;
-    token vectors are mean- (or CLS-) pooled and L2-normalized as
+    sorted by length and run in batches of at most ``batch_tokens`` tokens,
+    ``threads`` batches side by side (default ``ZHIBIAO_ENCODER_THREADS``),
+    each run on ``run_threads`` ONNX Runtime threads (1); the batches do not
+    depend on the threads, so neither do the vectors. Token vectors are mean- (or CLS-) pooled and L2-normalized as
     sentence-transformers does. The identity is read from the two JSON files
     without loading the model, so a bundle's encoder check costs nothing; the
     session is created on first use (or by :meth:`load`). Raises
@@ -288,11 +290,12 @@ class OnnxEncoder(CachingEncoder):
     backend = "onnx"
 
     def __init__(self, path: str | Path | None = None, threads: int | None = None, cache_size: int | None = None,
-                 batch_tokens: int = 1024) -> None:
+                 batch_tokens: int = 1024, run_threads: int = 1) -> None:
         super().__init__(cache_size)
         self.path = Path(path) if path else None
         self.threads = threads
         self.batch_tokens = batch_tokens
+        self.run_threads = run_threads
         self.session_ = None
         self.tokenizer_ = None
         self.pool_ = None
@@ -351,11 +354,10 @@ class OnnxEncoder(CachingEncoder):
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
-        # one thread per run; several batches run side by side (``_embed``). A short name's operators take
-        # microseconds each, and a second thread inside the run mostly waits to be woken: one name took 6.5 ms on one
-        # thread against 7.1 ms on two, and batches ran 160 names/s against 135 on a busy machine
-        # (scripts/encoder_threads.py)
-        options.intra_op_num_threads = 1
+        # one thread per run (``run_threads``); several batches run side by side (``_embed``). A short name's
+        # operators take microseconds each, and a second thread inside the run mostly waits to be woken
+        # (scripts/encoder_threads.py compares the two)
+        options.intra_op_num_threads = self.run_threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         # the file is optimized at export; no spinning threads (on a shared 2-core machine spinning doubled one

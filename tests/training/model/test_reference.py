@@ -34,3 +34,19 @@ def test_equal_similarities_are_taken_in_reference_order():
     assert alone.tolist() == [[0, 2]] and batch[1].tolist() == [0, 2]
     three, sims = index.search(np.array([[1.0, 0.0]]), 4)
     assert three.tolist() == [[0, 2, 3, 4]] and sims[0, 3] == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 20, 60, 100])
+def test_one_query_takes_the_same_neighbours_as_the_general_search(k):
+    """The one-query path (a form plugin's request) picks, orders and breaks ties as the batched path does."""
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(60, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[[10, 20, 30]] = vectors[5]  # a name several tables repeat: equal similarities
+    index = ReferenceIndex(vectors)
+    everything = np.ones(len(vectors), dtype=bool)  # a mask that keeps all: the general path
+    for query in (vectors[5:6], vectors[7:8] + 0.01):
+        one, general = index.search(query, k), index.search(query, k, mask=everything)
+        np.testing.assert_array_equal(one[0], general[0])
+        np.testing.assert_array_equal(one[1], general[1])
+        assert one[0].shape == (1, min(k, 60))
