@@ -10,7 +10,13 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxm
                "jsonl": "application/x-ndjson"}
 
 
-def check_output_path(path: Path) -> None:
-    """Raise ``ValueError`` unless the suffix is one ``service.bulk.write_output`` writes (checked before any work)."""
+def check_output_path(path: Path | str) -> None:
+    """Raise ``ValueError`` unless the suffix is one ``service.bulk.write_output`` writes (checked before any work).
+
+    A path written with a trailing slash names a folder (``out.xlsx/``): refused, though ``Path`` drops the slash (it
+    had overwritten the file ``out.xlsx``)."""
+    if str(path).endswith(("/", "\\")):
+        raise ValueError(f"{path}: a folder, not a file")
+    path = Path(path)
     if path.suffix.lower() not in OUTPUT_FORMATS:
         raise ValueError(f"{path.name}: output must end in {', '.join(OUTPUT_FORMATS)}")

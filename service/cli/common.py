@@ -55,6 +55,7 @@ _ARGPARSE_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"argument (.+?): invalid choice: (.*) \(choose from (.*)\)"), "参数 {0} 的取值 {1} 无效，可选：{2}"),
     (re.compile(r"argument (.+?): invalid int value: (.*)"), "参数 {0} 需要整数，收到 {1}"),
     (re.compile(r"argument (.+?): invalid float value: (.*)"), "参数 {0} 需要数字，收到 {1}"),
+    (re.compile(r"argument (.+?): not a positive whole number: (.*)"), "参数 {0} 需要正整数，收到 {1}"),
     (re.compile(r"argument (.+?): invalid \w+ value: (.*)"), "参数 {0} 的取值 {1} 无效"),
     (re.compile(r"argument (.+?): expected one argument"), "参数 {0} 后面需要一个值"),
     (re.compile(r"argument (.+?): expected at least one argument"), "参数 {0} 后面至少需要一个值"),
@@ -71,6 +72,18 @@ def argparse_message_zh(message: str) -> str:
         if match:
             return template.format(*match.groups())
     return message
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type`` for counts (``--keep``, ``--folds``, ``--workers``): a whole number of at least 1, else a
+    usage error (``--keep -1`` had been accepted)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
 
 
 class Parser(argparse.ArgumentParser):

@@ -6,13 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from service.cli.common import EXIT_USAGE
+from service.cli.common import EXIT_USAGE, CliError
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from training.lifecycle.corpus import write_rows
     from training.readers import ReadError, read_file
 
+    if args.output and Path(args.output).suffix.lower() != ".jsonl":
+        raise CliError(f"{args.output}: the rows are written as JSON Lines; name the output .jsonl")
     rows = []
     failed = False
     for path in args.files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from service.cli.common import EXIT_REJECTED, CliError
+from service.cli.common import EXIT_REJECTED, CliError, positive_int
 from training.settings import get_settings
 
 
@@ -119,8 +119,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     retrain.add_argument("--year", type=int, help="budget year of the new tables (default: the year read from each table)")
     retrain.add_argument("--tolerance", type=float, help="how far below the current model the candidate may score (default 0.01, "
                                                          "$ZHIBIAO_RETRAIN_TOLERANCE)")
-    retrain.add_argument("--keep", type=int, help="model versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
-    retrain.add_argument("--folds", type=int, default=5, help="grouped folds of the gate evaluation")
+    retrain.add_argument("--keep", type=positive_int, help="model versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
+    retrain.add_argument("--folds", type=positive_int, default=5, help="grouped folds of the gate evaluation")
     retrain.add_argument("--force", action="store_true", help="train even when the corpus has not changed")
     retrain.set_defaults(handler=cmd_retrain)
 
@@ -128,6 +128,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                                            "sign trusted ones with ZHIBIAO_BUNDLE_SIGNING_KEY")
     models.add_argument("action", choices=["list", "promote", "rollback", "prune", "sign"])
     models.add_argument("version", nargs="?", help="for promote: a version; for sign: a version or `all`")
-    models.add_argument("--keep", type=int, help="for prune: versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
+    models.add_argument("--keep", type=positive_int, help="for prune: versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
     models.add_argument("--force", action="store_true", help="for promote and rollback: even a bundle of another encoder")
     models.set_defaults(handler=cmd_models)

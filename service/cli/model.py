@@ -140,8 +140,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     paths = _input_files(args.files)
     if args.output:
         try:
-            check_output_path(Path(args.output))
+            check_output_path(args.output)
         except ValueError:
+            if args.output.endswith(("/", "\\")):
+                raise ReviewerError(f"{args.output}：是文件夹路径，请给出输出文件名（以 {'、'.join(OUTPUT_FORMATS)} 结尾）") from None
             raise ReviewerError(f"{args.output}：输出文件须以 {'、'.join(OUTPUT_FORMATS)} 结尾") from None
         if any(Path(args.output).resolve() == path.resolve() for path in paths):
             raise ReviewerError(f"{args.output}：是输入文件之一，请把标注结果写到另一个文件")

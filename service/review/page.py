@@ -43,7 +43,12 @@ MAX_TARGET_CHARS = 500  # as the API's target field (service/api/schemas.py)
 
 
 class DecisionError(ValueError):
-    """A decision the page cannot keep (a category not in the framework, an unreadable row); ``str()`` is Chinese."""
+    """A decision the page cannot keep (a category not in the framework, an unreadable row); ``str()`` is Chinese,
+    ``english`` the same for programs (the API's ``message``)."""
+
+    def __init__(self, message_zh: str, english: str) -> None:
+        super().__init__(message_zh)
+        self.english = english
 
 
 @dataclass
@@ -116,10 +121,10 @@ def make_decision(record: dict, indicator_row: dict, choice: str, target: str | 
     """
     taxonomy = taxonomy or load_taxonomy()
     if is_unreadable(record):
-        raise DecisionError("这一行没有指标名称，无法复核")
+        raise DecisionError("这一行没有指标名称，无法复核", "this row has no indicator name and cannot be reviewed")
     level1, _, level2 = (choice or "").partition("/")
     if (level1, level2) not in categories(taxonomy, framework):
-        raise DecisionError(f"“{choice}”不是{framework}年框架中的类别")
+        raise DecisionError(f"“{choice}”不是{framework}年框架中的类别", f"{choice!r} is no category of the {framework} framework")
     if (level1, level2) == (record.get("pred_level1"), record.get("pred_level2")):
         label_action = "accepted"
     elif (level1, level2) == published_choice(record, taxonomy, framework):
@@ -128,9 +133,10 @@ def make_decision(record: dict, indicator_row: dict, choice: str, target: str | 
         label_action = "changed"
     target = (target or "").strip() or None
     if target is not None and any(unicodedata.category(c) in ("Cc", "Cs") for c in target):
-        raise DecisionError("指标值含有控制字符，请删去后再保存")
+        raise DecisionError("指标值含有控制字符，请删去后再保存", "the target holds control characters")
     if target is not None and len(target) > MAX_TARGET_CHARS:
-        raise DecisionError(f"指标值过长（{len(target)} 个字符，上限 {MAX_TARGET_CHARS} 个）")
+        raise DecisionError(f"指标值过长（{len(target)} 个字符，上限 {MAX_TARGET_CHARS} 个）",
+                            f"the target is {len(target)} characters long, more than {MAX_TARGET_CHARS}")
     if target is None:
         target_action = None
     elif target == (record.get("suggested_target") or "").strip():

@@ -73,7 +73,7 @@ def review_reason_zh(reason: str) -> str:
 _WARNING_RULES: list[_Rule] = [
     (re.compile(r"target (.+): its unit \((.+)\) does not fit what the name measures \((.+)\)"),
      lambda m: f"指标值“{_quoted(m[1])}”的单位（{m[2]}）与名称所计量的（{m[3]}）不符"),
-    (re.compile(r"target (.+?): (missing|vague;.*|qualitative;.*|a code meaning .*|not understood|no operator .*|no unit"
+    (re.compile(r"target (.+?): (missing|vague;.*|qualitative;.*|a code meaning .*|not understood|a date that does not exist|at least zero bounds nothing|a floor \(≥\) for what the name keeps low|no operator .*|no unit"
                 r"|unit does not fit the name: .*)"),
      lambda m: f"指标值“{_quoted(m[1])}”：{target_warning_zh(m[2])}"),
     (re.compile(r"unknown category (.+): the classifier's category is used"), lambda m: f"类别“{_quoted(m[1])}”不在指标体系中，已按模型判断的类别建议"),
@@ -132,6 +132,10 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"a code meaning (.+); write .*"), "coded", UNMEASURABLE,
      lambda m: f"代码值，含义为“{_quoted(m[1])}”：请写成可衡量的数值或完成时限"),
     (re.compile(r"not understood"), "unparsed", UNMEASURABLE, lambda m: "无法识别"),
+    (re.compile(r"a date that does not exist"), "no_such_date", UNMEASURABLE, lambda m: "日期不存在（月份或日期超出范围）"),
+    (re.compile(r"at least zero bounds nothing"), "floor_of_zero", UNMEASURABLE, lambda m: "“≥0”不构成目标：任何数量都满足"),
+    (re.compile(r"a floor \(≥\) for what the name keeps low"), "wrong_direction", UNMEASURABLE,
+     lambda m: "方向相反：名称计量的是应控制在上限以下的事项，指标值却写了下限（≥）"),
     (re.compile(r"a range; .*"), "range", UNMEASURABLE, lambda m: "范围值：宜写成带运算符的一个数值（下限用 ≥，上限用 ≤）"),
     (re.compile(r"no operator .* and no unit"), "no_operator_unit", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）和计量单位"),
     (re.compile(r"no operator .*"), "no_operator", UNMEASURABLE, lambda m: "缺少运算符（≥、≤、=）"),

@@ -26,6 +26,7 @@ from service.review.table import Decision, IndicatorTable, is_unreadable
 from service.review.texts import (
     LABEL_ACTION_ZH,
     TARGET_ACTION_ZH,
+    beijing_time,
     read_error_zh,
     read_issue_zh,
     review_reason_zh,
@@ -37,7 +38,7 @@ from training.domain.taxonomy import Taxonomy, load_taxonomy
 
 PUBLISHED = ["原一级指标", "原二级指标"]
 ADDED = ["预测一级指标", "预测二级指标", "置信度", "备选类别", "是否需复核", "复核原因", "原标签疑似有误", "建议指标值", "指标值问题", "读取问题"]
-DECIDED = ["复核一级指标", "复核二级指标", "复核指标值", "复核方式", "复核时间"]
+DECIDED = ["复核一级指标", "复核二级指标", "复核指标值", "复核方式", "复核时间（北京时间）"]
 CSV_LEAD = ["来源文件", "表序号", "所属项目"]
 SUMMARY_SHEET = "汇总"
 
@@ -195,7 +196,7 @@ def display_row(record: dict, headers: dict[str, str], decision: Decision | None
             "复核指标值": Cell(decision.target if decision else None, decided),
             "复核方式": Cell("；".join(filter(None, [LABEL_ACTION_ZH.get(decision.label_action),
                                                   TARGET_ACTION_ZH.get(decision.target_action or "")])) if decision else None, decided),
-            "复核时间": Cell(decision.decided_at.replace("T", " ")[:19] if decision and decision.decided_at else None, decided),
+            "复核时间（北京时间）": Cell(beijing_time(decision.decided_at) if decision and decision.decided_at else None, decided),
         })
     if unreadable:
         for cell in cells.values():

@@ -9,6 +9,7 @@ counted and suggested.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
@@ -43,6 +44,7 @@ _UNITS = sorted(
         "课时", "学时", "班", "处", "座", "间", "栋", "块", "倍", "分", "千瓦", "kw", "kva", "度", "所学校",
         "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
         "个百分点", "微克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "毫克/立方米", "mg/m³", "mg/m3", "毫克/升", "mg/L", "立方厘米",
+        "万公斤", "万千克", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱",
     },
     key=len,
     reverse=True,
@@ -54,12 +56,14 @@ _QUALITATIVE_MEASURABLE = [
     "完成", "建立", "到位", "可控", "准确", "安全", "无", "有", "是", "否", "能", "不能", "符合", "满意",
     "优良", "优秀", "良好", "完好", "正常", "通过", "全覆盖", "应改尽改", "应发尽发", "清晰", "明确",
     "合理", "有效", "实现", "保障", "落实", "不超预算", "覆盖", "紧密",
+    # against last year's figure, checkable once it is known
+    "不低于上年", "不低于去年", "不低于上一年", "不少于上年", "不高于上年", "不超过上年", "持平", "不减少", "不下降", "不降低",
 ]
 _QUALITATIVE_VAGUE = [
     "提升", "提高", "增强", "加强", "改善", "促进", "增加", "减少", "降低", "扩大", "弥补", "明显",
     "显著", "较好", "较高", "较大", "高", "优异", "长期", "长远", "持续", "可持续", "稳定", "积极",
     "巩固", "支撑", "反响", "影响", "带动", "推动", "优化", "逐步", "进一步", "程度", "正面", "有力",
-    "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照",
+    "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照", "下降", "上升",
 ]
 
 # A decimal number, with an exponent as programs write one (1e5, 1.2E+06; not 1e: no digits after it).
@@ -67,15 +71,17 @@ _NUMBER = r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,3}(?![A-Za-z\d]))?"
 _OP_ALTERNATION = "|".join(re.escape(s) for s, _ in _OPERATOR_SPELLINGS)
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in _UNITS)
 _SUFFIX_ALTERNATION = "|".join(_SUFFIX_PATTERNS.get(s, re.escape(s)) for s, _ in _SUFFIX_OPERATORS)
+# a unit as written: 万个, 元/吨, 万元/公里, 人/次 (per-something units joined by / or 每)
+_UNIT_WRITTEN = (rf"(?:万(?=[个次册件份台套株棵篇项场户辆座所家])|亿(?=[人次元]))?(?:{_UNIT_ALTERNATION})"
+                 rf"(?:\s*[{_UNIT_JOINERS}]\s*(?:{_UNIT_ALTERNATION}|每天|每年|每人|每次))*")
 _QUANTITY = re.compile(
     rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<num>{_NUMBER})\s*(?P<more>余|多(?![元万]))?\s*"
-    rf"(?P<unit>(?:万(?=[个次册件份台套株棵篇项场户辆座所家])|亿(?=[人次元]))?(?:{_UNIT_ALTERNATION})"
-    rf"(?:\s*[{_UNIT_JOINERS}]\s*(?:{_UNIT_ALTERNATION}|每天|每年|每人|每次))*)?"
+    rf"(?P<unit>{_UNIT_WRITTEN})?"
     rf"\s*(?P<suffix>{_SUFFIX_ALTERNATION})?(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_RANGE = re.compile(rf"(?P<a>\d+(?:\.\d+)?)\s*(?P<unit_a>{_UNIT_ALTERNATION})?\s*[-—~～至到]\s*(?P<b>\d+(?:\.\d+)?)\s*"
-                    rf"(?P<unit_b>{_UNIT_ALTERNATION})?")
+_RANGE = re.compile(rf"(?P<a>\d+(?:\.\d+)?)\s*(?P<unit_a>{_UNIT_WRITTEN})?\s*[-—~～至到]\s*(?P<b>\d+(?:\.\d+)?)\s*"
+                    rf"(?P<unit_b>{_UNIT_WRITTEN})?")
 _RATIO = re.compile(rf"(?P<op>{_OP_ALTERNATION})?\s*(?P<a>\d+(?:\.\d+)?)\s*[:：]\s*(?P<b>\d+(?:\.\d+)?)")
 _CODE_MEANING = re.compile(r"(\d+)\s*[=＝═:：]\s*([^；;，,。\s\d=]+)")
 _DEADLINE = re.compile(
@@ -90,6 +96,11 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # 1 200 and 12 345.6: digit groups split by a (thin) space, only in a number's integer part (95.5 100 stays apart)
 _SPACED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u2009\u202f]\d{3})+(?![\d,])")
 _NUMERIC_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+# 第四季度, 2025年第三季度末前: a quarter is a deadline (its end)
+_QUARTER = re.compile(r"^(?P<when>(?:\d{4}年)?第[一二三四1-4]季度(?:末|底)?)(?P<rel>前|之前|以前|内|完成|结束前)?(?P<rest>.*)$")
+# a change against a base: 提高2个百分点, 较上年下降10%, 同比增长5%
+_CHANGE = re.compile(r"^(?P<base>(?:较|比|同比|相比|与)?(?:上年度|上一年|上年同期|上年|去年同期|去年|基期|\d{4}年)?(?:同期)?(?:相比)?)"
+                     r"(?P<verb>提高|提升|增长|增加|上升|下降|降低|减少|缩短|压缩|节约)了?(?P<amount>.+)$")
 
 
 @dataclass
@@ -154,8 +165,10 @@ def _canonical_unit(unit: str | None) -> str | None:
     if not unit:
         return None
     unit = re.sub(r"\s+", "", unit)
-    if unit in ("百分比", "百分点", "个百分点"):
+    if unit == "百分比":
         return "%"
+    if unit == "百分点":  # a change of a rate (提高2个百分点), not a rate: kept apart from %
+        return "个百分点"
     return unit
 
 
@@ -216,6 +229,22 @@ def _parse_range(text: str) -> Target | None:
     return Target(kind="quantitative", raw=text, operator=None, value=round(low, 6), unit=unit, text=shown, upper=round(high, 6))
 
 
+def _parse_change(text: str) -> Target | None:
+    """``提高2个百分点``, ``较上年下降10%``, ``同比增长5%``: a change against a base, measurable as written. Its figure is
+    the least change asked for (operator ``≥`` unless one is written: ``下降不少于10%``); ``text`` keeps the words, so the
+    base and the direction stay. These had been read as vague (提高) or not understood (较上年下降10%)."""
+    compact = re.sub(r"\s+", "", text)
+    match = _CHANGE.match(compact)
+    if not match:
+        return None
+    amount = _parse_quantity(match.group("amount"))
+    if amount is None or amount.upper is not None or amount.note or amount.operator not in (None, "≥", ">"):
+        return None
+    operator = amount.operator or "≥"
+    return Target(kind="quantitative", raw=text, operator=operator, value=amount.value, unit=amount.unit, text=compact,
+                  note="a change against " + (match.group("base") or "a base"))
+
+
 def _parse_quantity(text: str) -> Target | None:
     ratio = _parse_ratio(text) or _parse_range(text)
     if ratio is not None:
@@ -255,8 +284,33 @@ def _parse_quantity(text: str) -> Target | None:
     )
 
 
+def _real_date(year: int | None, month: int | None, day: int | None) -> bool:
+    """Whether a written date exists: month 1–12, the day within its month (29 February only in a leap year, or with no
+    year written)."""
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is None:
+        return True
+    if month is None:
+        return 1 <= day <= 31
+    days = calendar.monthrange(year if year else 2024, month)[1]  # 2024: a leap year, when none is written
+    return 1 <= day <= days
+
+
+def _no_such_date(raw: str) -> Target:
+    """A deadline whose date does not exist (13月底前, 2025年2月30日前): not understood, said why."""
+    return Target(kind="unparsed", raw=raw, text=re.sub(r"\s+", "", raw), note=NO_SUCH_DATE)
+
+
+NO_SUCH_DATE = "no such date"
+
+
 def _parse_deadline(text: str) -> Target | None:
     compact = re.sub(r"\s+", "", text)
+    quarter = _QUARTER.match(compact)
+    if quarter:
+        return Target(kind="deadline", raw=text, operator="≤", text=quarter.group("when") + (quarter.group("rel") or ""),
+                      note=_strip_note(quarter.group("rest")))
     year_month = re.fullmatch(r"(20\d{2})[-/.](\d{1,2})", compact)
     if year_month and 1 <= int(year_month.group(2)) <= 12:  # 2024-12 (a month typed into a spreadsheet): 2024年12月
         compact = f"{year_month.group(1)}年{int(year_month.group(2))}月"
@@ -265,8 +319,9 @@ def _parse_deadline(text: str) -> Target | None:
     if numeric_date and not re.match(r"[-—~至到]", compact[numeric_date.end():]):
         # 2025-11-30, 2025/11/30, 2025.11.30 (a date typed into a spreadsheet) read as 2025年11月30日.
         year, month, day = (int(g) for g in numeric_date.groups())
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            compact = f"{year}年{month}月{day}日" + compact[numeric_date.end():]
+        if not _real_date(year, month, day):
+            return _no_such_date(text)
+        compact = f"{year}年{month}月{day}日" + compact[numeric_date.end():]
     if _PERIODIC.match(compact):
         # the whole of it is the target (每季度末前, 每月1次): the period alone dropped its deadline or count
         return Target(kind="deadline", raw=text, text=compact, note=None)
@@ -281,6 +336,10 @@ def _parse_deadline(text: str) -> Target | None:
     when, relation, rest = match.group("when"), match.group("rel"), match.group("rest")
     if not re.search(r"[月底末旬全年]|\d{4}年", when):
         return None
+    written = re.fullmatch(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?.*", when)
+    year, month, day = (int(g) if g else None for g in written.groups())
+    if not _real_date(year, month, day):
+        return _no_such_date(text)
     text_form = when + (relation or "")
     operator = "≤" if relation in ("前", "之前", "以前", "内", "止", "截止") or when.endswith(("底", "末")) else None
     return Target(kind="deadline", raw=text, operator=operator, text=text_form, note=_strip_note(rest))
@@ -293,7 +352,8 @@ def _match_words(text: str, words: list[str]) -> list[str]:
 def _parse_qualitative(text: str) -> Target | None:
     compact = re.sub(r"\s+", "", text).strip("。")
     measurable_words = _match_words(compact, _QUALITATIVE_MEASURABLE)
-    vague_words = _match_words(compact, _QUALITATIVE_VAGUE)
+    # 不降低 and 不减少 are checkable, though 降低 and 减少 alone are vague
+    vague_words = [w for w in _match_words(compact, _QUALITATIVE_VAGUE) if not any(w in m for m in measurable_words)]
     if not measurable_words and not vague_words:
         return None
     # A binary word alone (及时, 合规, 是) is checkable; comparative words without a number are not.
@@ -333,7 +393,7 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
             return Target(kind="coded", raw=original, value=float(text), text=meaning,
                           note=normalize_text(explanation or ""), vague=inner.vague if inner else True)
 
-    for parser in (_parse_deadline, _parse_quantity, _parse_qualitative):
+    for parser in (_parse_deadline, _parse_change, _parse_quantity, _parse_qualitative):
         target = parser(text)
         if target is not None:
             target.raw = original
@@ -358,6 +418,8 @@ def target_weakness(target: Target) -> str | None:
         if target.vague:
             return "vague; prefer a number with an operator and a unit, or a deadline"
         return "qualitative; a number with an operator and a unit is easier to check"
+    if target.kind == "unparsed" and target.note == NO_SUCH_DATE:
+        return "a date that does not exist"
     if target.kind == "unparsed":
         return "not understood"
     if target.kind == "empty":

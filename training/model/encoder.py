@@ -511,26 +511,58 @@ class DiskCachedEncoder(Encoder):
         found: dict[str, np.ndarray] = memory.get_many(distinct, kind) if memory is not None else {}
         wanted = [t for t in distinct if t not in found]
         if wanted:
+            stored = self._read(wanted, kind)
+            if memory is not None and stored:
+                memory.put_many(stored, kind)
+            found.update(stored)
+            missing = [t for t in wanted if t not in found]
+            if missing:
+                vectors = self.encoder.encode(missing, kind)
+                found.update(zip(missing, vectors, strict=True))
+                self._write(missing, vectors, kind)
+        return np.stack([found[t] for t in texts]).astype(np.float32)
+
+    def _read(self, texts: list[str], kind: str) -> dict[str, np.ndarray]:
+        """The stored vectors among ``texts``; none when the cache cannot be opened (said once, see ``_unavailable``)."""
+        if getattr(self, "unavailable_", None):
+            return {}
+        stored: dict[str, np.ndarray] = {}
+        try:
             connection = self._connect()
             try:
-                stored: dict[str, np.ndarray] = {}
-                for chunk in _chunks(wanted, 500):
+                for chunk in _chunks(texts, 500):
                     marks = ",".join("?" * len(chunk))
                     for text, blob in connection.execute(f"SELECT text, vector FROM {kind} WHERE text IN ({marks})", chunk):
                         stored[text] = np.frombuffer(blob, dtype=np.float32)
-                if memory is not None and stored:
-                    memory.put_many(stored, kind)
-                found.update(stored)
-                missing = [t for t in wanted if t not in found]
-                if missing:
-                    vectors = self.encoder.encode(missing, kind)
-                    found.update(zip(missing, vectors, strict=True))
-                    with connection:
-                        connection.executemany(f"INSERT OR REPLACE INTO {kind} VALUES (?, ?)",
-                                               [(t, v.astype(np.float32).tobytes()) for t, v in zip(missing, vectors, strict=True)])
             finally:
                 connection.close()
-        return np.stack([found[t] for t in texts]).astype(np.float32)
+        except (sqlite3.Error, OSError) as error:
+            self._unavailable(error)
+        return stored
+
+    def _write(self, texts: list[str], vectors: np.ndarray, kind: str) -> None:
+        if getattr(self, "unavailable_", None):
+            return
+        try:
+            connection = self._connect()
+            try:
+                with connection:
+                    connection.executemany(f"INSERT OR REPLACE INTO {kind} VALUES (?, ?)",
+                                           [(t, v.astype(np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)])
+            finally:
+                connection.close()
+        except (sqlite3.Error, OSError) as error:
+            self._unavailable(error)
+
+    def _unavailable(self, error: Exception) -> None:
+        """A cache folder or file that cannot be written (read-only, another user's, a full disk): the run goes on
+        without the disk cache, encoding what it needs, and says so once on the ``zhibiao.encoder`` log. It had
+        stopped ``zhibiao classify`` as an unexpected error."""
+        import logging
+
+        self.unavailable_ = f"{type(error).__name__}: {error}"
+        logging.getLogger("zhibiao.encoder").warning("向量缓存无法使用，不用缓存继续（the embedding cache cannot be used: %s）",
+                                                      self.unavailable_)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

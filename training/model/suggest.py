@@ -177,7 +177,10 @@ class TargetSuggester:
             # A 时效 indicator is a deadline, a rate or a duration, whatever its name's last word.
             kept = {f: s for f, s in scores.items() if f in allowed}
             scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
-        stated = self.lexicon.bracket_family(name) or ("qualitative" if self.lexicon.asks_yes_no(name) else None)
+        # a yes/no question, or a name whose only cue is a thing that cannot be counted (长效管理机制建立: 机制, with no
+        # head word of a measure) is answered in a checkable qualitative form
+        qualitative = self.lexicon.asks_yes_no(name) or (head is None and self.lexicon.uncountable(name))
+        stated = self.lexicon.bracket_family(name) or ("qualitative" if qualitative else None)
         if stated:
             scores = {f: s / 2.0 for f, s in scores.items()}
             scores[stated] = scores.get(stated, 0.0) + 0.5
@@ -411,8 +414,8 @@ class TargetSuggester:
         if not given_target:
             return warnings
         parsed = parse_target(given_target, indicator.description)
-        weakness = target_weakness(parsed)
-        if weakness:
+        _, weakness, mismatch = checked_target(indicator.name, parsed, self.lexicon)
+        if weakness and not mismatch:  # a unit that does not fit is said below, against the scores
             warnings.append(f"target {given_target!r}: {weakness}")
         given_family = self.lexicon.family_of_target(parsed)
         best = next(iter(scores), None)
@@ -442,13 +445,19 @@ def target_category(published: str | None, predicted: str, disagrees: bool | Non
     return published if published and not disagrees else predicted
 
 
+FLOOR_OF_ZERO = "at least zero bounds nothing"
+WRONG_DIRECTION = "a floor (≥) for what the name keeps low"
+
+
 def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tuple[Target, str | None, bool]:
     """``(target as meant, warning or None, whether its unit measures something else than the name)``.
 
     A one-character unit glued to the words after it is no unit (``≥95生态总体效益增长`` is 95 and words: it lacks a
     unit, ``glued_unit``); a unit of another family than the name's head word (绿化面积 ``95%``) is warned about
-    before a missing operator (``UnitLexicon.unit_mismatch``); the checkable qualitative form of an indicator that
-    cannot be counted (``UnitLexicon.qualitative_form``: 建立并运行, 是) is no weakness; else ``target_weakness``.
+    before a missing operator (``UnitLexicon.unit_mismatch``); a checkable qualitative target of an indicator that
+    cannot be counted (``UnitLexicon.qualitative_form``: 建立并运行, 是) is no weakness; a floor of zero (``≥0次``) bounds
+    nothing, and a floor for a harm the name keeps low (群众投诉次数 ``≥5次``: ``UnitLexicon.names_harm`` with a ≤ cue) is
+    the wrong direction; else ``target_weakness``.
     Used by bulk jobs and by single suggestions alike.
     """
     if target.unit in lexicon.word_units and glued_unit(target):
@@ -456,8 +465,23 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tu
     mismatch = lexicon.unit_mismatch(name, target)
     if mismatch:
         return target, unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch)), True
-    if target.kind == "qualitative" and not target.vague and lexicon.uncountable(name) and target.text == lexicon.qualitative_form(name).value:
-        return target, None, False  # 长效管护机制 建立并运行, 资金是否全部纳入医保统筹 是: the checkable form itself
+    if target.kind == "quantitative" and target.value is not None and target.operator in ("≥", ">") and target.upper is None:
+        if target.value == 0:
+            return target, FLOOR_OF_ZERO, False  # 安全事故发生次数 ≥0次: every count is at least zero
+        cue = lexicon.operator_cue(name)
+        if lexicon.names_harm(name) and cue is not None and cue.value == "≤":
+            # 群众投诉次数 ≥5次: a floor for what is kept low (no row of the corpus's 1,414 is flagged)
+            return target, WRONG_DIRECTION, False
+    head = lexicon.head(name)
+    if (target.kind == "quantitative" and not target.unit and target.upper is None and head is not None
+            and head.value in lexicon.families and lexicon.families[head.value].kind == "quantitative"
+            and not lexicon.families[head.value].units):
+        # 农田灌溉水有效利用系数 ≥0.6: a coefficient has no unit
+        return target, (None if target.operator else "no operator (≥, ≤, =)"), False
+    if target.kind == "qualitative" and not target.vague and lexicon.uncountable(name) and (
+            target.text == lexicon.qualitative_form(name).value or not lexicon.asks_yes_no(name)):
+        # 资金是否全部纳入医保统筹 是 (a question's answer: only the checkable one), 长效管护机制 建立并运行 or 建立
+        return target, None, False
     return target, target_weakness(target), False
 
 
@@ -470,7 +494,14 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     A target that states a value is the unit's plan: the guideline asks for the form to be complete, not for another
     number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it).
     """
-    if suggestion is None or target.kind != "quantitative" or target.value is None or suggestion.get("kind") != "quantitative":
+    if suggestion is None or target.kind != "quantitative" or target.value is None:
+        return None
+    if (suggestion.get("kind") == "deadline" and target.unit and target.unit.endswith(("天", "日", "小时", "分钟", "月", "周"))
+            and not target.operator and target.upper is None):
+        # a time limit given as a duration (体检结果反馈时限 15个工作日): within it, ≤15个工作日 (it had been replaced
+        # by the deadline 12月31日前)
+        return parse_target(format_quantity("≤", target.value, target.unit)).text
+    if suggestion.get("kind") != "quantitative":
         return None
     operator = suggestion.get("operator")
     if operator in ("≤", "<") and target.value == 0:
@@ -490,6 +521,8 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
         return parse_target(format_quantity(target.operator, value, unit)).text
     if not target.operator and not target.unit and operator and unit:
         return parse_target(format_quantity(operator, value, unit)).text  # 100 → ≥100人
+    if not target.operator and not target.unit and operator and unit == "":  # a family without units: 系数 0.6 → ≥0.6
+        return parse_target(format_quantity(operator, value, None)).text
     return None
 
 

@@ -34,7 +34,7 @@ def csv_sections(text: str, name: str, budget: Budget) -> list[Section]:
     try:
         for row in reader:
             budget.row(row)
-            rows.append(row)
+            rows.append([_unprotected(cell) for cell in row])
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             limit = csv.field_size_limit()
@@ -47,3 +47,10 @@ def csv_sections(text: str, name: str, budget: Budget) -> list[Section]:
         raise ReadError(f"{name}: cannot read as CSV at line {reader.line_num} ({error})", code=UNREADABLE_FILE,
                         message_zh=f"{name}：第 {reader.line_num} 行无法按 CSV 读取") from None
     return split_sections(rows, wrapped_names=False)
+
+
+def _unprotected(cell: str) -> str:
+    """A cell without the apostrophe a CSV writer puts before text a spreadsheet would run as a formula (``'=100%``,
+    OWASP "CSV Injection"; ``service.review.workbook.csv_cell`` writes it): the reviewer's exported CSV reads back as
+    what it says. Spreadsheet programs never export such an apostrophe themselves (it is a display prefix)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell

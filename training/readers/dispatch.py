@@ -149,7 +149,7 @@ def read_file(path: str | Path, taxonomy: Taxonomy | None = None, data: bytes | 
     taxonomy = taxonomy or load_taxonomy()
     path = Path(name or path)
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix and suffix not in SUPPORTED_SUFFIXES:  # no suffix at all: the bytes alone decide
         raise ReadError(f"{path.name}: unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED_SUFFIXES)}",
                         code=UNSUPPORTED_FORMAT, message_zh=f"{path.name}：不支持的文件类型 {suffix or '（无扩展名）'}")
     if data is None:
@@ -174,16 +174,30 @@ def read_file(path: str | Path, taxonomy: Taxonomy | None = None, data: bytes | 
         sections = sections_for(data, path.name, kind, budget)
     except ReadError as error:
         raise _prefixed(error, path.name) from None
-    full_text = "\n".join(c for s in sections for row in s.rows for c in row) + "\n".join(s.title or "" for s in sections)
-    context = FileContext(source=path.name, doc=path.name, taxonomy=taxonomy, doc_year=dominant_year(full_text))
-    rows: list[IndicatorRow] = []
-    for section in sections:
-        rows.extend(parse_section(section, context))
-        budget.tick()
+    rows, context = _parse(sections, path.name, taxonomy, budget)
+    if not rows and context.next_table == 0 and kind == "text":
+        # a comma- or semicolon-separated table saved as .txt (or with no suffix) is no seed layout: read it as CSV
+        budget = Budget(limits or ReadLimits.from_settings(), path.name)  # counted afresh: the same rows again
+        try:
+            sections = delimited.csv_sections(decode_text(data, path.name), path.name, budget)
+        except ReadError as error:
+            raise _prefixed(error, path.name) from None
+        rows, context = _parse(sections, path.name, taxonomy, budget)
     if not rows and context.next_table == 0:
         raise ReadError(f"{path.name}: no indicator table found (need a header row with 三级指标/指标名称 and 指标值/一级指标)",
                         code=NO_TABLE, name=path.name)
     return ReadResult(path=str(path), rows=rows, tables=context.next_table)
+
+
+def _parse(sections: list[Section], name: str, taxonomy: Taxonomy, budget: Budget) -> tuple[list[IndicatorRow], FileContext]:
+    """The indicator rows of a file's sections, in order, and the file's context (tables found, year)."""
+    full_text = "\n".join(c for s in sections for row in s.rows for c in row) + "\n".join(s.title or "" for s in sections)
+    context = FileContext(source=name, doc=name, taxonomy=taxonomy, doc_year=dominant_year(full_text))
+    rows: list[IndicatorRow] = []
+    for section in sections:
+        rows.extend(parse_section(section, context))
+        budget.tick()
+    return rows, context
 
 
 def read_many(paths: list[str | Path], taxonomy: Taxonomy | None = None, limits: ReadLimits | None = None) -> list[ReadResult]:

@@ -189,13 +189,14 @@ def _utf8(value: str | None) -> str | None:
         return value
 
 
-def _change_error(request: Request, status: int, message: str):
-    """The page's own answer (HTML), or for its script the API's error shape ``{"error": {"code", "message",
-    "message_zh"}}`` (the reviewer's message is Chinese in both fields)."""
+def _change_error(request: Request, status: int, message_zh: str, message: str):
+    """The page's own answer (HTML, Chinese), or for its script the API's error shape ``{"error": {"code", "message",
+    "message_zh", "details"}}`` (``service.api.errors``: English for programs, Chinese for people)."""
     if _wants_json(request):
         code = "NOT_FOUND" if status == 404 else "INVALID_DECISION"
-        return JSONResponse({"error": {"code": code, "message": message, "message_zh": message}}, status_code=status)
-    return _error_page(request, status, "无法保存", message)
+        return JSONResponse({"error": {"code": code, "message": message, "message_zh": message_zh, "details": None}},
+                            status_code=status)
+    return _error_page(request, status, "无法保存", message_zh)
 
 
 @router.post("/{batch}/rows/{table}/{position}")
@@ -207,11 +208,11 @@ def review_decide(request: Request, batch: str, table: int, position: int, store
         found_batch = store.batch(batch, rows=False)
         record, indicator = store.row(batch, table, position)
     except NotFound:
-        return _change_error(request, 404, "找不到这一行")
+        return _change_error(request, 404, "找不到这一行", "no such row")
     try:
         decision = page.make_decision(record, indicator, category, target, found_batch.framework)
     except page.DecisionError as error:
-        return _change_error(request, 422, str(error))
+        return _change_error(request, 422, str(error), error.english)
     store.decide(batch, table, position, decision)
     return _after_change(request, store, batch, table, position)
 
@@ -222,7 +223,7 @@ def review_undo(request: Request, batch: str, table: int, position: int, store: 
     try:
         store.row(batch, table, position)
     except NotFound:
-        return _change_error(request, 404, "找不到这一行")
+        return _change_error(request, 404, "找不到这一行", "no such row")
     store.undo(batch, table, position)
     return _after_change(request, store, batch, table, position)
 

@@ -88,6 +88,9 @@ def test_bad_decisions(client, batch):
     wrong = client.post(f"/review/{batch}/rows/0/0", data={"category": "效益指标/可持续影响指标"}, headers=json_headers)
     assert wrong.status_code == 422 and "不是2021年框架中的类别" in wrong.json()["error"]["message_zh"]
     assert wrong.json()["error"]["code"] == "INVALID_DECISION"
+    # the API's error shape: English for programs, Chinese beside it, details (none here)
+    assert wrong.json()["error"]["message"] == "'效益指标/可持续影响指标' is no category of the 2021 framework"
+    assert "details" in wrong.json()["error"] and wrong.json()["error"]["details"] is None
     nameless = client.post(f"/review/{batch}/rows/0/10", data={"category": "产出指标/数量指标"}, headers=json_headers)
     assert nameless.status_code == 422 and "没有指标名称" in nameless.json()["error"]["message_zh"]
     missing = client.post(f"/review/{batch}/rows/0/999", data={"category": "产出指标/数量指标"}, headers=json_headers)

@@ -65,7 +65,8 @@ def test_an_unreadable_file_does_not_lose_the_others(fake_model, tmp_path, capsy
 @pytest.mark.parametrize(("args", "says"), [(["missing.csv"], "文件不存在"), (["."], "是文件夹"),
                                              ([str(YUTIAN), "-o", "out.txt"], "输出文件须以 .csv、"),
                                              (["/dev/null"], "不是普通文件"),
-                                             (["table.csv", "-o", "table.csv"], "是输入文件之一")])
+                                             (["table.csv", "-o", "table.csv"], "是输入文件之一"),
+                                             (["table.csv", "-o", "out.xlsx/"], "是文件夹路径")])  # had overwritten out.xlsx
 def test_classify_checks_its_arguments_before_loading_a_model(monkeypatch, tmp_path, capsys, args, says):
     from service.cli import model
 

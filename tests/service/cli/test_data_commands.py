@@ -19,3 +19,9 @@ def test_ingest_command_writes_rows_and_reports(tmp_path, capsys):
 def test_ingest_command_bad_file_exit_code(tmp_path, capsys):
     assert main(["ingest", str(tmp_path / "missing.csv")]) == 2
     assert "missing.csv" in capsys.readouterr().err
+
+
+def test_ingest_output_must_be_json_lines(tmp_path, capsys):
+    """It had written JSON Lines into a .txt file."""
+    assert main(["ingest", str(ZHENGZHOU), "-o", str(tmp_path / "rows.txt")]) == 2
+    assert "name the output .jsonl" in capsys.readouterr().err and not (tmp_path / "rows.txt").exists()

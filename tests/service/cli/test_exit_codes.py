@@ -191,6 +191,7 @@ def test_promoting_a_bundle_of_another_encoder_is_refused_unless_forced(env, cap
     (["suggest", "培训人数", "-k", "abc"], "zhibiao suggest: 错误：参数 -k 需要整数，收到 'abc'"),
     (["classify", "a.csv", "--bogus"], "zhibiao: 错误：无法识别的参数：--bogus"),
     (["classfy", "a.csv"], "zhibiao: 错误：没有命令 'classfy'，可用的命令："),
+    (["models", "prune", "--keep", "-1"], "zhibiao models: 错误：参数 --keep 需要正整数，收到 '-1'"),  # had pruned with exit 0
 ])
 def test_usage_errors_are_said_in_chinese_after_the_usage(argv, said, capsys):
     with pytest.raises(SystemExit) as exited:

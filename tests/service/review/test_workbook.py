@@ -108,7 +108,7 @@ def test_decisions_add_the_reviewers_columns(annotated_seed):
     assert [c.value for c in sheet[1]] == [*PUBLISHED, "三级指标", "指标值", "指标值说明", *ADDED, *DECIDED]
     first = rows_of(sheet)[0]
     assert (first["复核二级指标"], first["复核指标值"], first["复核方式"]) == ("数量指标", "≥90%", "改为其他类别；修改")
-    assert first["复核时间"] == "2026-01-05 08:00:00"
+    assert first["复核时间（北京时间）"] == "2026-01-05 16:00:00"  # stored in UTC, shown as the page shows it (it had been UTC, unlabelled)
     assert rows_of(sheet)[1]["复核二级指标"] is None
     summary = list(book[SUMMARY_SHEET].iter_rows(values_only=True))
     header = summary[0]

@@ -189,7 +189,7 @@ def test_format_number_never_rounds_to_six_significant_digits():
         ("30多场", "≥30场", "≥", 30, "场"),
         ("1 200人", "1200人", None, 1200, "人"),  # a space between digit groups; it was read as 1
         ("12 345.6万元", "12345.6万元", None, 12345.6, "万元"),
-        ("≥0.5个百分点", "≥0.5%", "≥", 0.5, "%"),  # was ≥0.5个
+        ("≥0.5个百分点", "≥0.5个百分点", "≥", 0.5, "个百分点"),  # was ≥0.5个, then ≥0.5% (a change of a rate is not a rate)
         ("1:1", "1:1", "=", 100, "%"),  # a ratio (配套资金比例); it was 1, completed as ≥1%
         ("≥1:4", "≥1:4", "≥", 25, "%"),
     ],
@@ -228,3 +228,57 @@ def test_a_month_typed_into_a_spreadsheet_is_a_deadline():
 ])
 def test_no_word_of_a_target_is_dropped_when_it_is_rewritten(raw, text):
     assert parse_target(raw).text == text
+
+
+# From a newcomer's trial (a reviewer's realistic tables): units and forms that had been lost or changed.
+@pytest.mark.parametrize(
+    ("raw", "value", "upper", "unit", "text"),
+    [
+        ("80-120元/吨", 80, 120, "元/吨", "80–120元/吨"),  # had lost its unit, then been completed as ≤80万元
+        ("3-5千户", 3, 5, "千户", "3–5千户"),  # had lost 千
+        ("≥250万公斤", 250, None, "万公斤", "≥250万公斤"),  # had become ≥250万
+        ("20眼", 20, None, "眼", "20眼"),  # wells: had become ≥20台
+        ("0.5个等级", 0.5, None, "个等级", "0.5个等级"),
+        ("≥1个百分点", 1, None, "个百分点", "≥1个百分点"),  # had become ≥1%: a change of a rate is not a rate
+        ("10/10万", 10, None, "/10万", "10/10万"),  # per 100,000: had become ≤10%
+    ],
+)
+def test_units_as_reviewers_tables_write_them(raw, value, upper, unit, text):
+    target = parse_target(raw)
+    assert (target.kind, target.value, target.upper, target.unit, target.text) == ("quantitative", value, upper, unit, text)
+
+
+@pytest.mark.parametrize("raw", ["2025年13月", "13月底前", "2025年2月30日前", "2025年2月29日前", "2025年0月", "2025-02-30"])
+def test_a_date_that_does_not_exist_is_no_deadline(raw):
+    target = parse_target(raw)
+    assert target.kind == "unparsed" and target_weakness(target) == "a date that does not exist"
+
+
+@pytest.mark.parametrize("raw", ["2024年2月29日前", "2月29日前", "2025年4月30日前", "12月底前"])
+def test_real_dates_stay_deadlines(raw):
+    assert parse_target(raw).kind == "deadline"
+
+
+@pytest.mark.parametrize(("raw", "text"), [("第四季度", "第四季度"), ("2025年第三季度末前", "2025年第三季度末前"), ("第4季度完成", "第4季度完成")])
+def test_a_quarter_is_a_deadline(raw, text):
+    target = parse_target(raw)
+    assert (target.kind, target.operator, target.text) == ("deadline", "≤", text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "unit"),
+    [("提高2个百分点", 2, "个百分点"), ("较上年下降10%", 10, "%"), ("同比增长5%", 5, "%"), ("比上年增加100人", 100, "人")],
+)
+def test_a_change_against_a_base_is_measurable_as_written(raw, value, unit):
+    """提高2个百分点 had been vague and 较上年下降10% not understood."""
+    target = parse_target(raw)
+    assert (target.kind, target.operator, target.value, target.unit, target.text) == ("quantitative", "≥", value, unit, raw)
+    assert target_weakness(target) is None
+
+
+def test_a_comparison_with_last_year_is_checkable_and_a_change_without_a_figure_is_vague():
+    for raw in ("不低于上年", "不低于上年水平", "不降低", "持平"):
+        target = parse_target(raw)
+        assert target.kind == "qualitative" and not target.vague, raw
+    for raw in ("下降", "较上年提高", "降低3-5%"):
+        assert parse_target(raw).vague, raw

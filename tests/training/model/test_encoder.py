@@ -256,3 +256,19 @@ def test_onnx_batches_run_side_by_side_give_the_vectors_of_one_thread():
     a, b = one.encode(names), two.encode(names)
     assert two.pool_ is not None and one.pool_[1]._max_workers == 1 and two.pool_[1]._max_workers == 2
     np.testing.assert_array_equal(a, b)
+
+
+def test_a_disk_cache_that_cannot_be_written_is_left_aside_with_one_warning(tmp_path, caplog):
+    """A read-only or misplaced cache folder (another user's project): encoding goes on without it, said once. It had
+    stopped `zhibiao classify` as an unexpected OperationalError."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    inner = HashingEncoder()
+    encoder = DiskCachedEncoder(inner, folder=blocker / "embeddings")
+    with caplog.at_level("WARNING", logger="zhibiao.encoder"):
+        first = encoder.encode(NAMES)
+        again = encoder.encode(NAMES[:1])
+    np.testing.assert_array_equal(first, inner.encode(NAMES))
+    np.testing.assert_array_equal(again[0], first[0])
+    assert [r.getMessage() for r in caplog.records if "向量缓存无法使用" in r.getMessage()] != []
+    assert len([r for r in caplog.records if r.name == "zhibiao.encoder"]) == 1

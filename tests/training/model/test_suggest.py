@@ -308,3 +308,68 @@ def test_concentration_units_are_read(fake_predictor, written, unit):
     target = parse_target(written)
     assert target.unit == unit and fake_predictor.targets.lexicon.family_of_unit(target.unit) == "concentration"
 
+
+
+# From a newcomer's trial: suggestions a reviewer found wrong (the lexicon's words, data/units.json 2026.12-7)
+@pytest.mark.parametrize(("name", "operator", "unit"), [
+    ("免费体检老年人数", "≥", "人"),  # 免费 is no cost (费): had been ≤__人
+    ("公共文化场馆免费开放天数", "≥", "天"),  # had been ≤300天
+    ("学生辍学人数", "=", "人"),  # a harm counted: =0人 (had been ≤6962人, from 小学就读人数)
+    ("购置课桌椅套数", "≥", "套"),  # had been ≥__台/件/辆/套
+    ("新打机井数量", "≥", "眼"),
+    ("医疗废物处置量", "≥", "吨"),  # had been ≥100%
+    ("县级储备粮库存粮食明显变质比例", "≤", "%"),  # had been ≥98%
+])
+def test_operators_and_units_from_the_names_words(fake_predictor, name, operator, unit):
+    answer = fake_predictor.suggest_targets(Indicator(name), k=3)
+    best = answer["suggestions"][0]
+    assert (best["operator"], best["unit"]) == (operator, unit), answer["suggestions"]
+
+
+@pytest.mark.parametrize(("name", "operator"), [("群众出行时间缩短", "≥"), ("沿线群众运输成本降低", "≥"), ("碳排放浓度", "≤")])
+def test_a_reduction_achieved_is_reached_and_a_concentration_kept_low(fake_predictor, name, operator):
+    assert fake_predictor.targets.lexicon.operator_cue(name).value == operator
+
+
+def test_money_of_a_fund_is_in_ten_thousands():
+    from training.domain.units import load_units
+
+    assert load_units().unit_choice("财政补助资金", "money").value == "万元"
+    assert load_units().unit_choice("老年人生活补贴", "money").value == "元"
+
+
+@pytest.mark.parametrize(("name", "given", "kept"), [
+    ("体检结果反馈时限", "15个工作日", "≤15个工作日"),  # a time limit as a duration, within it (had become 12月31日前)
+    ("每吨垃圾清运成本", "80-120元/吨", "≤120元/吨"),  # a cost's upper bound, in its own unit (had been ≤80万元)
+    ("受益农户数", "3-5千户", "≥3千户"),
+    ("长效管理机制建立", "建立", "建立"),  # a checkable word for what cannot be counted (had been replaced by ≥100%)
+    ("农田灌溉水有效利用系数", "达到0.6", "≥0.6"),  # a coefficient has no unit (had become ≥0.6亩)
+])
+def test_what_the_writer_gave_is_kept_in_its_own_unit(fake_predictor, name, given, kept):
+    answer = fake_predictor.suggest_targets(Indicator(name), k=2, given_target=given, year=2025)
+    assert answer["suggestions"][0]["text"] == kept, answer
+
+
+@pytest.mark.parametrize(("name", "given", "warning"), [
+    ("群众投诉次数", "≥5次", "a floor (≥) for what the name keeps low"),
+    ("安全事故发生次数", "≥0次", "at least zero bounds nothing"),
+    ("项目完成时间", "2025年2月30日前", "a date that does not exist"),
+])
+def test_a_given_target_in_the_wrong_direction_or_on_no_date_is_replaced_and_said(fake_predictor, name, given, warning):
+    from service.review.texts import suggestion_warning_zh, target_problem
+
+    answer = fake_predictor.suggest_targets(Indicator(name), k=2, given_target=given, year=2025)
+    assert answer["suggestions"][0]["text"] != given
+    assert f"target {given!r}: {warning}" in answer["warnings"]
+    assert target_problem(warning).group == "unmeasurable"
+    assert "指标值" in suggestion_warning_zh(f"target {given!r}: {warning}")
+
+
+def test_the_direction_check_flags_no_published_row(corpus):
+    """Floors for harms and ≥0: none among the corpus's rows (the check costs reviewers no false alarm there)."""
+    from training.domain.units import load_units
+    from training.model.suggest import FLOOR_OF_ZERO, WRONG_DIRECTION, checked_target
+
+    lexicon = load_units()
+    flagged = [r.level3 for r in corpus.rows if checked_target(r.level3, r.target, lexicon)[1] in (FLOOR_OF_ZERO, WRONG_DIRECTION)]
+    assert flagged == []
