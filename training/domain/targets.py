@@ -242,7 +242,15 @@ def _parse_change(text: str) -> Target | None:
         return None
     operator = amount.operator or "≥"
     return Target(kind="quantitative", raw=text, operator=operator, value=amount.value, unit=amount.unit, text=compact,
-                  note="a change against " + (match.group("base") or "a base"))
+                  note=CHANGE_NOTE + (match.group("base") or "a base"))
+
+
+CHANGE_NOTE = "a change against "  # the note of a target that states a change (is_change)
+
+
+def is_change(target: Target) -> bool:
+    """Whether a target states a change against a base (提高2个百分点, 较上年下降10%), not a level."""
+    return bool(target.note and target.note.startswith(CHANGE_NOTE))
 
 
 def _parse_quantity(text: str) -> Target | None:

@@ -37,8 +37,6 @@ caller then uses the pipeline itself.
 
 from __future__ import annotations
 
-import functools
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,24 +63,6 @@ class _Part:
     def tfidf(self) -> TfidfTable | None:
         """The part as a TF-IDF table, whose rows are computed one name at a time for a few names."""
         return self.transformer if isinstance(self.transformer, TfidfTable) else None
-
-
-def _encoder_of(part: _Part):
-    """The sentence encoder a part embeds its texts with (the embedding and neighbour-vote parts), else None."""
-    return getattr(part.transformer, "encoder", None)
-
-
-def _background():
-    """One thread that encodes a request's names while the parts without vectors are computed (one per process: a
-    forked child has the executor but not its thread)."""
-    return _executor(os.getpid())
-
-
-@functools.cache
-def _executor(pid: int):
-    from concurrent.futures import ThreadPoolExecutor
-
-    return ThreadPoolExecutor(1, thread_name_prefix="encode-ahead")
 
 
 def _column(indicator: Indicator, column: str):
@@ -162,20 +142,6 @@ class CompiledClassifier:
         except (AttributeError, KeyError, TypeError):
             return None
 
-    def _encode_ahead(self, indicators: list[Indicator]):
-        """A future encoding the names of the parts that need vectors, or None when they are all cached (or no part
-        has a caching encoder). Only one (encoder, kind, column) is started: the recipe's parts share the names."""
-        for part in self.parts_:
-            encoder = _encoder_of(part)
-            if encoder is None or not hasattr(encoder, "cache"):
-                continue
-            texts = [str(_column(i, part.column) or "") for i in indicators]
-            kind = getattr(part.transformer, "kind", "query")
-            if all(encoder.cache.contains(text, kind) for text in texts):
-                return None
-            return _background().submit(encoder.encode, texts, kind)
-        return None
-
     def _silent(self, part: _Part) -> bool:
         if part.name not in self.silent_:
             empty = part.transformer.transform([""])
@@ -183,20 +149,10 @@ class CompiledClassifier:
         return self.silent_[part.name]
 
     def predict_proba(self, indicators: list[Indicator]) -> np.ndarray:
-        """Probabilities ``(len(indicators), len(classes_))``: the mean over folds of each fold's calibrated softmax.
-
-        For a request's few names whose vectors are not cached yet, the encoder runs in a background thread while the
-        parts that need no vector (TF-IDF, cues, target form) are computed here: ONNX Runtime releases the interpreter
-        lock, so on two cores the two overlap (``scripts/benchmark.py``'s new-name row).
-        """
+        """Probabilities ``(len(indicators), len(classes_))``: the mean over folds of each fold's calibrated softmax."""
         n, classes, folds = len(indicators), len(self.classes_), len(self.betas_)
         scores = np.tile(self.intercepts_, (n, 1))
-        pending = self._encode_ahead(indicators) if n <= DIRECT_ROWS else None
-        parts = sorted(self.parts_, key=lambda part: _encoder_of(part) is not None)  # parts with vectors last (stable)
-        for part in parts:
-            if pending is not None and _encoder_of(part) is not None:
-                pending.result()  # the vectors are in the encoder's cache now (an error is raised here)
-                pending = None
+        for part in self.parts_:
             values = [_column(i, part.column) for i in indicators]
             if not part.two_d and not any(values) and self._silent(part):
                 continue  # e.g. no description: its TF-IDF row is zero
@@ -208,8 +164,6 @@ class CompiledClassifier:
                 continue
             block = part.transformer.transform(values)
             scores += np.asarray(block @ part.coefficients)
-        if pending is not None:
-            pending.result()
         logits = scores.reshape(n, folds, classes) * self.betas_[None, :, None]
         logits -= logits.max(axis=2, keepdims=True)
         probabilities = np.exp(logits)

@@ -141,10 +141,6 @@ class MemoryCache:
             self.misses += len(set(texts)) - len(found)
         return found
 
-    def contains(self, text: str, kind: str) -> bool:
-        """Whether ``text``'s vector is held (no count, no change of order)."""
-        return text in self._entries[kind]
-
     def put_many(self, items: dict[str, np.ndarray], kind: str) -> None:
         """Store ``items``, evicting the least recently used beyond ``size``."""
         if self.size <= 0:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
-from training.domain.targets import Target, format_quantity, parse_target, target_weakness
+from training.domain.targets import Target, format_quantity, is_change, parse_target, target_weakness
 from training.domain.taxonomy import Taxonomy
 from training.domain.units import UnitLexicon, glued_unit, unit_mismatch_warning
 from training.model.forms import TargetForms, direction
@@ -465,7 +465,8 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tu
     mismatch = lexicon.unit_mismatch(name, target)
     if mismatch:
         return target, unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch)), True
-    if target.kind == "quantitative" and target.value is not None and target.operator in ("≥", ">") and target.upper is None:
+    if (target.kind == "quantitative" and target.value is not None and target.operator in ("≥", ">") and target.upper is None
+            and not is_change(target)):  # 投诉量 较上年下降10%: at least a 10% fall, the right way
         if target.value == 0:
             return target, FLOOR_OF_ZERO, False  # 安全事故发生次数 ≥0次: every count is at least zero
         cue = lexicon.operator_cue(name)

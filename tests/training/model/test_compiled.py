@@ -80,36 +80,3 @@ def test_tfidf_parts_are_computed_directly_and_equal_scikit_learns_rows(fake_pre
             got[indices] = values
             np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
-
-def test_new_names_are_encoded_ahead_while_the_other_parts_are_computed(fake_predictor, fake_encoder):
-    """A request's uncached names are encoded in a background thread (the probabilities do not change); cached names
-    are not sent there."""
-    import copy
-    import threading
-
-    from training.model.encoder import CachingEncoder
-
-    class Recording(CachingEncoder):
-        def __init__(self):
-            super().__init__(cache_size=100)
-            self.threads = []
-
-        def _identity(self):
-            return fake_encoder.identity
-
-        def _embed(self, texts, kind):
-            self.threads.append(threading.current_thread().name)
-            return fake_encoder.encode(texts, kind)
-
-    compiled = copy.deepcopy(fake_predictor.compiled)
-    recording = Recording()
-    swapped = [p for p in compiled.parts_ if hasattr(p.transformer, "encoder")]
-    assert {p.name for p in swapped} == {"embedding", "neighbours"}
-    for part in swapped:
-        part.transformer.encoder = recording
-    indicators = [Indicator("新建高标准农田面积"), Indicator("群众满意度", target="≥90%")]
-    expected = fake_predictor.compiled.predict_proba(indicators)
-    np.testing.assert_allclose(compiled.predict_proba(indicators), expected, rtol=0, atol=1e-12)
-    assert len(recording.threads) == 1 and recording.threads[0].startswith("encode-ahead")
-    np.testing.assert_allclose(compiled.predict_proba(indicators), expected, rtol=0, atol=1e-12)
-    assert len(recording.threads) == 1  # cached: nothing encoded again, in no thread

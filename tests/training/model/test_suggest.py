@@ -373,3 +373,9 @@ def test_the_direction_check_flags_no_published_row(corpus):
     lexicon = load_units()
     flagged = [r.level3 for r in corpus.rows if checked_target(r.level3, r.target, lexicon)[1] in (FLOOR_OF_ZERO, WRONG_DIRECTION)]
     assert flagged == []
+
+
+def test_a_fall_of_a_harm_is_the_right_direction(fake_predictor):
+    """投诉量 较上年下降10%: at least a 10% fall; no floor-for-a-harm warning, the target kept."""
+    answer = fake_predictor.suggest_targets(Indicator("市容环境投诉量"), k=2, given_target="较上年下降10%")
+    assert answer["suggestions"][0]["text"] == "较上年下降10%" and answer["warnings"] == []
