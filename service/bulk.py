@@ -20,6 +20,7 @@ from service.review.summary import summarize_table
 from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
+from training.domain.targets import QUALITATIVE_WEAKNESS
 from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 from training.readers.errors import NO_ROWS
@@ -62,7 +63,7 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         by_table[(row.source, row.table)].append((row.target, row.level2))
     forms = {key: table_forms(targets, predictor.targets.lexicon) for key, targets in by_table.items()}
     lexicon = predictor.targets.lexicon
-    checks = {id(r): checked_target(r.level3, r.target, lexicon) for r in readable}
+    checks = {id(r): checked_target(r.level3, r.target, lexicon, r.year) for r in readable}
     weak_ids = {key for key, check in checks.items() if check[1]}
     weak_names = sorted({r.level3 for r in readable if id(r) in weak_ids})  # their similar rows, in one search
     searched = predictor.targets.neighbours(vectors[[position[n] for n in weak_names]]) if weak_names else None
@@ -107,7 +108,7 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     ``check`` is ``checked_target`` of the row when the job has it already.
     """
     lexicon = predictor.targets.lexicon
-    target, weakness, mismatch = check or checked_target(row.level3, row.target, lexicon)
+    target, weakness, mismatch = check or checked_target(row.level3, row.target, lexicon, row.year)
     if weakness is None:
         return row.target.text, None
     if weakness == "missing" and NO_TARGET_COLUMN in row.issues:
@@ -118,6 +119,8 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     if lexicon.stated_condition(row.target, row.level2) or lexicon.stated_condition(row.target, category):
         # 生态环境成本: 符合环保部门要求 is what the guideline lets it say (filed there, or classified there; the model
         # rarely predicts these categories, which have one row each in the corpus)
+        if row.target.kind == "empty":  # 无 for a social cost: kept as written, and said to be qualitative
+            return row.target.raw.strip(), QUALITATIVE_WEAKNESS
         return row.target.text, weakness
     key = (row.level3, category, row.year, table)
     if key not in suggested:
@@ -272,10 +275,11 @@ def no_rows_error(name: str) -> ReadError:
 
 
 def about_zh(model_version: str, framework: str) -> dict[str, str]:
-    """The lines the 汇总 sheet ends with: model version, framework, when (local time)."""
+    """The lines the 汇总 sheet ends with: model version, framework, when (北京时间, as the review page shows times; the
+    machine's own zone had been shown unlabelled, UTC on a server)."""
     import datetime
 
-    from service.review.texts import FRAMEWORK_ZH
+    from service.review.texts import FRAMEWORK_ZH, beijing_time
 
-    return {"模型版本": model_version, "指标框架": FRAMEWORK_ZH.get(framework, framework),
-            "生成时间": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")}
+    now = beijing_time(datetime.datetime.now(datetime.UTC).isoformat())[:16]
+    return {"模型版本": model_version, "指标框架": FRAMEWORK_ZH.get(framework, framework), "生成时间（北京时间）": now}

@@ -207,12 +207,13 @@ class Predictor:
         vector = self.encoder.encode([indicator.name], "query")[0]
         answer = self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
         if given_target:
-            self._keep_what_was_given(answer, indicator.name, given_target, level2, k)
+            self._keep_what_was_given(answer, indicator.name, given_target, level2, k, year)
         if notes:
             answer["warnings"] = notes + list(answer.get("warnings") or [])
         return answer
 
-    def _keep_what_was_given(self, answer: dict, name: str, given_target: str, level2: str | None, k: int) -> None:
+    def _keep_what_was_given(self, answer: dict, name: str, given_target: str, level2: str | None, k: int,
+                             year: int | None = None) -> None:
         """What a bulk job does with a given target, for one suggestion (``training.model.suggest.checked_target``).
 
         A measurable target is kept as the first suggestion, in canonical spelling; a unit that measures something
@@ -220,7 +221,7 @@ class Predictor:
         lacking its operator or unit is kept, completed by the best suggestion (``100`` → ``≥100人``).
         """
         lexicon = self.targets.lexicon
-        given, weakness, mismatch = checked_target(name, parse_target(given_target), lexicon)
+        given, weakness, mismatch = checked_target(name, parse_target(given_target), lexicon, year)
         if mismatch:
             answer["warnings"] = [f"target {given_target!r}: {weakness}",
                                   *[w for w in answer.get("warnings") or [] if "does not fit what the name measures" not in w]]
@@ -231,7 +232,7 @@ class Predictor:
             kept = self.targets.entry(given.text, given.kind, given.operator, given.value, given.unit, family, [],
                                       "保留填写的指标值：已可衡量（运算符、数值和单位齐全，或写明了完成时限）")
         elif lexicon.stated_condition(given, level2):
-            kept = self.targets.entry(given.text, "qualitative", None, None, None, "qualitative", [],
+            kept = self.targets.entry(given.text or given.raw.strip(), "qualitative", None, None, None, "qualitative", [],
                                       "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）")
         elif first is not None and (text := completed(given, first)):
             target = parse_target(text)

@@ -112,10 +112,13 @@ HTML_PAGES: dict[str, Callable[[ApiError], Response]] = {}
 
 
 def answer(error: ApiError, scope: dict) -> Response:
-    """``error`` as the page a person sees under a registered prefix, else as ``error_response`` JSON."""
+    """``error`` as the page a person sees under a registered prefix (unless the request accepts JSON: the page's
+    script), else as ``error_response`` JSON."""
     path = scope.get("path", "")
+    accept = dict(scope.get("headers") or []).get(b"accept", b"").decode("latin-1")
     for prefix, page in HTML_PAGES.items():
-        if path == prefix or path.startswith(prefix + "/"):
+        # the page's own script asks for JSON (Accept: application/json): it gets the API's shape, not a page
+        if (path == prefix or path.startswith(prefix + "/")) and "application/json" not in accept:
             return page(error)
     return error_response(error)
 

@@ -33,7 +33,8 @@ class ReviewerError(CliError):
 
 # Chinese for the operating system's reasons a file cannot be written (errno names), for a reviewer's line.
 OS_REASON_ZH = {"ENOENT": "文件夹不存在", "EACCES": "没有写入权限", "EPERM": "没有写入权限", "EISDIR": "是文件夹", "ENOSPC": "磁盘已满",
-                "EROFS": "只读的文件系统", "ENOTDIR": "路径中有一段不是文件夹", "ENAMETOOLONG": "文件名过长"}
+                "EROFS": "只读的文件系统", "ENOTDIR": "路径中有一段不是文件夹", "ENAMETOOLONG": "文件名过长",
+                "EEXIST": "路径中有一段是已有的文件，不是文件夹"}
 
 
 def os_reason_zh(error: OSError) -> str:

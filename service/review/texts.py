@@ -73,8 +73,9 @@ def review_reason_zh(reason: str) -> str:
 _WARNING_RULES: list[_Rule] = [
     (re.compile(r"target (.+): its unit \((.+)\) does not fit what the name measures \((.+)\)"),
      lambda m: f"指标值“{_quoted(m[1])}”的单位（{m[2]}）与名称所计量的（{m[3]}）不符"),
-    (re.compile(r"target (.+?): (missing|vague;.*|qualitative;.*|a code meaning .*|not understood|a date that does not exist|at least zero bounds nothing|a floor \(≥\) for what the name keeps low|no operator .*|no unit"
-                r"|unit does not fit the name: .*)"),
+    # any weakness of a given target (training/domain/targets.py target_weakness, suggest.checked_target): a range, a
+    # date that does not exist, a floor for a harm… (a fixed list had left 范围值 in English)
+    (re.compile(r"target ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.+)"),
      lambda m: f"指标值“{_quoted(m[1])}”：{target_warning_zh(m[2])}"),
     (re.compile(r"unknown category (.+): the classifier's category is used"), lambda m: f"类别“{_quoted(m[1])}”不在指标体系中，已按模型判断的类别建议"),
     (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*"),
@@ -134,6 +135,9 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"not understood"), "unparsed", UNMEASURABLE, lambda m: "无法识别"),
     (re.compile(r"a date that does not exist"), "no_such_date", UNMEASURABLE, lambda m: "日期不存在（月份或日期超出范围）"),
     (re.compile(r"at least zero bounds nothing"), "floor_of_zero", UNMEASURABLE, lambda m: "“≥0”不构成目标：任何数量都满足"),
+    (re.compile(r"a share over 100%"), "over_a_whole", UNMEASURABLE, lambda m: "比例超过100%：该比例不可能超过100%，请核实"),
+    (re.compile(r"a deadline before the budget year"), "before_the_year", UNMEASURABLE, lambda m: "完成时限早于预算年度：可能沿用了往年的表格"),
+    (re.compile(r"a count that is no whole number"), "part_of_one", UNMEASURABLE, lambda m: "人数或个数不是整数，请核实"),
     (re.compile(r"a floor \(≥\) for what the name keeps low"), "wrong_direction", UNMEASURABLE,
      lambda m: "方向相反：名称计量的是应控制在上限以下的事项，指标值却写了下限（≥）"),
     (re.compile(r"a range; .*"), "range", UNMEASURABLE, lambda m: "范围值：宜写成带运算符的一个数值（下限用 ≥，上限用 ≤）"),

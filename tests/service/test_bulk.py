@@ -265,3 +265,27 @@ def test_a_complaint_rate_in_a_table_that_writes_equals_keeps_its_ceiling(fake_p
             "产出指标,质量指标,验收合格率,=100%\n效益指标,社会效益指标,群众投诉率,5%\n").encode()
     records = {r["三级指标"]: r for r in classify_file(Path("e.csv"), fake_predictor, data=data, name="e.csv")}
     assert records["群众投诉率"]["suggested_target"] == "≤5%"  # it was =5%
+
+
+def test_none_for_a_social_cost_is_kept_and_said_to_be_qualitative(fake_predictor, tmp_path):
+    """对周边居民生活影响 无 (no impact): what the 2021 guideline lets a social cost say; it had been 未填写 and ≥90%."""
+    path = tmp_path / "cost.csv"
+    path.write_text("一级指标,二级指标,三级指标,指标值\n成本指标,社会成本指标,对周边居民生活影响,无\n"
+                    "成本指标,社会成本指标,施工对居民出行影响,无不良影响\n", encoding="utf-8")
+    records = classify_file(path, fake_predictor)
+    assert [r["suggested_target"] for r in records] == ["无", "无不良影响"]
+    assert all(r["target_warning"].startswith("qualitative") for r in records)
+
+
+def test_the_summary_says_when_in_beijing_time(fake_predictor, table, tmp_path):
+    """The 汇总 sheet's time had been the machine's zone (UTC on a server), unlabelled, beside a page in 北京时间."""
+    import datetime
+
+    from service.bulk import about_zh
+
+    out = tmp_path / "out.xlsx"
+    write_output(classify_tables(table, fake_predictor), out, about=about_zh("v1", "2021"))
+    summary = {row[0]: row[1] for row in load_workbook(out)["汇总"].iter_rows(values_only=True) if row[0]}
+    shown = datetime.datetime.strptime(summary["生成时间（北京时间）"], "%Y-%m-%d %H:%M")
+    beijing_now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + datetime.timedelta(hours=8)
+    assert abs((beijing_now - shown).total_seconds()) < 600

@@ -44,7 +44,7 @@ _UNITS = sorted(
         "课时", "学时", "班", "处", "座", "间", "栋", "块", "倍", "分", "千瓦", "kw", "kva", "度", "所学校",
         "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
         "个百分点", "微克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "毫克/立方米", "mg/m³", "mg/m3", "毫克/升", "mg/L", "立方厘米",
-        "万公斤", "万千克", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱",
+        "万公斤", "万千克", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
     },
     key=len,
     reverse=True,
@@ -56,6 +56,8 @@ _QUALITATIVE_MEASURABLE = [
     "完成", "建立", "到位", "可控", "准确", "安全", "无", "有", "是", "否", "能", "不能", "符合", "满意",
     "优良", "优秀", "良好", "完好", "正常", "通过", "全覆盖", "应改尽改", "应发尽发", "清晰", "明确",
     "合理", "有效", "实现", "保障", "落实", "不超预算", "覆盖", "紧密",
+    # no harm done, what a social or ecological cost may state
+    "无不良影响", "无负面影响", "无明显影响", "无明显不利影响", "无不利影响", "无影响",
     # against last year's figure, checkable once it is known
     "不低于上年", "不低于去年", "不低于上一年", "不少于上年", "不高于上年", "不超过上年", "持平", "不减少", "不下降", "不降低",
 ]
@@ -72,7 +74,7 @@ _OP_ALTERNATION = "|".join(re.escape(s) for s, _ in _OPERATOR_SPELLINGS)
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in _UNITS)
 _SUFFIX_ALTERNATION = "|".join(_SUFFIX_PATTERNS.get(s, re.escape(s)) for s, _ in _SUFFIX_OPERATORS)
 # a unit as written: 万个, 元/吨, 万元/公里, 人/次 (per-something units joined by / or 每)
-_UNIT_WRITTEN = (rf"(?:万(?=[个次册件份台套株棵篇项场户辆座所家])|亿(?=[人次元]))?(?:{_UNIT_ALTERNATION})"
+_UNIT_WRITTEN = (rf"(?:[万亿]|千(?![米克瓦]))?(?:{_UNIT_ALTERNATION})"  # 万头, 200万羽, 1.2万个, 3千户: ten thousands of anything
                  rf"(?:\s*[{_UNIT_JOINERS}]\s*(?:{_UNIT_ALTERNATION}|每天|每年|每人|每次))*")
 _QUANTITY = re.compile(
     rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<num>{_NUMBER})\s*(?P<more>余|多(?![元万]))?\s*"
@@ -221,10 +223,12 @@ def _parse_range(text: str) -> Target | None:
         return None
     low, high = float(match.group("a")), float(match.group("b"))
     unit = _canonical_unit(match.group("unit_b") or match.group("unit_a"))
-    if not (math.isfinite(low) and math.isfinite(high)) or high <= low or (match.group("unit_a") and match.group("unit_b")
-                                                                         and match.group("unit_a") != match.group("unit_b")):
+    unit_a, unit_b = match.group("unit_a"), match.group("unit_b")
+    if unit_a and unit_b and unit_a != unit_b and unit_a in ("万", "千", "亿") and unit_b.startswith(unit_a):
+        unit_a = unit_b  # 1万-1.5万人: the scale written on both bounds, the unit after the second
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low or (unit_a and unit_b and unit_a != unit_b):
         return None
-    first = unit if match.group("unit_a") else ""
+    first = unit if unit_a else ""
     shown = f"{format_number(low)}{first or ''}–{format_number(high)}{unit or ''}"
     return Target(kind="quantitative", raw=text, operator=None, value=round(low, 6), unit=unit, text=shown, upper=round(high, 6))
 
@@ -253,7 +257,16 @@ def is_change(target: Target) -> bool:
     return bool(target.note and target.note.startswith(CHANGE_NOTE))
 
 
+_ABOUT = re.compile(r"^(?:约为|大约|约)\s*(?=\d)")
+# 零事故, 零投诉: none at all, = 0 (the unit comes from the name's measure: =0次, =0%)
+_NONE_AT_ALL = re.compile(r"^零(事故|投诉|伤亡|死亡|差错|失误|违规|违纪|违法|上访|信访|发生|缺陷|故障|污染|事件|返工|辍学)$")
+
+
 def _parse_quantity(text: str) -> Target | None:
+    none_at_all = _NONE_AT_ALL.fullmatch(text.strip())
+    if none_at_all:
+        return Target(kind="quantitative", raw=text, operator="=", value=0.0, unit=None, text="=0", note=text.strip())
+    text = _ABOUT.sub("", text, count=1)  # 约3.2万人: about, the figure as the plan (it had not been understood)
     ratio = _parse_ratio(text) or _parse_range(text)
     if ratio is not None:
         return ratio
@@ -330,6 +343,9 @@ def _parse_deadline(text: str) -> Target | None:
         if not _real_date(year, month, day):
             return _no_such_date(text)
         compact = f"{year}年{month}月{day}日" + compact[numeric_date.end():]
+    if re.fullmatch(r"(?:本|当)?年度?内(?:完成)?|当年(?:完成|内)?|本年度(?:内|完成)?", compact):
+        # 年内, 当年完成: by the end of the budget year
+        return Target(kind="deadline", raw=text, operator="≤", text=compact)
     if _PERIODIC.match(compact):
         # the whole of it is the target (每季度末前, 每月1次): the period alone dropped its deadline or count
         return Target(kind="deadline", raw=text, text=compact, note=None)
@@ -418,6 +434,9 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
     return target
 
 
+QUALITATIVE_WEAKNESS = "qualitative; a number with an operator and a unit is easier to check"
+
+
 def target_weakness(target: Target) -> str | None:
     """Why a target falls short of the guideline's measurable form, or None when it does not."""
     if target.kind == "coded":
@@ -425,7 +444,7 @@ def target_weakness(target: Target) -> str | None:
     if target.kind == "qualitative":
         if target.vague:
             return "vague; prefer a number with an operator and a unit, or a deadline"
-        return "qualitative; a number with an operator and a unit is easier to check"
+        return QUALITATIVE_WEAKNESS
     if target.kind == "unparsed" and target.note == NO_SUCH_DATE:
         return "a date that does not exist"
     if target.kind == "unparsed":

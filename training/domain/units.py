@@ -80,6 +80,7 @@ class UnitLexicon:
         self.question_words: tuple[str, ...] = tuple(raw.get("question_words", ()))
         self.change_endings: tuple[str, ...] = tuple(raw.get("change_rates", {}).get("endings", ()))
         self.ceiling_words: tuple[str, ...] = tuple(raw.get("ceiling_words", {}).get("words", ()))
+        self.capped_shares: tuple[str, ...] = tuple(raw.get("capped_shares", {}).get("words", ()))
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
         stated = raw.get("qualitative_categories", {})
         self.qualitative_categories: frozenset[str] = frozenset(stated.get("categories", ()))
@@ -121,8 +122,8 @@ class UnitLexicon:
             return None
         if len(parts) > 1 and parts[0] in self.money_units:
             return "unit_cost"
-        if parts[0] not in self._unit_family and parts[0][:1] in ("万", "亿") and len(parts[0]) > 1:
-            return self._unit_family.get(parts[0][1:])  # 万个, 万册: the family of what is counted in ten thousands
+        if parts[0] not in self._unit_family and parts[0][:1] in ("万", "亿", "千") and len(parts[0]) > 1:
+            return self._unit_family.get(parts[0][1:])  # 万个, 万头, 千户: the family of what is counted in ten thousands
         return self._unit_family.get(parts[0])
 
     def family_of_target(self, target: Target | None) -> str | None:
@@ -306,6 +307,8 @@ class UnitLexicon:
     def stated_condition(self, target, category: str | None) -> bool:
         """Whether ``target`` is a qualitative condition that ``category`` may state in words (``qualitative_categories``
         in ``data/units.json``: 生态环境成本 ``符合环保部门要求``), not a promise of change (``有所改善``)."""
+        if target is not None and target.kind == "empty" and (target.raw or "").strip() == "无":
+            return category in self.qualitative_categories  # 对周边居民生活影响 无: no impact, what a social cost may say
         return (target is not None and target.kind == "qualitative" and category in self.qualitative_categories
                 and not any(word in (target.text or "") for word in self.change_words))
 
@@ -322,6 +325,10 @@ class UnitLexicon:
             return None
         word = next((w for w in self.zero_cues if w in text), None)
         return Cue(word, "0") if word else None
+
+    def capped_share(self, name: str | None) -> bool:
+        """Whether the name is a share that cannot pass 100% (``capped_shares``: 满意度, 合格率, 覆盖率 at its end)."""
+        return self.clean(name).endswith(getattr(self, "capped_shares", ()) or ("\0",))
 
     def names_harm(self, name: str | None) -> bool:
         """Whether the name measures something kept under a ceiling (事故, 伤亡 …: ``zero_targets`` cues; 投诉, 故障 …:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import math
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -227,7 +228,7 @@ class TargetSuggester:
             suggestions.append(suggestion)
             if len(suggestions) == k:
                 break
-        warnings = self._warnings(indicator, given_target, scores)
+        warnings = self._warnings(indicator, given_target, scores, year)
         return {"level2": level2, "family": next(iter(scores), None), "suggestions": suggestions, "warnings": warnings}
 
     def _suggestions_for(self, family: str, name: str, level2: str | None, evidence: list[Evidence], year: int | None,
@@ -409,12 +410,12 @@ class TargetSuggester:
             why = f"{self.lexicon.families[family].label}通常用“{op}”"
         return op, why
 
-    def _warnings(self, indicator: Indicator, given_target: str | None, scores: dict[str, float]) -> list[str]:
+    def _warnings(self, indicator: Indicator, given_target: str | None, scores: dict[str, float], year: int | None = None) -> list[str]:
         warnings = []
         if not given_target:
             return warnings
         parsed = parse_target(given_target, indicator.description)
-        _, weakness, mismatch = checked_target(indicator.name, parsed, self.lexicon)
+        _, weakness, mismatch = checked_target(indicator.name, parsed, self.lexicon, year)
         if weakness and not mismatch:  # a unit that does not fit is said below, against the scores
             warnings.append(f"target {given_target!r}: {weakness}")
         given_family = self.lexicon.family_of_target(parsed)
@@ -447,9 +448,13 @@ def target_category(published: str | None, predicted: str, disagrees: bool | Non
 
 FLOOR_OF_ZERO = "at least zero bounds nothing"
 WRONG_DIRECTION = "a floor (≥) for what the name keeps low"
+OVER_A_WHOLE = "a share over 100%"
+BEFORE_THE_YEAR = "a deadline before the budget year"
+PART_OF_ONE = "a count that is no whole number"
+_COUNTED = ("people", "households", "times", "count", "person_times")
 
 
-def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tuple[Target, str | None, bool]:
+def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year: int | None = None) -> tuple[Target, str | None, bool]:
     """``(target as meant, warning or None, whether its unit measures something else than the name)``.
 
     A one-character unit glued to the words after it is no unit (``≥95生态总体效益增长`` is 95 and words: it lacks a
@@ -457,7 +462,9 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tu
     before a missing operator (``UnitLexicon.unit_mismatch``); a checkable qualitative target of an indicator that
     cannot be counted (``UnitLexicon.qualitative_form``: 建立并运行, 是) is no weakness; a floor of zero (``≥0次``) bounds
     nothing, and a floor for a harm the name keeps low (群众投诉次数 ``≥5次``: ``UnitLexicon.names_harm`` with a ≤ cue) is
-    the wrong direction; else ``target_weakness``.
+    the wrong direction; a share over 100% (验收合格率 ``≥150%``: ``UnitLexicon.capped_share``), a deadline in a year
+    before the table's ``year`` (``2019年12月底前`` in a 2025 table, copied from an old one) and a count of people or
+    things that is no whole number (``≥0.5人``) cannot be what was meant; else ``target_weakness``.
     Used by bulk jobs and by single suggestions alike.
     """
     if target.unit in lexicon.word_units and glued_unit(target):
@@ -465,6 +472,16 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon) -> tu
     mismatch = lexicon.unit_mismatch(name, target)
     if mismatch:
         return target, unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch)), True
+    if (target.kind == "quantitative" and target.unit == "%" and target.value is not None and target.value > 100
+            and not is_change(target) and lexicon.capped_share(name)):
+        return target, OVER_A_WHOLE, False
+    if target.kind == "deadline" and year:
+        written = [int(y) for y in re.findall(r"(20\d{2})\s*年", target.text or "")]
+        if written and max(written) < year:
+            return target, BEFORE_THE_YEAR, False
+    if (target.kind == "quantitative" and target.value is not None and target.unit and not target.value.is_integer()
+            and target.unit[:1] not in ("万", "千", "亿") and lexicon.family_of_unit(target.unit) in _COUNTED):
+        return target, PART_OF_ONE, False
     if (target.kind == "quantitative" and target.value is not None and target.operator in ("≥", ">") and target.upper is None
             and not is_change(target)):  # 投诉量 较上年下降10%: at least a 10% fall, the right way
         if target.value == 0:
@@ -507,6 +524,8 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     operator = suggestion.get("operator")
     if operator in ("≤", "<") and target.value == 0:
         operator = "="  # 安全事故发生率 0 → =0%: nothing is below zero, and the tables write it so
+    if operator in ("≥", ">") and target.value == 0 and not target.operator:
+        operator = "="  # 因贫失学幼儿人数 0人: none at all, =0人 (≥0人 bounds nothing)
     if operator == "=" and suggestion.get("value") == 0 and target.value > 0:
         operator = "≤"  # a harm suggested as =0 and given as 1: at most 1 (=1次 would plan an accident)
     if target.upper is not None:  # a range: the bound of the suggestion's direction (3-5万人 → ≥3万人, 10-15万元 → ≤15万元)

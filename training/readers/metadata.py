@@ -21,6 +21,7 @@ _TITLE_SUFFIX = re.compile(
 )
 # a title's leading year or years (2024年度, 2023—2025年) and period words (中期, 年度) name no project
 _TITLE_YEARS = re.compile(r"^\s*20\d{2}\s*(?:年度?)?\s*(?:[—\-~～至到]+\s*20\d{2}\s*(?:年度?)?)?\s*")
+_TITLE_YEAR_AFTER = re.compile(r"\s*[（(]\s*20\d{2}\s*年度?\s*[)）]\s*$")
 _TITLE_NUMBERING = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[.、．)）]\s*")
 _TITLE_PERIOD = re.compile(r"^(?:中长期|中期|长期|年度|实施期|整体)\s*")
 _KEY_VALUE = re.compile(r"^([^:：]{2,8})[:：]\s*(\S.*)$")
@@ -59,7 +60,8 @@ def read_metadata(rows: list[list[str]], title: str | None, taxonomy: Taxonomy) 
 def title_owner(title: str) -> str:
     """What a table's title names besides its kind and years: the project or the unit (``2024年度 文化惠民工程
     项目绩效目标表`` → ``文化惠民工程``; ``2023—2025年中期绩效目标表`` → ``""``)."""
-    text = _TITLE_SUFFIX.sub("", re.sub(r"\s+", " ", title).strip())
+    text = _TITLE_YEAR_AFTER.sub("", re.sub(r"\s+", " ", title).strip())  # 绩效目标表（2025年）
+    text = _TITLE_SUFFIX.sub("", text)
     text = _TITLE_PERIOD.sub("", _TITLE_YEARS.sub("", _TITLE_NUMBERING.sub("", _TITLE_YEARS.sub("", text))))
     return text.strip()
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from training.readers.text import clean_cell
 
-_TITLE = re.compile(r"(绩效目标表|绩效自评表|目标申报表|目标批复表|绩效目标申报表|指标表)$")
+# a title ends with the table's kind, perhaps followed by its year in brackets (…绩效目标表（2025年）)
+_TITLE = re.compile(r"(绩效目标表|绩效自评表|目标申报表|目标批复表|绩效目标申报表|指标表)(?:\s*[（(]\s*20\d{2}\s*年度?\s*[)）])?$")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 
 

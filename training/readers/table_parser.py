@@ -33,7 +33,7 @@ from training.readers.metadata import metadata_row, read_metadata
 from training.readers.row_rules import block_period, non_indicator
 from training.readers.sections import Section
 from training.readers.shifted_rows import TEXT_ROLES, assemble_rows, place_cells, positional
-from training.readers.text import clean_cell, find_year
+from training.readers.text import clean_cell, find_year, without_numbering
 
 _PLACEHOLDER = {"", "　", "/", "-", "—", "无"}
 _READ_ROLES = ("level1", "level2", "level3", "target", "operator", "unit")  # a problem in these cells keeps its row
@@ -149,7 +149,10 @@ class _TableReader:
             body = assemble_rows(body, len(self.section.rows[self.header.index]))
         index = 0
         while index < len(body):
-            cells = ["" if c in _PLACEHOLDER else c for c in (clean_cell(c) for c in body[index])]
+            target_column = self.header.roles.get("target")
+            # 无 in the target column is what the unit wrote (a social cost's "none"), elsewhere a placeholder
+            cells = ["" if c in _PLACEHOLDER and not (c == "无" and j == target_column) else c
+                     for j, c in enumerate(clean_cell(c) for c in body[index])]
             found = self._reader_issues(self.header.end + index)
             self.unknown_levels = self._uncomputed_levels(self.header.end + index)
             index += 1
@@ -298,7 +301,7 @@ class _TableReader:
             table=self.table,
             row=context.next_row,
             doc=header.column(cells, "doc") or context.doc,
-            level3=placed["level3"] or None,
+            level3=without_numbering(placed["level3"]) or None,
             level1_raw=self.levels["level1"] or None,
             level2_raw=self.levels["level2"] or None,
             level1=mapping.level1,

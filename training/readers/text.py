@@ -60,3 +60,13 @@ def dominant_year(text: str) -> int | None:
     if not counts:
         return None
     return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+# 3.严重精神障碍患者规范管理率, （2）培训人次, 一、…: a list's numbering, no part of the indicator's name
+_NUMBERING = re.compile(r"^\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）])\s*(?=\S)")
+
+
+def without_numbering(name: str) -> str:
+    """An indicator name without the numbering a list gave it (``3.严重精神障碍患者规范管理率`` → ``严重精神障碍患者规范管理率``,
+    ``（2）培训人次`` → ``培训人次``); a figure that is part of the name stays (``1.5万亩高标准农田``, ``1+X证书``)."""
+    return _NUMBERING.sub("", name, count=1) or name

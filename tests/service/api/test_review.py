@@ -93,6 +93,9 @@ def test_bad_decisions(client, batch):
     assert "details" in wrong.json()["error"] and wrong.json()["error"]["details"] is None
     nameless = client.post(f"/review/{batch}/rows/0/10", data={"category": "产出指标/数量指标"}, headers=json_headers)
     assert nameless.status_code == 422 and "没有指标名称" in nameless.json()["error"]["message_zh"]
+    no_category = client.post(f"/review/{batch}/rows/0/0", data={}, headers=json_headers)  # had been an HTML page
+    assert no_category.status_code == 422 and no_category.headers["content-type"].startswith("application/json")
+    assert no_category.json()["error"]["code"] == "VALIDATION_ERROR" and no_category.json()["error"]["message_zh"]
     missing = client.post(f"/review/{batch}/rows/0/999", data={"category": "产出指标/数量指标"}, headers=json_headers)
     assert missing.status_code == 404
     as_page = client.post(f"/review/{batch}/rows/0/999", data={"category": "产出指标/数量指标"})

@@ -170,6 +170,7 @@ def test_reviewer_lines_are_chinese_and_operator_lines_english(monkeypatch, caps
     # a folder that exists but takes no new file (/proc): not "the folder does not exist"
     assert os_reason_zh(OSError(errno.ENOENT, "No such file or directory", "/proc/x.csv")) == "无法在该文件夹中创建文件"
     assert os_reason_zh(OSError(errno.ENOENT, "No such file or directory", "/no/such/folder/x.csv")) == "文件夹不存在"
+    assert os_reason_zh(OSError(errno.EEXIST, "File exists", "afile/out.xlsx")) == "路径中有一段是已有的文件，不是文件夹"  # was English
 
 
 def test_a_file_given_twice_or_copied_is_read_once(fake_model, tmp_path, capsys):

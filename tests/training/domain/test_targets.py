@@ -282,3 +282,19 @@ def test_a_comparison_with_last_year_is_checkable_and_a_change_without_a_figure_
         assert target.kind == "qualitative" and not target.vague, raw
     for raw in ("下降", "较上年提高", "降低3-5%"):
         assert parse_target(raw).vague, raw
+
+
+# From a second trial: 万 before any measure word, a scale on both bounds, 约, 零事故, 年内
+@pytest.mark.parametrize(("raw", "value", "upper", "unit"), [
+    ("3万头", 3, None, "万头"), ("50万尾", 50, None, "万尾"), ("200万羽", 200, None, "万羽"), ("500万千瓦时", 500, None, "万千瓦时"),
+    ("15口", 15, None, "口"), ("1万-1.5万人", 1, 1.5, "万人"), ("约3.2万人", 3.2, None, "万人"), ("5千米", 5, None, "千米"),
+])
+def test_ten_thousands_of_anything_and_about(raw, value, upper, unit):
+    target = parse_target(raw)
+    assert (target.kind, target.value, target.upper, target.unit) == ("quantitative", value, upper, unit)
+
+
+def test_none_at_all_is_zero_and_within_the_year_is_a_deadline():
+    assert (parse_target("零事故").operator, parse_target("零事故").value) == ("=", 0)
+    for raw in ("年内", "当年完成", "本年度内"):
+        assert (parse_target(raw).kind, parse_target(raw).operator) == ("deadline", "≤"), raw

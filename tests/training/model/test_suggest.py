@@ -379,3 +379,49 @@ def test_a_fall_of_a_harm_is_the_right_direction(fake_predictor):
     """投诉量 较上年下降10%: at least a 10% fall; no floor-for-a-harm warning, the target kept."""
     answer = fake_predictor.suggest_targets(Indicator("市容环境投诉量"), k=2, given_target="较上年下降10%")
     assert answer["suggestions"][0]["text"] == "较上年下降10%" and answer["warnings"] == []
+
+
+@pytest.mark.parametrize(("name", "given", "first"), [
+    ("生猪出栏数量", "3万头", "≥3万头"),  # had become ≥3万, warned as money
+    ("培训人数", "1万-1.5万人", "≥1万人"),
+    ("因贫失学幼儿人数", "0人", "=0人"),  # had become ≥0人
+    ("校园安全事故发生率", "零事故", "=0%"),
+    ("营养餐供餐天数", "200天", "≥200天"),  # an output: had become ≤200天
+])
+def test_second_trial_targets_are_kept_in_their_own_form(fake_predictor, name, given, first):
+    answer = fake_predictor.suggest_targets(Indicator(name), k=2, given_target=given)
+    assert answer["suggestions"][0]["text"] == first, answer
+
+
+@pytest.mark.parametrize(("name", "given", "year", "warning"), [
+    ("验收合格率", "≥150%", None, "a share over 100%"),
+    ("项目完成时间", "2019年12月底前", 2025, "a deadline before the budget year"),
+    ("培训人数", "≥0.5人", None, "a count that is no whole number"),
+])
+def test_targets_that_cannot_be_meant_are_said_and_replaced(fake_predictor, name, given, year, warning):
+    from service.review.texts import target_problem
+
+    answer = fake_predictor.suggest_targets(Indicator(name), k=2, given_target=given, year=year)
+    assert f"target {given!r}: {warning}" in answer["warnings"] and answer["suggestions"][0]["text"] != given
+    assert target_problem(warning).code != "other"
+
+
+def test_rates_that_may_pass_100_percent_are_not_capped(fake_predictor):
+    answer = fake_predictor.suggest_targets(Indicator("预算执行率"), k=1, given_target="≥105%")
+    assert answer["suggestions"][0]["text"] == "≥105%" and answer["warnings"] == []
+
+
+@pytest.mark.parametrize(("name", "family", "unit"), [("文化场馆安全事故", "times", "起"), ("安全事故发生次数", "times", "次"),
+                                                      ("交通违法行为查处数", "count", "起")])
+def test_measure_words_of_accidents_and_cases(name, family, unit):
+    from training.domain.units import load_units
+
+    assert load_units().unit_choice(name, family).value == unit
+
+
+def test_a_range_warning_is_chinese_for_the_reviewer(fake_predictor):
+    """warnings_zh had read 其他：target '3-5万人': a range; write one bound with an operator."""
+    from service.review.texts import with_warnings_zh
+
+    answer = with_warnings_zh(fake_predictor.suggest_targets(Indicator("培训人数"), k=1, given_target="3-5万人"))
+    assert answer["warnings_zh"] == ["指标值“3-5万人”：范围值：宜写成带运算符的一个数值（下限用 ≥，上限用 ≤）"]

@@ -158,6 +158,8 @@ def test_spreadsheet_rows_are_never_joined(tmp_path):
     ("2024年度 文化惠民工程 项目绩效目标表", "文化惠民工程", None),  # was "年度 文化惠民工程 "
     ("1.乡村振兴项目绩效目标表", "乡村振兴", None),
     ("2023—2025年中期绩效目标表", None, "long_term"),  # was project —2025年中期, its period unread
+    ("高标准农田建设项目 绩效目标表（2025年）", "高标准农田建设", None),  # the year after the title: had no project
+    ("高标准农田建设项目绩效目标表(2025年度)", "高标准农田建设", None),
 ])
 def test_the_project_a_title_names(title, project, period):
     (row,) = read_csv([title, "三级指标,指标值", "培训人次,≥300人次"]).rows
@@ -175,3 +177,20 @@ def test_a_deadline_is_no_budget_year():
 def test_the_filing_unit_is_the_unit():
     (row,) = read_csv(["填报单位（盖章）：某某县农业农村局", "三级指标,指标值", "培训人数,≥100人"]).rows
     assert row.unit_name == "某某县农业农村局"
+
+
+def test_a_lists_numbering_is_no_part_of_the_name():
+    rows = read_csv(["三级指标,指标值", "3.严重精神障碍患者规范管理率,≥80%", "（2）培训人次,≥300人次", "1.5万亩高标准农田建设,=1.5万亩"]).rows
+    assert [r.level3 for r in rows] == ["严重精神障碍患者规范管理率", "培训人次", "1.5万亩高标准农田建设"]
+
+
+def test_the_reviewers_own_export_reads_back_with_its_published_labels():
+    """原一级指标 and 原二级指标 (the annotated CSV's columns) are the labels: a re-uploaded export had lost them."""
+    (row,) = read_csv(["来源文件,原一级指标,原二级指标,三级指标,指标值,预测一级指标,预测二级指标",
+                       "a.csv,产出指标,质量指标,验收合格率,'=100%,产出指标,数量指标"]).rows
+    assert (row.level1, row.level2, row.level3, row.target.text) == ("产出指标", "质量指标", "验收合格率", "=100%")
+
+
+def test_none_in_the_target_column_is_kept_as_written():
+    (row,) = read_csv(["一级指标,二级指标,三级指标,指标值", "成本指标,社会成本指标,对周边居民生活影响,无"]).rows
+    assert row.target_raw == "无" and row.target.kind == "empty"
