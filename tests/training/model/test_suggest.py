@@ -365,13 +365,15 @@ def test_a_given_target_in_the_wrong_direction_or_on_no_date_is_replaced_and_sai
     assert "指标值" in suggestion_warning_zh(f"target {given!r}: {warning}")
 
 
-def test_the_direction_check_flags_no_published_row(corpus):
-    """Floors for harms and ≥0: none among the corpus's rows (the check costs reviewers no false alarm there)."""
+def test_the_checks_of_what_cannot_be_meant_flag_no_published_row(corpus):
+    """Floors for harms, ≥0, shares over 100%, deadlines before the year, fractions of a person: none among the
+    corpus's 1,414 rows (the checks cost reviewers no false alarm there)."""
     from training.domain.units import load_units
-    from training.model.suggest import FLOOR_OF_ZERO, WRONG_DIRECTION, checked_target
+    from training.model import suggest
 
     lexicon = load_units()
-    flagged = [r.level3 for r in corpus.rows if checked_target(r.level3, r.target, lexicon)[1] in (FLOOR_OF_ZERO, WRONG_DIRECTION)]
+    checks = (suggest.FLOOR_OF_ZERO, suggest.WRONG_DIRECTION, suggest.OVER_A_WHOLE, suggest.BEFORE_THE_YEAR, suggest.PART_OF_ONE)
+    flagged = [r.level3 for r in corpus.rows if suggest.checked_target(r.level3, r.target, lexicon, r.year)[1] in checks]
     assert flagged == []
 
 
