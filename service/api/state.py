@@ -70,7 +70,7 @@ class ModelHolder:
     def _load(self, version: str) -> Predictor:
         root = self.models_dir or bundles.get_settings().models_dir
         if self.encoder is None:
-            self.encoder = local_encoder()
+            self.encoder = local_encoder(serving=True)
         predictor = load_predictor(root / version, encoder=self.encoder)
         predictor.classify([Indicator(name="预算执行率")])  # warm up
         return predictor

@@ -30,8 +30,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _check_address(args.host, args.port)  # before anything loads: a refusal takes a moment, not seconds
     from service import preload
+    from training.model.encoder import local_encoder
 
-    encoder = preload.start()  # the encoder's session and jieba load while the app is imported
+    encoder = preload.start(local_encoder(serving=True))  # the encoder's session and jieba load while the app is imported
     import uvicorn
 
     from service.api.deps import is_loopback

@@ -272,3 +272,18 @@ def test_a_disk_cache_that_cannot_be_written_is_left_aside_with_one_warning(tmp_
     np.testing.assert_array_equal(again[0], first[0])
     assert [r.getMessage() for r in caplog.records if "向量缓存无法使用" in r.getMessage()] != []
     assert len([r for r in caplog.records if r.name == "zhibiao.encoder"]) == 1
+
+
+def test_the_server_runs_one_batch_at_a_time_on_the_configured_threads(monkeypatch):
+    """Bulk commands run two batches side by side on one thread each; the server, whose form-plugin requests must stay
+    quick during an upload, one batch at a time on ZHIBIAO_ENCODER_THREADS threads inside the run."""
+    from training.settings import get_settings
+
+    monkeypatch.setenv("ZHIBIAO_ENCODER_THREADS", "2")
+    get_settings.cache_clear()
+    try:
+        bulk, serving = local_encoder(backend="onnx", precision="int8"), local_encoder(backend="onnx", precision="int8", serving=True)
+        assert (bulk.threads, bulk.run_threads) == (None, 1)  # None: the setting, side by side
+        assert (serving.threads, serving.run_threads) == (1, 2)
+    finally:
+        get_settings.cache_clear()
