@@ -23,7 +23,7 @@ from training.domain.records import IndicatorRow
 from training.domain.targets import QUALITATIVE_WEAKNESS
 from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
-from training.readers.errors import NO_ROWS
+from training.readers.errors import no_rows_error
 from training.readers.table_parser import NO_TARGET_COLUMN, TARGET_UNCOMPUTED
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -269,9 +269,6 @@ def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str
     return AnnotatedTable(records, summarize(records), split_tables(rows, records, name), rows)
 
 
-def no_rows_error(name: str) -> ReadError:
-    """The ``ReadError`` (``NO_ROWS``) for a file whose table has a header and no indicator row under it."""
-    return ReadError(f"{name}: a table header but no indicator rows under it", code=NO_ROWS, name=name)
 
 
 def about_zh(model_version: str, framework: str) -> dict[str, str]:

@@ -136,7 +136,7 @@ class ModelHolder:
             "serving": serving,
             "error": self.last_error,
             "hint": f"models/current ({wanted}) cannot be loaded; serving {serving} instead. Run {action} to make {serving} "
-                    "current again, or repair or retrain the current model (`zhibiao train`).",
+                    "current again, or build a new model from the corpus (`zhibiao train`).",
         }
         if announce:
             log.warning("%s", self.fallback["hint"])

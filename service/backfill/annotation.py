@@ -29,6 +29,7 @@ from service.bulk import annotate, summarize
 from training.domain.records import IndicatorRow
 from training.domain.taxonomy import Taxonomy
 from training.readers import ReadError, ReadLimits, read_file
+from training.readers.errors import no_rows_error
 
 READER_FAILED = "READER_FAILED"
 """Error code of a file whose reader raised something other than ``ReadError`` (a reader bug): reported, the job goes on."""
@@ -101,6 +102,8 @@ def parse_file(item: WorkItem, taxonomy: Taxonomy, limits: ReadLimits) -> Parsed
     start, cpu = time.perf_counter(), time.process_time()
     try:
         result = read_file(item.path, taxonomy, data=item.data, limits=limits)
+        if not result.rows:  # a header and no row under it: listed with the unreadable files (it had counted as done)
+            raise no_rows_error(Path(item.path).name)
         parsed = ParsedFile(item.path, item.hash, rows=result.rows, tables=result.tables)
     except ReadError as error:
         parsed = ParsedFile(item.path, item.hash, error=error.as_dict())

@@ -289,3 +289,20 @@ def test_the_summary_says_when_in_beijing_time(fake_predictor, table, tmp_path):
     shown = datetime.datetime.strptime(summary["生成时间（北京时间）"], "%Y-%m-%d %H:%M")
     beijing_now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + datetime.timedelta(hours=8)
     assert abs((beijing_now - shown).total_seconds()) < 600
+
+
+def test_the_annotated_workbook_and_csv_read_back_without_the_guidelines_year(fake_predictor, tmp_path):
+    """A re-read export had taken 2021 (from 汇总's "2021 年指引") as every row's year, then warned its deadlines as
+    before the budget year; the CSV had lost 所属项目."""
+    from service.bulk import about_zh
+    from training.readers import read_file
+
+    path = tmp_path / "t.csv"
+    path.write_text("2018年度高标准农田建设项目绩效目标表\n三级指标,指标值\n项目完成时间,2018年12月底前\n", encoding="utf-8")
+    tables = classify_tables(path, fake_predictor)
+    for suffix in ("xlsx", "csv"):
+        out = tmp_path / f"out.{suffix}"
+        write_output(tables, out, about=about_zh("v1", "2021"))
+        (row,) = read_file(out).rows
+        assert row.year != 2021 and row.target.text == "2018年12月底前", suffix
+    assert read_file(tmp_path / "out.csv").rows[0].project == "高标准农田建设"

@@ -257,6 +257,7 @@ def is_change(target: Target) -> bool:
     return bool(target.note and target.note.startswith(CHANGE_NOTE))
 
 
+NONE_AT_ALL = "none at all"  # the note of 零事故, 零投诉: measurable as written
 _ABOUT = re.compile(r"^(?:约为|大约|约)\s*(?=\d)")
 # 零事故, 零投诉: none at all, = 0 (the unit comes from the name's measure: =0次, =0%)
 _NONE_AT_ALL = re.compile(r"^零(事故|投诉|伤亡|死亡|差错|失误|违规|违纪|违法|上访|信访|发生|缺陷|故障|污染|事件|返工|辍学)$")
@@ -265,7 +266,7 @@ _NONE_AT_ALL = re.compile(r"^零(事故|投诉|伤亡|死亡|差错|失误|违�
 def _parse_quantity(text: str) -> Target | None:
     none_at_all = _NONE_AT_ALL.fullmatch(text.strip())
     if none_at_all:
-        return Target(kind="quantitative", raw=text, operator="=", value=0.0, unit=None, text="=0", note=text.strip())
+        return Target(kind="quantitative", raw=text, operator="=", value=0.0, unit=None, text=text.strip(), note=NONE_AT_ALL)
     text = _ABOUT.sub("", text, count=1)  # 约3.2万人: about, the figure as the plan (it had not been understood)
     ratio = _parse_ratio(text) or _parse_range(text)
     if ratio is not None:
@@ -451,6 +452,8 @@ def target_weakness(target: Target) -> str | None:
         return "not understood"
     if target.kind == "empty":
         return "missing"
+    if target.kind == "quantitative" and target.note == NONE_AT_ALL:
+        return None  # 零事故: zero of whatever the name counts
     if target.kind == "quantitative" and target.upper is not None:
         return "a range; write one bound with an operator"
     if target.kind == "quantitative" and not target.operator and not target.unit:

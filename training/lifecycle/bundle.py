@@ -409,7 +409,9 @@ def list_versions(root: Path | None = None, check: bool = False) -> list[dict]:
 
 def prune(keep: int, root: Path | None = None) -> list[str]:
     """Delete all but the ``keep`` newest bundles; ``current``, ``previous`` and the newest fallback that verifies are
-    always kept (so the server still has a model to fall back to when ``previous`` is damaged).
+    always kept (so the server still has a model to fall back to when ``previous`` is damaged). A candidate the retrain
+    gate rejected is no model to keep: it does not count among the ``keep`` newest, and goes (it had kept its place
+    while working models were pruned).
 
     Staging folders left by a killed save are removed once they are an hour old
     (a younger one may belong to a save still running).
@@ -419,8 +421,10 @@ def prune(keep: int, root: Path | None = None) -> list[str]:
         protected = {current_version(root), previous_version(root), _first_sound(fallback_versions(root), root)}
         # a folder without readable metadata is left alone, as before (it may be someone's to look at)
         entries = sorted((e for e in list_versions(root) if "created" in e), key=lambda e: (e["created"], e["version"]), reverse=True)
+        rejected = [e for e in entries if e.get("retrain_decision") == "rejected"]
+        kept = [e for e in entries if e.get("retrain_decision") != "rejected"]
         removed = []
-        for entry in entries[max(keep, 0):]:
+        for entry in kept[max(keep, 0):] + rejected:
             if entry["version"] not in protected:
                 shutil.rmtree(root / entry["version"], ignore_errors=True)
                 removed.append(entry["version"])

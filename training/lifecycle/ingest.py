@@ -19,6 +19,7 @@ from training.domain.records import IndicatorRow
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.corpus import ADDED_DIR, load_rows, write_rows
 from training.readers import ReadError, read_file
+from training.readers.errors import no_rows_error
 from training.settings import get_settings
 
 
@@ -63,6 +64,8 @@ def read_new_file(path: str | Path, year: int | None = None, root: Path | None =
     if stored.exists():
         return IngestedFile(str(path), sha256, stored, new=False, rows=load_rows(stored))
     rows = read_file(path, taxonomy or load_taxonomy(), data=data, name=path.name).rows
+    if not rows:
+        raise no_rows_error(path.name)  # NO_ROWS, as classify says it
     for row in rows:
         row.doc = f"{row.doc}@{sha256[:8]}"  # two files may share a name; their documents must not merge
         row.source = f"added/{path.name}"

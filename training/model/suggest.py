@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
-from training.domain.targets import Target, format_quantity, is_change, parse_target, target_weakness
+from training.domain.targets import QUALITATIVE_WEAKNESS, Target, format_quantity, is_change, parse_target, target_weakness
 from training.domain.taxonomy import Taxonomy
 from training.domain.units import UnitLexicon, glued_unit, unit_mismatch_warning
 from training.model.forms import TargetForms, direction
@@ -228,7 +228,7 @@ class TargetSuggester:
             suggestions.append(suggestion)
             if len(suggestions) == k:
                 break
-        warnings = self._warnings(indicator, given_target, scores, year)
+        warnings = self._warnings(indicator, given_target, scores, year, level2)
         return {"level2": level2, "family": next(iter(scores), None), "suggestions": suggestions, "warnings": warnings}
 
     def _suggestions_for(self, family: str, name: str, level2: str | None, evidence: list[Evidence], year: int | None,
@@ -281,7 +281,13 @@ class TargetSuggester:
             why = (f"{reason}；{unit_why}；{op_why}；相似历史指标中没有以“{unit}”计的目标值，数值请按计划填写（{PLACEHOLDER}处）")
             out.append(self.entry(text, "quantitative", op, None, unit, family, mine, why, placeholder=True))
             return out
+        same = self._same_name(name, values)
+        if same:
+            # the same indicator's own values (森林覆盖率 ≥65%), not those of loosely similar ones (≥90% of coverage rates)
+            values = same
         value, how, spread = _pick_value([e.value for e in values])
+        if same:
+            how = how.replace("同单位相似历史指标", "同名历史指标")
         if op == "≤" and unit == "%" and value >= 100 and not any(word in name for word in BOUNDED_SHARES):
             # at most 100% bounds no rate (投诉率, 返工率 took it from 预算控制率 ≤100%): the ceiling is the user's to set
             text = f"{op}{PLACEHOLDER}{unit}"
@@ -341,8 +347,19 @@ class TargetSuggester:
             return f"{len(mine)}条相似历史指标按{label}计"
         return f"按{label}计（单位模型判断）"
 
+    def _same_name(self, name: str, rows: list[Evidence]) -> list[Evidence]:
+        """The rows among ``rows`` of the same indicator, by name (brackets, numbers and spacing aside)."""
+        own = self.lexicon.clean(name)
+        return [e for e in rows if own and self.lexicon.clean(e.row.level3) == own]
+
     def _unit(self, family: str, name: str, mine: list[Evidence]) -> tuple[str, str]:
-        """The name's own noun decides (学校 → 所, 人均 → 元/人); else the similar rows' most weighted unit; else the family's default."""
+        """The unit the same indicator was written in before (火情处置响应时间 ≤30分钟: 分钟, though 响应 asks for 小时);
+        else the name's own noun (学校 → 所, 人均 → 元/人); else the similar rows' most weighted unit; else the family's
+        default."""
+        same = collections.Counter(e.unit for e in self._same_name(name, mine) if e.unit)
+        if same:
+            unit, count = same.most_common(1)[0]
+            return unit, f"{count}条同名历史指标用“{unit}”"
         choice = self.lexicon.unit_choice(name, family)
         if choice:
             return choice.value, f"“{choice.word}”用“{choice.value}”计"
@@ -410,12 +427,15 @@ class TargetSuggester:
             why = f"{self.lexicon.families[family].label}通常用“{op}”"
         return op, why
 
-    def _warnings(self, indicator: Indicator, given_target: str | None, scores: dict[str, float], year: int | None = None) -> list[str]:
+    def _warnings(self, indicator: Indicator, given_target: str | None, scores: dict[str, float], year: int | None = None,
+                  level2: str | None = None) -> list[str]:
         warnings = []
         if not given_target:
             return warnings
         parsed = parse_target(given_target, indicator.description)
         _, weakness, mismatch = checked_target(indicator.name, parsed, self.lexicon, year)
+        if parsed.kind == "empty" and self.lexicon.stated_condition(parsed, level2):
+            weakness = QUALITATIVE_WEAKNESS  # 无 for a social cost: kept, as bulk keeps it (not 未填写)
         if weakness and not mismatch:  # a unit that does not fit is said below, against the scores
             warnings.append(f"target {given_target!r}: {weakness}")
         given_family = self.lexicon.family_of_target(parsed)

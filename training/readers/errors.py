@@ -69,3 +69,9 @@ class ReadLimitError(ReadError):
         self.limit = limit
         self.allowed = allowed
         self.found = found
+
+
+def no_rows_error(name: str) -> ReadError:
+    """The ``ReadError`` (``NO_ROWS``) for a file whose table has a header and no indicator row under it: every command
+    that reads tables says so the same way (classify, the API, the review page, backfill, retrain)."""
+    return ReadError(f"{name}: a table header but no indicator rows under it", code=NO_ROWS, name=name)

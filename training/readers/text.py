@@ -50,9 +50,11 @@ def find_year(text: str | None) -> int | None:
 
 
 def dominant_year(text: str) -> int | None:
-    """Most frequent year outside document numbers such as 冀财教【2024】130号 and dates (a deadline 2025年6月底前 is
-    when something is due, not the table's budget year: a table with no other year has none)."""
+    """Most frequent year outside document numbers such as 冀财教【2024】130号, dates (a deadline 2025年6月底前 is
+    when something is due, not the table's budget year: a table with no other year has none) and a guideline's year
+    (2021 年指引, the reviewer's workbook's framework line: its tables had all read back as 2021)."""
     stripped = re.sub(r"[【\[〔(（]\s*20\d{2}\s*[】\]〕)）]", "", text)
+    stripped = re.sub(r"20\d{2}\s*年\s*(?:指引|框架|版)", "", stripped)  # a guideline's year (2021 年指引) is no budget year
     counts: dict[int, int] = {}
     for match in re.finditer(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)", stripped):
         year = int(match.group(1))

@@ -222,3 +222,14 @@ def test_a_file_named_like_a_formula_stays_text_in_the_summary_workbook(finished
     cell = book["按文件"]["A2"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
     assert book["概况"].freeze_panes == "A2" and book["概况"]["A1"].font.bold
+
+
+def test_a_table_with_a_header_and_no_rows_is_listed_as_no_rows(tmp_path):
+    """It had counted as done with 0 rows, and not been listed with the unreadable files."""
+    from service.backfill.annotation import WorkItem, parse_file
+    from training.domain.taxonomy import load_taxonomy
+    from training.readers import ReadLimits
+
+    data = "一级指标,二级指标,三级指标,指标值\n".encode()
+    parsed = parse_file(WorkItem(str(tmp_path / "header_only.csv"), content_hash(data), data), load_taxonomy(), ReadLimits())
+    assert parsed.error["code"] == "NO_ROWS" and "header_only.csv" in parsed.error["message_zh"]

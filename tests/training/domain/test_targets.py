@@ -295,6 +295,7 @@ def test_ten_thousands_of_anything_and_about(raw, value, upper, unit):
 
 
 def test_none_at_all_is_zero_and_within_the_year_is_a_deadline():
-    assert (parse_target("零事故").operator, parse_target("零事故").value) == ("=", 0)
+    assert (parse_target("零事故").operator, parse_target("零事故").value, parse_target("零事故").text) == ("=", 0, "零事故")
+    assert target_weakness(parse_target("零投诉")) is None
     for raw in ("年内", "当年完成", "本年度内"):
         assert (parse_target(raw).kind, parse_target(raw).operator) == ("deadline", "≤"), raw

@@ -83,6 +83,21 @@ def test_prune_keeps_current_and_previous(tmp_path):
     assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v0", "v1", "v3", "v4"]
 
 
+def test_prune_removes_rejected_candidates_first(tmp_path):
+    """A candidate the gate rejected had counted among the newest kept: `--keep 1` removed nothing."""
+    import json
+
+    for k in range(5):
+        bundles.save_bundle({"n": k}, {"created": f"2026-01-0{k + 1}T00:00:00Z"}, tmp_path, version=f"v{k}")
+    for version in ("v0", "v1", "v2"):
+        bundles.promote(version, tmp_path)  # v2 current, v1 previous
+    for version in ("v3", "v4"):  # the two newest: rejected by the gate
+        (tmp_path / version / bundles.RETRAIN_REPORT).write_text(json.dumps({"decision": "rejected"}), encoding="utf-8")
+    removed = bundles.prune(1, tmp_path)
+    assert sorted(removed) == ["v0", "v3", "v4"]  # v2 current (the one kept), v1 previous and sound
+    assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v1", "v2"]
+
+
 def test_prune_keeps_a_sound_fallback_when_previous_is_damaged(tmp_path):
     for k in range(5):
         bundles.save_bundle({"n": k}, {"created": f"2026-01-0{k + 1}T00:00:00Z"}, tmp_path, version=f"v{k}")
@@ -368,3 +383,16 @@ def test_killed_retrain_leaves_a_working_service(workspace):
     rerun = zhibiao(workspace, "retrain", str(extra), "--folds", "2")  # the killed run's rows are already in the corpus
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "already in the corpus" in rerun.stdout and "promoted" in rerun.stdout
+
+
+def test_a_table_with_a_header_and_no_rows_is_no_rows_for_retrain_too(tmp_path):
+    """It had been "no row with a category the taxonomy knows"; classify says NO_ROWS for the same file."""
+    from training.lifecycle.retrain import retrain
+    from training.readers import ReadError
+
+    header_only = tmp_path / "header_only.csv"
+    header_only.write_text("一级指标,二级指标,三级指标,指标值\n", encoding="utf-8")
+    with pytest.raises(ReadError) as raised:
+        retrain([header_only], year=2026, data_root=tmp_path / "data", models_root=tmp_path / "models", log=lambda line: None)
+    assert raised.value.code == "NO_ROWS"
+    assert not (tmp_path / "data").exists()

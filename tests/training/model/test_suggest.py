@@ -387,7 +387,7 @@ def test_a_fall_of_a_harm_is_the_right_direction(fake_predictor):
     ("生猪出栏数量", "3万头", "≥3万头"),  # had become ≥3万, warned as money
     ("培训人数", "1万-1.5万人", "≥1万人"),
     ("因贫失学幼儿人数", "0人", "=0人"),  # had become ≥0人
-    ("校园安全事故发生率", "零事故", "=0%"),
+    ("校园安全事故发生率", "零事故", "零事故"),  # zero, whatever the name counts: kept as written, no unit asked for
     ("营养餐供餐天数", "200天", "≥200天"),  # an output: had become ≤200天
 ])
 def test_second_trial_targets_are_kept_in_their_own_form(fake_predictor, name, given, first):
@@ -427,3 +427,32 @@ def test_a_range_warning_is_chinese_for_the_reviewer(fake_predictor):
 
     answer = with_warnings_zh(fake_predictor.suggest_targets(Indicator("培训人数"), k=1, given_target="3-5万人"))
     assert answer["warnings_zh"] == ["指标值“3-5万人”：范围值：宜写成带运算符的一个数值（下限用 ≥，上限用 ≤）"]
+
+
+def test_the_same_indicators_own_unit_and_values_come_first(fake_predictor):
+    """火情处置响应时间 written ≤30分钟 before: 分钟, though 响应 asks for 小时; 森林覆盖率's own ≥65%, not the ≥90% of
+    loosely similar coverage rates (a third trial's findings)."""
+    from training.domain.records import IndicatorRow
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+
+    def evidence(name, target, similarity):
+        row = IndicatorRow(source="s.csv", table=1, row=1, doc="s", level3=name, target_raw=target, target=parse_target(target))
+        parsed = row.target
+        family = suggester.lexicon.family_of_target(parsed)
+        return Evidence(0, row, similarity, similarity, family, parsed.unit, parsed.operator, parsed.value)
+
+    response = [evidence("火情处置响应时间", "≤30分钟", 1.0), evidence("故障维修响应时间", "≤2小时", 0.9)]
+    unit, why = suggester._unit("duration", "火情处置响应时间", response)
+    assert unit == "分钟" and "同名" in why
+    assert suggester._unit("duration", "抢修响应时间", response)[0] == "小时"  # no row of its own: the noun decides
+    coverage = [evidence("森林覆盖率", "≥65%", 1.0)] + [evidence(f"宣传覆盖率{i}", "≥90%", 0.8) for i in range(5)]
+    best = suggester._suggestions_for("percent", "森林覆盖率", "效益指标", coverage, None, [])[0]
+    assert best["text"] == "≥65%" and "同名历史指标" in best["why"]
+
+
+def test_none_for_a_social_cost_is_said_to_be_qualitative_by_the_suggest_route_too(fake_predictor):
+    answer = fake_predictor.suggest_targets(Indicator("对周边居民生活影响"), level2="社会成本指标", k=2, given_target="无")
+    assert answer["suggestions"][0]["text"] == "无"
+    assert answer["warnings"] == ["target '无': qualitative; a number with an operator and a unit is easier to check"]
