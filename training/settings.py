@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     encoder: Path | None = Field(default=None, description="a local sentence-transformers folder (default: the built e5)")
     encoder_precision: Literal["int8", "fp32"] = "int8"
     encoder_threads: int = Field(default=2, ge=1)
+    serve_encoder_threads: int = Field(
+        default=1, ge=1, description="ONNX Runtime threads inside one encoder run in `zhibiao serve`: 1 leaves a core to "
+        "form-plugin requests while a table upload is encoded")
     encoder_backend: Literal["onnx", "torch"] = Field(
         default="onnx", description="onnx: the int8 ONNX export on ONNX Runtime (built by `zhibiao encoder build`); torch: sentence-transformers on PyTorch")
     encoder_cache_size: int = Field(default=20_000, ge=0, description="texts per kind whose vectors the encoder keeps in memory (least recently used evicted)")

@@ -422,10 +422,12 @@ def local_encoder(path: str | Path | None = None, backend: str | None = None, pr
     or ``fp32`` on either backend (the fp32 reference vectors come from
     PyTorch), a :class:`SentenceEncoder`. Raises ``ValueError`` for an unknown
     backend. ``serving``: for the HTTP server, whose form-plugin requests must stay quick while a table is uploaded:
-    one batch at a time on ``ZHIBIAO_ENCODER_THREADS`` threads inside the run, which wait between operators and leave
-    the cores to a request's own work. Two batches side by side (the bulk commands' way) kept both cores busy: during a
-    3,000-row upload a one-item request took 9.0 ms against 2.2 ms idle, against 6.2 ms this way
-    (``tests/service/api/test_reliability.py``, one run each on a loaded machine).
+    one batch at a time on ``ZHIBIAO_SERVE_ENCODER_THREADS`` (default 1) threads inside the run, so an upload's
+    encoding holds one core and a request's own work has the other. Measured with
+    ``tests/service/api/test_reliability.py`` on a quiet machine, one-item request during a 3,000-row upload against
+    idle (p50): two batches side by side (the bulk commands' way) 8.2 against 2.1 ms (under load); one batch on two
+    threads 3.8–4.3 against 1.0–1.1 ms (four runs); on one thread 2.3–2.4 against 1.0–1.1 ms (two runs), the upload
+    taking 5.6 s against 4.1 s. One name alone is no slower on one thread (``scripts/encoder_threads.py``).
     """
     settings = get_settings()
     backend = backend or settings.encoder_backend
@@ -433,7 +435,7 @@ def local_encoder(path: str | Path | None = None, backend: str | None = None, pr
     if backend not in ("onnx", "torch"):
         raise ValueError(f"encoder backend must be onnx or torch, not {backend!r}")
     if backend == "onnx" and precision == "int8":
-        return OnnxEncoder(path, threads=1, run_threads=settings.encoder_threads) if serving else OnnxEncoder(path)
+        return OnnxEncoder(path, threads=1, run_threads=settings.serve_encoder_threads) if serving else OnnxEncoder(path)
     return SentenceEncoder(path, precision=precision)
 
 

@@ -95,11 +95,14 @@ class IndicatorSuggester:
 
     ``n_projects``: how many similar projects are read; ``margin``: a project
     (or sector) within this similarity of the best one still counts;
-    ``name_weight``: the weight of an indicator name's own closeness to the project.
+    ``name_weight``: the weight of an indicator name's own closeness to the project;
+    ``project_floor`` / ``name_floor``: the background percentile (``p50``, ``p90``, ``p95`` of random reference
+    pairs, ``suggest.background``) above which a project's or a name's similarity starts to count.
     """
 
     def __init__(self, references: ReferenceIndex, taxonomy: Taxonomy, targets: TargetSuggester, projects: ProjectIndex | None = None,
-                 n_projects: int = 8, margin: float = 0.04, name_weight: float = 3.0) -> None:
+                 n_projects: int = 8, margin: float = 0.04, name_weight: float = 3.0, project_floor: str = "p50",
+                 name_floor: str = "p50", sector_weight: float = 0.8) -> None:
         self.references = references
         self.taxonomy = taxonomy
         self.targets = targets
@@ -107,6 +110,9 @@ class IndicatorSuggester:
         self.n_projects = n_projects
         self.margin = margin
         self.name_weight = name_weight
+        self.project_floor = project_floor
+        self.name_floor = name_floor
+        self.sector_weight = sector_weight
 
     def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None) -> dict:
         """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...], "warnings": [...]}``.
@@ -160,7 +166,7 @@ class IndicatorSuggester:
         the asked project (above the background's median, scaled to 0–1).
         """
         name_sims = self.references.similarities(vector[None, :])[0]
-        p50 = self.targets.background["p50"]
+        start = self.targets.background[self.project_floor]
         by_name: dict[str, dict] = {}
 
         def entry(j: int, group: str) -> dict:
@@ -169,7 +175,7 @@ class IndicatorSuggester:
                                                    "name_score": 0.0})
 
         for i in chosen:
-            weight = max(float(sims[i]) - p50, 1e-3) / max(1.0 - p50, 1e-6) * (0.8 if self.projects.kinds[i] == "sector" else 1.0)
+            weight = max(float(sims[i]) - start, 1e-3) / max(1.0 - start, 1e-6) * (self.sector_weight if self.projects.kinds[i] == "sector" else 1.0)
             for j in self.projects.rows[i]:
                 group = GROUP_OF.get(self.projects.level2_of(j, self.references.records[j]) or "")
                 if group is None or not _suggestable(self.references.records[j]):
@@ -178,7 +184,7 @@ class IndicatorSuggester:
                 if i not in item["from"]:
                     item["from"].add(i)
                     item["score"] += weight
-        floor = p50
+        floor = self.targets.background[self.name_floor]
         for j in np.flatnonzero(name_sims >= floor):
             row = self.references.records[j]
             group = GROUP_OF.get(self.projects.level2_of(int(j), row) or "")

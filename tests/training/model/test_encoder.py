@@ -276,14 +276,18 @@ def test_a_disk_cache_that_cannot_be_written_is_left_aside_with_one_warning(tmp_
 
 def test_the_server_runs_one_batch_at_a_time_on_the_configured_threads(monkeypatch):
     """Bulk commands run two batches side by side on one thread each; the server, whose form-plugin requests must stay
-    quick during an upload, one batch at a time on ZHIBIAO_ENCODER_THREADS threads inside the run."""
+    quick during an upload, one batch at a time on ZHIBIAO_SERVE_ENCODER_THREADS threads inside the run (default 1)."""
     from training.settings import get_settings
 
     monkeypatch.setenv("ZHIBIAO_ENCODER_THREADS", "2")
+    monkeypatch.delenv("ZHIBIAO_SERVE_ENCODER_THREADS", raising=False)
     get_settings.cache_clear()
     try:
         bulk, serving = local_encoder(backend="onnx", precision="int8"), local_encoder(backend="onnx", precision="int8", serving=True)
         assert (bulk.threads, bulk.run_threads) == (None, 1)  # None: the setting, side by side
-        assert (serving.threads, serving.run_threads) == (1, 2)
+        assert (serving.threads, serving.run_threads) == (1, 1)
+        monkeypatch.setenv("ZHIBIAO_SERVE_ENCODER_THREADS", "2")
+        get_settings.cache_clear()
+        assert local_encoder(backend="onnx", precision="int8", serving=True).run_threads == 2
     finally:
         get_settings.cache_clear()
