@@ -263,7 +263,8 @@ class Predictor:
                 if self.indicators.projects is None:
                     self.indicators.projects = ProjectIndex.build(self.references, self.encoder)
         query = project if not goal else f"{project}：{goal[:200]}"
-        return self.indicators.suggest(project, self.encoder.encode([query], "query")[0], k=k, year=year)
+        return self.indicators.suggest(project, self.encoder.encode([query], "query")[0], k=k, year=year,
+                                       encode=lambda names: self.encoder.encode(names, "query"))
 
 
 def load_predictor(bundle: Path | None = None, models_root: Path | None = None, encoder=None) -> Predictor:

@@ -202,6 +202,8 @@ class SuggestedIndicator(BaseModel):
     from_project: str | None
     source: str
     why: str | None = Field(default=None, description="where the indicator comes from (Chinese)")
+    composed: bool = Field(default=False, description="composed from the project's own name and a standard measure "
+                           "(data/project_templates.json) because no historical project is close; edit it to the project")
 
 
 class IndicatorGroup(BaseModel):

@@ -78,9 +78,10 @@ _WARNING_RULES: list[_Rule] = [
     (re.compile(r"target ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.+)"),
      lambda m: f"指标值“{_quoted(m[1])}”：{target_warning_zh(m[2])}"),
     (re.compile(r"unknown category (.+): the classifier's category is used"), lambda m: f"类别“{_quoted(m[1])}”不在指标体系中，已按模型判断的类别建议"),
-    (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*"),
+    (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*?(; indicators composed.*)?$"),
      lambda m: "没有相近的历史项目" + (f"（最接近的是“{m[1]}”，相似度 {m[2]}）" if m[1] else "")
-     + "：以下指标来自关系较远的项目和指标库，请逐条核对是否适用"),
+     + "：以下指标来自关系较远的项目和指标库，请逐条核对是否适用"
+     + ("；每组第一条按本项目名称组成，请按项目实际修改" if m[3] else "")),
 ]
 
 

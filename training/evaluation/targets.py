@@ -283,6 +283,11 @@ def _project_fold(fold: int, test_rows, references, targets: TargetSuggester, ta
     """Suggest ``k`` indicators for every held-out project with at least ``min_indicators`` rows; score against its own indicators."""
     projects = ProjectIndex.build(references, encoder, load_hard_cases())  # judgements of the training part's rows only
     suggester = IndicatorSuggester(references, taxonomy, targets, projects)
+    historical = IndicatorSuggester(references, taxonomy, targets, projects, composed="never")
+
+    def encode_query(names: list[str]) -> np.ndarray:
+        return encoder.encode(names, "query")
+
     by_project: dict[tuple[str, str], list[str]] = collections.defaultdict(list)
     for row in test_rows:
         if row.project and row.level2:
@@ -297,7 +302,9 @@ def _project_fold(fold: int, test_rows, references, targets: TargetSuggester, ta
         query = encoder.encode([project], "query")[0]
         actual = encoder.encode(names, "query")
         systems = {
-            "Zhibiao": [i["name"] for g in suggester.suggest(project, query, k=k)["groups"] for i in g["indicators"]],
+            "Zhibiao": [i["name"] for g in suggester.suggest(project, query, k=k, encode=encode_query)["groups"] for i in g["indicators"]],
+            "Zhibiao without composed indicators": [i["name"] for g in historical.suggest(project, query, k=k)["groups"]
+                                                    for i in g["indicators"]],
             "old: names most similar to the project, per group": _old_project(references, query, k),
             "most frequent names": frequent,
         }

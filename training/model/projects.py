@@ -12,6 +12,7 @@ with a suggested target (``TargetSuggester``).
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,9 +20,10 @@ import numpy as np
 from training.domain.records import Indicator, IndicatorRow
 from training.domain.targets import target_weakness
 from training.domain.taxonomy import Taxonomy
+from training.domain.templates import ProjectTemplates, load_templates
 from training.model.forms import direction
 from training.model.reference import ReferenceIndex
-from training.model.suggest import Evidence, TargetSuggester
+from training.model.suggest import PLACEHOLDER, Evidence, TargetSuggester
 
 SUB_ITEM_PREFIXES = ("其中", "含")
 
@@ -97,12 +99,16 @@ class IndicatorSuggester:
     (or sector) within this similarity of the best one still counts;
     ``name_weight``: the weight of an indicator name's own closeness to the project;
     ``project_floor`` / ``name_floor``: the background percentile (``p50``, ``p90``, ``p95`` of random reference
-    pairs, ``suggest.background``) above which a project's or a name's similarity starts to count.
+    pairs, ``suggest.background``) above which a project's or a name's similarity starts to count;
+    ``composed``: when indicators composed from the project's own name (``training.domain.templates``) take half of
+    each group's places: ``loose`` (when no historical project is close, the default), ``always`` or ``never``;
+    ``templates``: the ``ProjectTemplates`` (default ``data/project_templates.json``).
     """
 
     def __init__(self, references: ReferenceIndex, taxonomy: Taxonomy, targets: TargetSuggester, projects: ProjectIndex | None = None,
                  n_projects: int = 8, margin: float = 0.04, name_weight: float = 3.0, project_floor: str = "p50",
-                 name_floor: str = "p50", sector_weight: float = 0.8) -> None:
+                 name_floor: str = "p50", sector_weight: float = 0.8, composed: str = "loose",
+                 templates: ProjectTemplates | None = None) -> None:
         self.references = references
         self.taxonomy = taxonomy
         self.targets = targets
@@ -113,8 +119,11 @@ class IndicatorSuggester:
         self.project_floor = project_floor
         self.name_floor = name_floor
         self.sector_weight = sector_weight
+        self.composed = composed
+        self.templates = templates
 
-    def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None) -> dict:
+    def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None,
+                encode: Callable[[list[str]], np.ndarray] | None = None) -> dict:
         """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...], "warnings": [...]}``.
 
         ``warnings`` says when no historical project is close (``CLOSE_PROJECT``): then the indicators are a loose fit.
@@ -122,29 +131,40 @@ class IndicatorSuggester:
         Each indicator: ``name``, ``level1``/``level2`` (2021 view),
         ``suggested_target`` (text) with ``target`` (the full suggestion),
         ``support`` (similar projects or sectors using the name), ``from_project``,
-        ``source`` (publisher, year, project, or the library), ``why`` (Chinese).
-        Raises ``ValueError`` when the project index is missing.
+        ``source`` (publisher, year, project, or the library), ``why`` (Chinese); a composed indicator has
+        ``composed: true``, ``support`` 0 and no ``from_project``.
+        ``encode`` (names → their query vectors, ``(n, dim)``) is needed for composed indicators' targets; without it
+        none are composed. Raises ``ValueError`` when the project index is missing.
         """
         if self.projects is None:
             raise ValueError("no project index: build one with ProjectIndex.build(references, encoder)")
         vector = np.asarray(vector, dtype=np.float32)
         sims = self.projects.vectors @ vector if len(self.projects) else np.zeros(0)
         chosen = self._similar(sims, "project") + self._similar(sims, "sector")
+        projects = [i for i in chosen if self.projects.kinds[i] == "project"]
+        close = self.targets.background["p95"] + CLOSE_PROJECT * (1.0 - self.targets.background["p95"])
+        loose = not projects or sims[projects[0]] < close
+        share = max(1, k // len(REQUIRED_GROUPS))
+        composed = []
+        if encode is not None and (self.composed == "always" or (self.composed == "loose" and loose)):
+            templates = self.templates or load_templates()
+            composed = templates.compose(project, per_group=(share + 1) // 2)[:k]
+        reserved = collections.Counter(template.group for template, _ in composed)
         candidates = self._candidates(chosen, sims, vector)
-        picked = self._allocate(candidates, k)
+        picked = self._allocate(candidates, k - len(composed), reserved)
+        made = self._composed(composed, encode, year) if composed else {}
         groups = []
         for group, _ in REQUIRED_GROUPS:
-            indicators = [self._indicator(c, year) for c in picked if c["group"] == group]
+            indicators = made.get(group, []) + [self._indicator(c, year) for c in picked if c["group"] == group]
             groups.append({"group": group, "indicators": indicators})
         similar = [{"project": self.projects.names[i], "kind": self.projects.kinds[i], "source": self.projects.citations[i],
                     "similarity": round(float(sims[i]), 4)} for i in chosen]
         warnings = []
-        projects = [i for i in chosen if self.projects.kinds[i] == "project"]
-        close = self.targets.background["p95"] + CLOSE_PROJECT * (1.0 - self.targets.background["p95"])
-        if not projects or sims[projects[0]] < close:
+        if loose:
             best = f" (the closest, {self.projects.names[projects[0]]}, at {sims[projects[0]]:.2f})" if projects else ""
+            what = "; indicators composed from the project's own name come first in each group" if composed else ""
             warnings.append(f"no historical project is close to this one{best}: the indicators come from projects and "
-                            "libraries only loosely related; check that each fits")
+                            f"libraries only loosely related; check that each fits{what}")
         return {"project": project, "groups": groups, "similar_projects": [s for s in similar if s["kind"] == "project"],
                 "sectors": [s for s in similar if s["kind"] == "sector"], "warnings": warnings}
 
@@ -205,8 +225,31 @@ class IndicatorSuggester:
                 item["score"] = max(item["score"], 1e-6 * float(name_sims[j]))
         return sorted(by_name.values(), key=lambda e: -e["score"])
 
-    def _allocate(self, candidates: list[dict], k: int) -> list[dict]:
-        """The best ``k // 6`` of every group first (so the table covers all six), then the best remaining; near-duplicates skipped."""
+    def _composed(self, composed: list, encode: Callable[[list[str]], np.ndarray], year: int | None) -> dict[str, list[dict]]:
+        """The indicators for ``composed`` (``[(Template, name)]``), each with its suggested target, by group."""
+        vectors = np.asarray(encode([name for _, name in composed]), dtype=np.float32)
+        out: dict[str, list[dict]] = collections.defaultdict(list)
+        for (template, name), vector in zip(composed, vectors, strict=True):
+            level1, level2 = self.taxonomy.view(template.level2, "2021")
+            answer = self.targets.suggest(Indicator(name), vector, template.level2, k=1, year=year)
+            target = answer["suggestions"][0] if answer["suggestions"] else None
+            if target and target["kind"] == "quantitative" and target["family"] != "percent" and target["value"] is not None:
+                # a cost or a head count is this project's own scale, not that of the rows the unit came from
+                target = {**target, "text": f"{target['operator'] or ''}{PLACEHOLDER}{target['unit'] or ''}", "value": None,
+                          "placeholder": True, "spread": None,
+                          "why": f"{target['why']}；这是按项目名称组成的指标，数值取决于本项目的规模，请按计划填写（{PLACEHOLDER}处）"}
+            out[template.group].append({
+                "name": name, "level1": level1, "level2": level2, "suggested_target": target["text"] if target else None,
+                "target": target, "support": 0, "from_project": None, "source": "按项目名称组成", "composed": True,
+                "why": f"没有相近的历史项目：以本项目名称加常用的“{template.suffix}”组成，请按项目实际修改"})
+        return out
+
+    def _allocate(self, candidates: list[dict], k: int, reserved: collections.Counter | None = None) -> list[dict]:
+        """The best ``k // 6`` of every group first (so the table covers all six), then the best remaining; near-duplicates skipped.
+
+        ``reserved``: places per group already taken (by composed indicators), subtracted from the group's share;
+        ``k`` is then what is left in all."""
+        reserved = reserved or collections.Counter()
         picked: list[dict] = []
         vectors: list[np.ndarray] = []
         duplicate = self.targets.background["p95"] + (1.0 - self.targets.background["p95"]) * 0.5
@@ -219,11 +262,11 @@ class IndicatorSuggester:
             vectors.append(vector)
             return True
 
-        share = max(1, k // len(REQUIRED_GROUPS))
+        share = max(1, (k + sum(reserved.values())) // len(REQUIRED_GROUPS))
         for group, _ in REQUIRED_GROUPS:
-            taken = 0
+            taken = reserved[group]
             for entry in candidates:
-                if taken == share:
+                if taken >= share:
                     break
                 if entry["group"] == group and add(entry):
                     taken += 1

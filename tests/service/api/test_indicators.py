@@ -124,6 +124,9 @@ def test_a_project_unlike_any_historical_one_is_said_to_be_a_loose_fit(client):
     assert known["similar_projects"][0]["project"] == "乡村道路建设养护项目" and known["warnings"] == []
     unknown = client.post("/v1/indicators/suggest", json={"project": "量子引力波望远镜阵列运维"}).json()
     assert any("no historical project is close" in w for w in unknown["warnings"])
+    composed = [i for g in unknown["groups"] for i in g["indicators"] if i["composed"]]
+    assert len(composed) == 6 and all(i["name"].startswith("量子引力波望远镜阵列运维") for i in composed)
+    assert not any(i["composed"] for g in known["groups"] for i in g["indicators"])
 
 
 def test_a_given_value_without_operator_and_unit_is_kept(client):

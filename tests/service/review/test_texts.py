@@ -137,6 +137,9 @@ def test_yes_no():
     ("unknown category '胡说': the classifier's category is used", "类别“胡说”不在指标体系中，已按模型判断的类别建议"),
     ("no historical project is close to this one (the closest, 科普活动, at 0.81): the indicators come from projects and "
      "libraries only loosely related; check that each fits", "没有相近的历史项目（最接近的是“科普活动”，相似度 0.81）：以下指标来自关系较远的项目和指标库，请逐条核对是否适用"),
+    ("no historical project is close to this one (the closest, 科普活动, at 0.31): the indicators come from projects and "
+     "libraries only loosely related; check that each fits; indicators composed from the project's own name come first in each group",
+     "没有相近的历史项目（最接近的是“科普活动”，相似度 0.31）：以下指标来自关系较远的项目和指标库，请逐条核对是否适用；每组第一条按本项目名称组成，请按项目实际修改"),
 ])
 def test_suggestion_warnings_in_chinese(warning, expected):
     from service.review.texts import suggestion_warning_zh

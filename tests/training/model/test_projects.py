@@ -82,3 +82,56 @@ def test_a_yes_no_question_gets_yes(fake_predictor):
     for name in ("是否提高农村科普工作", "资金是否全部纳入医保统筹"):
         suggestions = fake_predictor.suggest_targets(Indicator(name), k=3)["suggestions"]
         assert [s["text"] for s in suggestions] == ["是"], suggestions  # answered, not also counted
+
+
+def _indicators(answer: dict) -> list[dict]:
+    return [i for g in answer["groups"] for i in g["indicators"]]
+
+
+def test_a_project_unlike_any_gets_indicators_composed_from_its_own_name(fake_predictor):
+    """No historical project is close: each group's first indicator names the project's object, the rest are historical."""
+    answer = fake_predictor.suggest_indicators("远洋渔船北斗终端更新改造项目", k=12, year=2025)
+    assert answer["warnings"] and "composed" in answer["warnings"][0]
+    indicators = _indicators(answer)
+    assert len(indicators) == 12
+    for group in answer["groups"]:
+        first, second = group["indicators"]
+        assert first["composed"] is True and first["name"].startswith("远洋渔船北斗终端更新改造")
+        assert first["support"] == 0 and first["from_project"] is None and "按项目名称组成" in first["source"]
+        assert not second.get("composed")
+    by_name = {i["name"]: i for i in indicators}
+    accepted = by_name["远洋渔船北斗终端更新改造验收合格率"]
+    assert accepted["level2"] == "质量指标" and accepted["target"]["family"] == "percent" and accepted["target"]["value"] is not None
+    cost = by_name["远洋渔船北斗终端更新改造总成本"]
+    # the project's own scale: the unit and the operator, never another project's amount
+    assert cost["level1"] == "成本指标" and cost["suggested_target"] == "≤__万元" and cost["target"]["placeholder"] is True
+    people = by_name["远洋渔船北斗终端更新改造受益人数"]
+    assert people["suggested_target"] == "≥__人" and "本项目的规模" in people["target"]["why"]
+
+
+@pytest.mark.parametrize("k", [1, 3, 6, 7, 20])
+def test_composed_indicators_keep_k_the_total(fake_predictor, k):
+    indicators = _indicators(fake_predictor.suggest_indicators("远洋渔船北斗终端更新改造项目", k=k))
+    assert len(indicators) == k and len({i["name"] for i in indicators}) == k
+    from training.domain.templates import load_templates
+
+    expected = load_templates().compose("远洋渔船北斗终端更新改造项目", per_group=(max(1, k // 6) + 1) // 2)[:k]
+    assert [i["name"] for i in indicators if i.get("composed")] == [name for _, name in expected]
+
+
+def test_a_project_with_close_history_or_no_object_gets_none_composed(fake_predictor):
+    close = fake_predictor.suggest_indicators("科普活动专项经费", k=12)
+    assert not close["warnings"] and not any(i.get("composed") for i in _indicators(close))
+    nothing = fake_predictor.suggest_indicators("专项经费", k=12)
+    assert not any(i.get("composed") for i in _indicators(nothing)) and len(_indicators(nothing)) == 12
+
+
+def test_composing_can_be_switched_off(fake_predictor):
+    from training.model.projects import IndicatorSuggester
+
+    suggester = fake_predictor.indicators
+    never = IndicatorSuggester(suggester.references, suggester.taxonomy, suggester.targets, suggester.projects, composed="never")
+    encode = lambda names: fake_predictor.encoder.encode(names, "query")  # noqa: E731
+    vector = encode(["远洋渔船北斗终端更新改造项目"])[0]
+    assert not any(i.get("composed") for i in _indicators(never.suggest("远洋渔船北斗终端更新改造项目", vector, encode=encode)))
+    assert not any(i.get("composed") for i in _indicators(suggester.suggest("远洋渔船北斗终端更新改造项目", vector)))  # no encoder

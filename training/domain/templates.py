@@ -1,0 +1,104 @@
+"""Indicators composed from a project's own name (``data/project_templates.json``): its object plus a standard measure.
+
+For a project that no historical project resembles, the corpus has nothing specific to offer, and indicators of
+unrelated projects (麻风村休养员 for a road project) mislead. About one table row in eleven in the corpus names its
+project's object followed by a standard measure (乡村道路建设养护里程, 实验室大型修缮竣工项目验收合格率), so the
+suggester composes such rows: ``project_object`` strips the fund words, ``ProjectTemplates.compose`` adds the measures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from training.settings import get_settings
+
+_BRACKET_AT_END = re.compile(r"[(（][^()（）]*[)）]\s*$")
+_QUOTES = re.compile(r"[“”\"「」『』‘’]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One composed indicator: ``group`` (of ``projects.REQUIRED_GROUPS``), its ``level2`` (canonical 二级指标) and the ``suffix``."""
+
+    group: str
+    level2: str
+    suffix: str
+    when: tuple[str, ...] = ()
+
+    def fits(self, found: str) -> bool:
+        """Whether the template applies to the object ``found``: always without ``when``, else when it holds one of its words."""
+        return not self.when or any(word in found for word in self.when)
+
+
+@dataclass(frozen=True)
+class ProjectTemplates:
+    """The templates, in order of preference within each group, and the rules that find a project's object."""
+
+    version: str
+    strip_prefixes: tuple[str, ...]
+    strip_suffixes: tuple[str, ...]
+    strip_trailing: tuple[str, ...]
+    generic_objects: frozenset[str]
+    min_object_chars: int
+    templates: tuple[Template, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> ProjectTemplates:
+        """Read ``path``. Raises ``OSError``, ``json.JSONDecodeError`` or ``KeyError`` for a missing, broken or incomplete file."""
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(raw["version"], tuple(raw["strip_prefixes"]), tuple(raw["strip_suffixes"]), tuple(raw["strip_trailing"]),
+                   frozenset(raw["generic_objects"]), int(raw["min_object_chars"]),
+                   tuple(Template(t["group"], t["level2"], t["suffix"], tuple(t.get("when", ()))) for t in raw["templates"]))
+
+    def project_object(self, project: str) -> str | None:
+        """What the project works on: ``2020年乡村道路建设养护项目`` → ``乡村道路建设养护``; ``检疫犬经费`` → ``检疫犬``.
+
+        Removes quotes, a leading year, one trailing bracket and, repeatedly, the fund words and a year at the end.
+        Returns ``None`` when fewer than ``min_object_chars`` Chinese characters are left, or a word that names no
+        object (``generic_objects``: ``专项经费`` → ``专项``, ``部门整体支出``; or only a fund word: ``项目``)."""
+        text = _QUOTES.sub("", project or "").strip()
+        for pattern in self.strip_prefixes:
+            text = re.sub(pattern, "", text).strip()
+        text = _BRACKET_AT_END.sub("", text).strip()
+        changed = True
+        while changed:
+            changed = False
+            for suffix in self.strip_suffixes:
+                if text.endswith(suffix) and len(_CJK.findall(text[: -len(suffix)])) >= self.min_object_chars:
+                    text = text[: -len(suffix)].strip()
+                    changed = True
+            for pattern in self.strip_trailing:
+                shorter = re.sub(pattern, "", text).strip()
+                if shorter != text and len(_CJK.findall(shorter)) >= self.min_object_chars:
+                    text, changed = shorter, True
+        if len(_CJK.findall(text)) < self.min_object_chars or text in self.generic_objects or text in self.strip_suffixes:
+            return None
+        return text
+
+    def compose(self, project: str, per_group: int = 1) -> list[tuple[Template, str]]:
+        """Up to ``per_group`` composed names per group, in the file's order: ``[(template, name), ...]``; none without an object."""
+        found = self.project_object(project)
+        if found is None:
+            return []
+        taken: dict[str, int] = {}
+        out = []
+        for template in self.templates:
+            if taken.get(template.group, 0) < per_group and template.fits(found) and not found.endswith(template.suffix):
+                out.append((template, found + template.suffix))
+                taken[template.group] = taken.get(template.group, 0) + 1
+        return out
+
+
+@lru_cache
+def _cached(path: str) -> ProjectTemplates:
+    return ProjectTemplates.load(Path(path))
+
+
+def load_templates(path: str | Path | None = None) -> ProjectTemplates:
+    """The templates at ``path`` (default ``<data_dir>/project_templates.json``), read once per path."""
+    return _cached(str(Path(path) if path else get_settings().data_dir / "project_templates.json"))
