@@ -234,21 +234,29 @@ def _parse_range(text: str) -> Target | None:
 
 
 def _parse_change(text: str) -> Target | None:
-    """``提高2个百分点``, ``较上年下降10%``, ``同比增长5%``: a change against a base, measurable as written. Its figure is
+    """``提高2个百分点``, ``较上年下降10%``, ``同比增长5%``, ``+3台``: a change against a base, measurable as written. Its figure is
     the least change asked for (operator ``≥`` unless one is written: ``下降不少于10%``); ``text`` keeps the words, so the
     base and the direction stay. These had been read as vague (提高) or not understood (较上年下降10%)."""
     compact = re.sub(r"\s+", "", text)
+    signed = _SIGNED.match(compact)
+    if signed and not compact.endswith(_SIGNED_LEVEL_UNITS):
+        # +3台, -5万元 (a table's column of changes): the sign is the verb; -18℃ is a level, not a fall
+        compact = ("增加" if signed.group(1) in "+＋" else "减少") + compact[signed.end():]
     match = _CHANGE.match(compact)
     if not match:
         return None
     amount = _parse_quantity(match.group("amount"))
     if amount is None or amount.upper is not None or amount.note or amount.operator not in (None, "≥", ">"):
         return None
+    if signed and not amount.value:
+        return None  # -0%: no change is stated
     operator = amount.operator or "≥"
-    return Target(kind="quantitative", raw=text, operator=operator, value=amount.value, unit=amount.unit, text=compact,
-                  note=CHANGE_NOTE + (match.group("base") or "a base"))
+    return Target(kind="quantitative", raw=text, operator=operator, value=amount.value, unit=amount.unit,
+                  text=re.sub(r"\s+", "", text), note=CHANGE_NOTE + (match.group("base") or "a base"))
 
 
+_SIGNED = re.compile(r"^([+＋\-－−])(?=\d)")
+_SIGNED_LEVEL_UNITS = ("℃", "°C", "度", "摄氏度")  # a signed value in these is a level (冷库温度 -18℃)
 CHANGE_NOTE = "a change against "  # the note of a target that states a change (is_change)
 
 

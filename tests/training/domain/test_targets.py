@@ -1,8 +1,10 @@
 """The target grammar on every form the domain primer lists."""
 
+import unicodedata
+
 import pytest
 
-from training.domain.targets import format_number, parse_target, target_weakness
+from training.domain.targets import format_number, is_change, parse_target, target_weakness
 
 
 @pytest.mark.parametrize(
@@ -274,6 +276,20 @@ def test_a_change_against_a_base_is_measurable_as_written(raw, value, unit):
     target = parse_target(raw)
     assert (target.kind, target.operator, target.value, target.unit, target.text) == ("quantitative", "≥", value, unit, raw)
     assert target_weakness(target) is None
+
+
+@pytest.mark.parametrize(("raw", "value", "unit"), [("+3台", 3, "台"), ("＋ 2个", 2, "个"), ("-5万元", 5, "万元"), ("－10%", 10, "%")])
+def test_a_signed_figure_is_a_change(raw, value, unit):
+    """+3台 and -5万元 had not been understood."""
+    target = parse_target(raw)
+    assert (target.kind, target.operator, target.value, target.unit) == ("quantitative", "≥", value, unit)
+    assert is_change(target) and target_weakness(target) is None
+    assert target.text == unicodedata.normalize("NFKC", raw).replace(" ", "")  # full-width signs in half width, as every target
+
+
+def test_a_signed_temperature_is_a_level_not_a_change_and_a_signed_zero_is_neither():
+    assert not is_change(parse_target("-18℃"))
+    assert parse_target("-0%").kind == "unparsed"  # as published in a repository's table
 
 
 def test_a_comparison_with_last_year_is_checkable_and_a_change_without_a_figure_is_vague():
