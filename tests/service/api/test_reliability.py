@@ -61,11 +61,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+NEW_NAME_STEMS = ("农村公路养护验收合格率", "培训人员满意度", "设备购置完成率", "补助资金发放及时率", "受益群众人数")
+
+
+def new_names():
+    """One-item bodies with names the server has never seen (a clerk typing): the encoder runs for each."""
+    for i in range(10_000):
+        yield {"items": [{"name": f"第{i}号{NEW_NAME_STEMS[i % len(NEW_NAME_STEMS)]}"}]}
+
+
 def test_a_large_upload_does_not_stop_other_requests(server, capsys):
+    """Issue #14: while a 3,000-row upload runs, /healthz answers in < 100 ms and a one-item classify stays within 3 × its
+    idle p50. The one item is a new name each time, as a form plugin sends while a clerk types; a repeated name
+    (vector cached, about 1 ms idle) is timed too and must stay under 20 ms, but not within 3 ×: a third of its
+    millisecond is a share of a core, which another process on the machine can take."""
     table = corpus_csv(3000)
+    fresh = new_names()
     with httpx.Client(base_url=server, timeout=60) as client:
         for _ in range(5):
             client.post("/v1/classify", json=ONE_ITEM)
+            client.post("/v1/classify", json=next(fresh))
+        idle_new = [timed(lambda: client.post("/v1/classify", json=next(fresh)))[0] for _ in range(30)]
         idle = [timed(lambda: client.post("/v1/classify", json=ONE_ITEM))[0] for _ in range(30)]
         result: dict = {}
 
@@ -77,11 +93,14 @@ def test_a_large_upload_does_not_stop_other_requests(server, capsys):
         thread.start()
         time.sleep(0.3)
         busy = client.post("/v1/tables/classify", files={"file": ("second.csv", table)})  # the table lane holds one
-        health, classify = [], []
+        health, classify, classify_new = [], [], []
         while thread.is_alive():
             elapsed, response = timed(lambda: client.get("/healthz"))
             assert response.status_code == 200
             health.append(elapsed)
+            elapsed, response = timed(lambda: client.post("/v1/classify", json=next(fresh)))
+            assert response.status_code == 200
+            classify_new.append(elapsed)
             elapsed, response = timed(lambda: client.post("/v1/classify", json=ONE_ITEM))
             assert response.status_code == 200
             classify.append(elapsed)
@@ -92,10 +111,12 @@ def test_a_large_upload_does_not_stop_other_requests(server, capsys):
     with capsys.disabled():
         print(f"\n3,000-row upload {result['ms'] / 1000:.1f} s; during it /healthz p50 {statistics.median(health):.1f} ms, "
               f"p90 {percentile(health, 0.9):.1f} ms, max {max(health):.1f} ms ({len(health)} requests); one-item /v1/classify "
-              f"p50 {statistics.median(classify):.1f} ms against {statistics.median(idle):.1f} ms idle")
+              f"with a new name p50 {statistics.median(classify_new):.1f} ms against {statistics.median(idle_new):.1f} ms idle, "
+              f"with a repeated name {statistics.median(classify):.1f} ms against {statistics.median(idle):.1f} ms idle")
     assert len(health) >= 5, "the upload finished before anything could be measured"
     assert percentile(health, 0.9) < 100
-    assert statistics.median(classify) <= 3 * statistics.median(idle)
+    assert statistics.median(classify_new) <= 3 * statistics.median(idle_new)
+    assert statistics.median(classify) < 20
 
 
 def raw_request(base: str, head: str, first_bytes: bytes, seconds: float = 10) -> tuple[int, dict, float]:
