@@ -37,7 +37,8 @@ class TableSummary:
 
     ``per_category``: ``"一级/二级" → rows`` by the current label (the
     reviewer's decision, else the prediction); ``missing_groups``: the required
-    groups no row falls in (for a combined summary: empty, see
+    groups no row falls in, by the reviewer's decision, else by the prediction or the published label (a table
+    whose unit filed two rows under 效益 has 效益, though the model reads them as 产出) (for a combined summary: empty, see
     ``tables_missing_groups``); ``unreadable``: ``[{"position", "why"}]`` (position
     0-based in the table, ``why`` in English as the readers wrote it);
     ``open_flagged``: flagged readable rows without a decision.
@@ -98,6 +99,12 @@ def summarize_table(records: list[dict], decisions: Mapping[int, Decision] | Non
             group = group_of(label[0], label[1], taxonomy)
             if group:
                 groups.add(group)
+        if decision is None and not is_unreadable(record) and (record.get("published_level1") or record.get("published_level2")):
+            # the unit filed the row there: the table has that group, even where the model reads the row otherwise
+            # (then the row is flagged as a suspect label; a reviewer's decision replaces both)
+            published = group_of(record.get("published_level1"), record.get("published_level2"), taxonomy)
+            if published:
+                groups.add(published)
     summary.per_category = dict(sorted(per_category.items(), key=lambda kv: (-kv[1], kv[0])))
     summary.missing_groups = [g for g in GROUP_NAMES if g not in groups] if summary.rows > len(summary.unreadable) else list(GROUP_NAMES)
     summary.tables_missing_groups = int(bool(summary.missing_groups))

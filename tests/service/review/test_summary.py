@@ -51,6 +51,19 @@ def test_decisions_count_down_and_move_categories(taxonomy):
     assert "时效" not in after.missing_groups
 
 
+def test_a_group_the_unit_filed_rows_under_is_not_missing_though_the_model_reads_them_otherwise(taxonomy):
+    """A newcomer's trial: 因贫失学辍学学生人数 and 教学质量, published as 社会效益, predicted 数量/质量 — the summary said the
+    table lacked 效益. A reviewer's decision replaces the published label."""
+    records = [record("产出指标", "数量指标", published_level1="效益指标", published_level2="社会效益指标"),
+               record("产出指标", "质量指标", published_level1="效益指标", published_level2="社会效益指标"),
+               record("产出指标", "时效指标", published_level1=None, published_level2=None)]
+    assert "效益" not in summarize_table(records, taxonomy=taxonomy).missing_groups
+    decided = {0: Decision("产出指标", "数量指标", "changed"), 1: Decision("产出指标", "质量指标", "changed")}
+    assert "效益" in summarize_table(records, decided, taxonomy).missing_groups
+    assert "效益" in summarize_table([{**UNREADABLE, "published_level1": "效益指标", "published_level2": "社会效益指标"},
+                                     records[2]], taxonomy=taxonomy).missing_groups
+
+
 def test_overall_adds_up(taxonomy):
     one = summarize_table([record("产出指标", "数量指标")], taxonomy=taxonomy)
     full = summarize_table([record(*pair) for pair in [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"),
