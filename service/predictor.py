@@ -18,7 +18,7 @@ from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
-from training.model.projects import IndicatorSuggester, ProjectIndex
+from training.model.projects import IndicatorSuggester, ProjectIndex, project_query
 from training.model.review import UNKNOWN_LABEL, name_problems
 from training.model.suggest import TableForm, TargetSuggester, checked_target, completed, table_forms
 
@@ -262,7 +262,7 @@ class Predictor:
             with self._projects_lock:
                 if self.indicators.projects is None:
                     self.indicators.projects = ProjectIndex.build(self.references, self.encoder)
-        query = project if not goal else f"{project}：{goal[:200]}"
+        query = project_query(project, goal)
         return self.indicators.suggest(project, self.encoder.encode([query], "query")[0], k=k, year=year,
                                        encode=lambda names: self.encoder.encode(names, "query"))
 

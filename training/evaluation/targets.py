@@ -32,7 +32,7 @@ from training.lifecycle.train import build_references
 from training.model.dataset import group_of, training_data
 from training.model.encoder import Encoder
 from training.model.pipeline import fit, indicator_frame, make_classifier, recipe_params
-from training.model.projects import IndicatorSuggester, ProjectIndex
+from training.model.projects import IndicatorSuggester, ProjectIndex, project_query
 from training.model.review import ReviewPolicy
 from training.model.suggest import TargetSuggester, table_forms, target_category
 from training.model.units import direction, fit_target_forms
@@ -299,7 +299,7 @@ def _project_fold(fold: int, test_rows, references, targets: TargetSuggester, ta
         names = sorted(set(names))
         if len(names) < min_indicators:
             continue
-        query = encoder.encode([project], "query")[0]
+        query = encoder.encode([project_query(project)], "query")[0]
         actual = encoder.encode(names, "query")
         systems = {
             "Zhibiao": [i["name"] for g in suggester.suggest(project, query, k=k, encode=encode_query)["groups"] for i in g["indicators"]],

@@ -12,6 +12,7 @@ with a suggested target (``TargetSuggester``).
 from __future__ import annotations
 
 import collections
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,7 +69,7 @@ class ProjectIndex:
                 members[("project", row.project)].append(j)
         keys = sorted(members)
         names = [name for _, name in keys]
-        vectors = encoder.encode(names, "query") if names else np.zeros((0, references.vectors.shape[1]), dtype=np.float32)
+        vectors = encoder.encode([project_query(n) for n in names], "query") if names else np.zeros((0, references.vectors.shape[1]), dtype=np.float32)
         citations = []
         for key in keys:
             first: IndicatorRow = references.records[members[key][0]]
@@ -302,12 +303,27 @@ class IndicatorSuggester:
                 "why": why}
 
 
+_YEARS = re.compile(r"\d{4}(?:\s*[-－—~～至]\s*\d{4})?\s*年度?")
+
+
+def project_query(project: str, goal: str | None = None) -> str:
+    """The text a project is compared by: its name without years (``2025年高标准农田建设项目`` had been closest to
+    ``同心县2025年设施农业技术培训项目`` by the year alone), then ``：`` and the first 200 characters of its goal."""
+    name = _YEARS.sub("", project or "").strip() or (project or "")
+    return name if not goal else f"{name}：{goal[:200]}"
+
+
+_SENTENCE = re.compile(r"[。；;！!？?]|[,，、].*[,，、]")
+MAX_SUGGESTED_NAME = 40
+
 TEMPLATE_MARKS = ("**", "＊＊", "（如：", "(如：", "(如:", "（如:", "××", "XX")
 
 
 def _suggestable(row: IndicatorRow) -> bool:
     """A historical row whose name can be suggested on its own: not empty, not a sub-item of the row above it
-    (``其中大棚蔬菜``, ``含…``), which means nothing out of its table, and no template left unfilled
-    (``推动**产业发展（如：…）``, ``项目获得**奖励``)."""
+    (``其中大棚蔬菜``, ``含…``), which means nothing out of its table, no template left unfilled
+    (``推动**产业发展（如：…）``, ``项目获得**奖励``), and no sentence (``2020年全年。``, ``严控成本,严格按照项目资金落实各项
+    工作,不扩大,不增债``: a sentence's punctuation, two commas, or more than ``MAX_SUGGESTED_NAME`` characters)."""
     return (bool(row.level3) and not row.level3.startswith(SUB_ITEM_PREFIXES)
-            and not any(mark in row.level3 for mark in TEMPLATE_MARKS))
+            and not any(mark in row.level3 for mark in TEMPLATE_MARKS)
+            and not _SENTENCE.search(row.level3) and len(row.level3) <= MAX_SUGGESTED_NAME)

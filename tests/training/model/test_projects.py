@@ -135,3 +135,26 @@ def test_composing_can_be_switched_off(fake_predictor):
     vector = encode(["远洋渔船北斗终端更新改造项目"])[0]
     assert not any(i.get("composed") for i in _indicators(never.suggest("远洋渔船北斗终端更新改造项目", vector, encode=encode)))
     assert not any(i.get("composed") for i in _indicators(suggester.suggest("远洋渔船北斗终端更新改造项目", vector)))  # no encoder
+
+
+def test_a_year_in_the_project_name_does_not_make_projects_alike(fake_predictor):
+    """2025年高标准农田建设项目 had been closest to 同心县2025年设施农业技术培训项目 by the year alone, and got no warning."""
+    from training.model.projects import project_query
+
+    assert project_query("2025年高标准农田建设项目") == "高标准农田建设项目"
+    assert project_query("同心县2025年设施农业技术培训项目") == "同心县设施农业技术培训项目"
+    assert project_query("2024-2025年度校舍维修", "改善办学条件") == "校舍维修：改善办学条件"
+    assert project_query("2025年") == "2025年"  # nothing else to compare by
+    with_year = fake_predictor.suggest_indicators("2025年远洋渔船北斗终端更新改造项目", k=12)
+    without = fake_predictor.suggest_indicators("远洋渔船北斗终端更新改造项目", k=12)
+    assert with_year["similar_projects"] == without["similar_projects"] and bool(with_year["warnings"]) == bool(without["warnings"])
+
+
+@pytest.mark.parametrize("name", ["2020年全年。", "严控成本,严格按照项目资金落实各项工作,不扩大,不增债", "是否满意？",
+                                  "完成开发区工委、管委下达的安置小区物业费清算任务,指导小区物业开展文明创建等工作"])
+def test_a_sentence_is_not_suggested_as_an_indicator(fake_predictor, name):
+    from training.model.projects import _suggestable
+
+    row = fake_predictor.references.records[0].__class__(source="s", table=0, row=0, doc="d", level3=name)
+    assert not _suggestable(row)
+    assert _suggestable(row.__class__(source="s", table=0, row=0, doc="d", level3="培训人次、场次"))  # one comma: a pair
