@@ -208,9 +208,7 @@ def test_values_a_spreadsheet_cannot_hold_are_written_as_text(fake_predictor):
 
 
 def test_the_total_of_one_table_names_its_missing_groups(annotated_seed):
-    from service.review.summary import combine, summarize_table
-
-    from service.review.summary import group_of
+    from service.review.summary import combine, group_of, summarize_table
     from training.domain.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
