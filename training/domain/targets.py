@@ -45,6 +45,7 @@ _UNITS = sorted(
         "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
         "个百分点", "微克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "毫克/立方米", "mg/m³", "mg/m3", "毫克/升", "mg/L", "立方厘米",
         "万公斤", "万千克", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
+        "m", "m2", "m²", "㎡", "km2", "km²", "㎢", "m3", "m³", "㎥", "㎞", "㎏", "kwh", "kw·h", "hm2", "ha",
     },
     key=len,
     reverse=True,
@@ -163,6 +164,13 @@ def _canonical_operator(spelling: str | None) -> str | None:
     return None
 
 
+SCALE_WORDS = ("万", "千", "百", "亿", "百万", "千万")
+# Latin and squared symbols as tables write them (3000㎡, 2.5km, 10m³; any case): the Chinese unit the lexicon knows
+_LATIN_UNITS = {"km": "公里", "㎞": "公里", "m2": "平方米", "m²": "平方米", "㎡": "平方米", "km2": "平方公里", "km²": "平方公里",
+                "㎢": "平方公里", "m3": "立方米", "m³": "立方米", "㎥": "立方米", "kg": "千克", "㎏": "千克", "kwh": "千瓦时",
+                "kw·h": "千瓦时", "ha": "公顷", "hm2": "公顷", "m": "米"}
+
+
 def _canonical_unit(unit: str | None) -> str | None:
     if not unit:
         return None
@@ -171,7 +179,7 @@ def _canonical_unit(unit: str | None) -> str | None:
         return "%"
     if unit == "百分点":  # a change of a rate (提高2个百分点), not a rate: kept apart from %
         return "个百分点"
-    return unit
+    return _LATIN_UNITS.get(unit.lower(), unit)
 
 
 def _strip_note(rest: str) -> str | None:
@@ -382,9 +390,14 @@ def _match_words(text: str, words: list[str]) -> list[str]:
     return [w for w in words if w in text]
 
 
+_STANDARD_REACHED = re.compile(r"(达到|符合|满足).{0,20}(标准|等级|[一二三四五12345ⅠⅡⅢⅣⅤ][级类]|规范|要求)")
+
+
 def _parse_qualitative(text: str) -> Target | None:
     compact = re.sub(r"\s+", "", text).strip("。")
     measurable_words = _match_words(compact, _QUALITATIVE_MEASURABLE)
+    if _STANDARD_REACHED.search(compact):
+        measurable_words.append("达到标准")  # 达到国家一级A标准, 达到二级以上: a named standard is checkable
     # 不降低 and 不减少 are checkable, though 降低 and 减少 alone are vague
     vague_words = [w for w in _match_words(compact, _QUALITATIVE_VAGUE) if not any(w in m for m in measurable_words)]
     if not measurable_words and not vague_words:
@@ -402,6 +415,9 @@ def resolve_code(code: str, explanation: str | None) -> str | None:
         if number == code:
             return meaning
     return None
+
+
+_PER_FIRST = re.compile(r"^(?P<op>[≥≤=<>]?)每(?P<per>[\u4e00-\u9fff]{1,2}?)(?P<number>\d+(?:\.\d+)?)(?P<money>元|万元)(?P<rest>[^/]*)$")
 
 
 def parse_target(raw: str | None, explanation: str | None = None) -> Target:
@@ -426,6 +442,7 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
             return Target(kind="coded", raw=original, value=float(text), text=meaning,
                           note=normalize_text(explanation or ""), vague=inner.vague if inner else True)
 
+    text = _PER_FIRST.sub(lambda m: f"{m['op']}{m['number']}{m['money']}/{m['per']}{m['rest']}", text)  # 每亩100元 → 100元/亩
     for parser in (_parse_deadline, _parse_change, _parse_quantity, _parse_qualitative):
         target = parser(text)
         if target is not None:
@@ -464,10 +481,11 @@ def target_weakness(target: Target) -> str | None:
         return None  # 零事故: zero of whatever the name counts
     if target.kind == "quantitative" and target.upper is not None:
         return "a range; write one bound with an operator"
-    if target.kind == "quantitative" and not target.operator and not target.unit:
+    unitless = not target.unit or target.unit in SCALE_WORDS  # 100万: 万 is a scale, not what is counted
+    if target.kind == "quantitative" and not target.operator and unitless:
         return "no operator (≥, ≤, =) and no unit"
     if target.kind == "quantitative" and not target.operator:
         return "no operator (≥, ≤, =)"
-    if target.kind == "quantitative" and not target.unit:
+    if target.kind == "quantitative" and unitless:
         return "no unit"
     return None

@@ -33,7 +33,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
-from training.domain.targets import QUALITATIVE_WEAKNESS, Target, format_quantity, is_change, parse_target, target_weakness
+from training.domain.targets import (
+    QUALITATIVE_WEAKNESS,
+    SCALE_WORDS,
+    Target,
+    format_quantity,
+    is_change,
+    parse_target,
+    target_weakness,
+)
 from training.domain.taxonomy import Taxonomy
 from training.domain.units import UnitLexicon, glued_unit, unit_mismatch_warning
 from training.model.forms import TargetForms, direction
@@ -278,7 +286,8 @@ class TargetSuggester:
             return out
         if not values:
             text = f"{op}{PLACEHOLDER}{unit}"
-            why = (f"{reason}；{unit_why}；{op_why}；相似历史指标中没有以“{unit}”计的目标值，数值请按计划填写（{PLACEHOLDER}处）")
+            none_like = f"没有以“{unit}”计的目标值" if unit else f"没有{spec.label}的目标值"  # 系数 has no unit
+            why = f"{reason}；{unit_why}；{op_why}；相似历史指标中{none_like}，数值请按计划填写（{PLACEHOLDER}处）"
             out.append(self.entry(text, "quantitative", op, None, unit, family, mine, why, placeholder=True))
             return out
         same = self._same_name(name, values)
@@ -288,13 +297,20 @@ class TargetSuggester:
         value, how, spread = _pick_value([e.value for e in values])
         if same:
             how = how.replace("同单位相似历史指标", "同名历史指标")
+        publishers = {e.row.publisher for e in values}
+        floor_of_nothing = op in ("≥", ">") and value == 0  # ≥0 bounds nothing (新增粮食产能 had been given ≥0起)
+        scale_of_one = not same and family != "percent" and len(publishers) < 2  # 高标准农田建设面积 ≥3亩 from one unit's rows
+        if floor_of_nothing or scale_of_one:
+            said = ("相似历史指标写作≥0，不构成目标" if floor_of_nothing else
+                    f"相似历史指标只来自1个单位（{format_quantity(op, value, unit)}等），其规模与本项目不可比")
+            why = f"{reason}；{unit_why}；{op_why}；{said}，数值请按计划填写（{PLACEHOLDER}处）"
+            return [self.entry(f"{op}{PLACEHOLDER}{unit}", "quantitative", op, None, unit, family, values, why, placeholder=True)]
         if op == "≤" and unit == "%" and value >= 100 and not any(word in name for word in BOUNDED_SHARES):
             # at most 100% bounds no rate (投诉率, 返工率 took it from 预算控制率 ≤100%): the ceiling is the user's to set
             text = f"{op}{PLACEHOLDER}{unit}"
             why = f"{reason}；{unit_why}；{op_why}；相似历史指标写作≤100%，对比例不构成约束，上限请按计划填写（{PLACEHOLDER}处）"
             return [self.entry(text, "quantitative", op, None, unit, family, values, why, placeholder=True)]
         why = f"{reason}；{unit_why}；{op_why}；{how}{_spread_text(spread, unit)}"
-        publishers = {e.row.publisher for e in values}
         if len(values) < THIN_VALUE_ROWS or len(publishers) < 2:
             why += f"；数值只来自{len(publishers)}个单位的{len(values)}条相似指标，请按本项目的计划核实"
         out.append(self.entry(format_quantity(op, value, unit), "quantitative", op, value, unit, family, values, why, spread=spread))
@@ -552,7 +568,12 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
         bound = target.upper if direction(operator) == "≤" else target.value
         unit = target.unit or suggestion.get("unit")
         return parse_target(format_quantity(operator, bound, unit)).text if operator and unit else None
-    if not target.operator and target.unit and operator:
+    suggested_unit = suggestion.get("unit") or ""
+    if target.unit in SCALE_WORDS and suggested_unit not in ("", "%", "‰", target.unit) and (target.operator or operator):
+        # 资金 100万 → ≤100万元, 培训人数 3万 → ≥3万人: 万 was the scale, the suggestion says of what
+        unit = suggested_unit if suggested_unit.startswith(target.unit) else target.unit + suggested_unit
+        return parse_target(format_quantity(target.operator or operator, target.value, unit)).text
+    if not target.operator and target.unit and target.unit not in SCALE_WORDS and operator:
         return parse_target(format_quantity(operator, target.value, target.unit)).text
     unit, value = suggestion.get("unit"), target.value
     if unit == "%" and 0 < value < 1 and direction(target.operator or operator) != "≤":

@@ -8,7 +8,7 @@ import pytest
 
 from tests.training.domain.test_units import ISSUE_EXAMPLES
 from training.domain.records import Indicator
-from training.domain.targets import parse_target
+from training.domain.targets import parse_target, target_weakness
 from training.model.suggest import PLACEHOLDER, TargetSuggester, table_forms
 
 HASHED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}")
@@ -190,7 +190,7 @@ def test_handling_a_harm_or_its_rate_is_not_zeroed(fake_predictor, name):
 
 @pytest.mark.parametrize(("publishers", "thin"), [(["甲县"], True), (["甲县", "乙县"], True), (["甲县"] * 4, True),
                                                    (["甲县", "乙县", "丙县"], False)])
-def test_a_value_from_few_rows_or_one_publisher_says_so(fake_predictor, monkeypatch, publishers, thin):
+def test_a_value_from_few_rows_or_one_publisher_says_so_or_is_left_to_fill(fake_predictor, monkeypatch, publishers, thin):
     from dataclasses import replace
 
     from training.model.suggest import Evidence
@@ -201,7 +201,12 @@ def test_a_value_from_few_rows_or_one_publisher_says_so(fake_predictor, monkeypa
     evidence = [Evidence(i, r, 0.9, 1.0, "area", "亩", "≥", r.target.value) for i, r in enumerate(rows)]
     monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
     best = fake_predictor.suggest_targets(Indicator("新建高标准农田面积"), "数量指标", k=1)["suggestions"][0]
-    assert best["unit"] == "亩" and best["value"] is not None
+    assert best["unit"] == "亩"
+    if len(set(publishers)) == 1:
+        # one unit's scale is no other project's (a newcomer's trial: 高标准农田建设面积 ≥3亩): the form, not the value
+        assert best["value"] is None and best["placeholder"] and best["text"] == "≥__亩" and "只来自1个单位" in best["why"]
+        return
+    assert best["value"] is not None
     assert ("请按本项目的计划核实" in best["why"]) == thin, best["why"]
 
 
@@ -456,3 +461,34 @@ def test_none_for_a_social_cost_is_said_to_be_qualitative_by_the_suggest_route_t
     answer = fake_predictor.suggest_targets(Indicator("对周边居民生活影响"), level2="社会成本指标", k=2, given_target="无")
     assert answer["suggestions"][0]["text"] == "无"
     assert answer["warnings"] == ["target '无': qualitative; a number with an operator and a unit is easier to check"]
+
+
+def test_a_floor_of_zero_is_never_suggested(fake_predictor, monkeypatch):
+    """新增粮食产能 had been given ≥0起 from one similar row: ≥0 bounds nothing (the weakness bulk warns about)."""
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.unit == "亩" and r.target.value)
+    rows = [replace(template, publisher=p, target=parse_target("≥0亩")) for p in ("甲县", "乙县", "丙县")]
+    monkeypatch.setattr(suggester, "evidence", lambda *a, **k: [Evidence(i, r, 0.9, 1.0, "area", "亩", "≥", 0.0) for i, r in enumerate(rows)])
+    best = fake_predictor.suggest_targets(Indicator("新增高标准农田面积"), "数量指标", k=1)["suggestions"][0]
+    assert best["text"] == "≥__亩" and best["placeholder"] and "不构成目标" in best["why"]
+
+
+def test_a_family_without_units_says_so_without_empty_quotes(fake_predictor):
+    best = fake_predictor.suggest_targets(Indicator("农田灌溉水有效利用系数"), "质量指标", k=1)["suggestions"][0]
+    assert best["family"] == "coefficient" and "“”" not in best["why"]
+
+
+@pytest.mark.parametrize(("given", "unit", "expected"), [("100万", "万元", "≤100万元"), ("3万", "人", "≥3万人"), ("≥2万", "亩", "≥2万亩"),
+                                                          ("5万", "%", None)])
+def test_a_scale_alone_takes_the_unit_of_the_suggestion(given, unit, expected):
+    """项目资金支出 100万 had been completed as ≤100万, without 元."""
+    from training.model.suggest import completed
+
+    operator = "≤" if unit == "万元" else "≥"
+    suggestion = {"kind": "quantitative", "operator": operator, "unit": unit, "value": 1.0}
+    assert target_weakness(parse_target(given)) in ("no operator (≥, ≤, =) and no unit", "no unit")
+    assert completed(parse_target(given), suggestion) == expected
