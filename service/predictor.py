@@ -196,7 +196,8 @@ class Predictor:
         (checked, with warnings; a value it states is kept, completed by the best suggestion's operator and unit, as
         the first suggestion); ``table`` how the rest of its table writes targets.
         """
-        notes = []
+        problems = name_problems(indicator.name)
+        notes = [f"name {indicator.name!r}: {problem}" for problem in problems]
         if level2 is not None:
             mapped = self.taxonomy.map_labels(None, level2).level2  # canonical, 2015 and regional labels: 社会效益 → 社会效益指标
             if mapped is None:
@@ -204,6 +205,9 @@ class Predictor:
             level2 = mapped
         if level2 is None:
             level2 = self.classify([indicator], n_similar=0)[0]["category"]
+        if problems and problems[0].startswith(("empty name", "no words")):
+            # nothing to measure (。，！？): no target is suggested for it, and it is said why
+            return {"level2": level2, "family": None, "suggestions": [], "warnings": notes}
         vector = self.encoder.encode([indicator.name], "query")[0]
         answer = self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
         if given_target:

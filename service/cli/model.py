@@ -221,6 +221,8 @@ def _checked_suggest_args(args: argparse.Namespace) -> None:
     if args.project is not None and (args.name is not None or args.target is not None or args.level2 is not None):
         # NAME, --target or --level2 beside --project had been dropped without a word
         raise ReviewerError("三级指标名称（NAME、--target、--level2）与 --project 不能同用：请分两次运行")
+    if args.project is None and args.goal is not None:
+        raise ReviewerError("--goal 是项目的绩效目标，只能与 --project 一起用")  # it had been dropped without a word
     try:
         if args.project is not None:
             IndicatorSuggestRequest(project=args.project, goal=args.goal, year=args.year, **({"k": args.k} if args.k is not None else {}))

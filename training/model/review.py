@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")  # extension B onwards too (𠮷)
 _LATIN = re.compile(r"[A-Za-z]")
 _SENTENCE_MARKS = re.compile(r"[，。；！？,;!?]")
 MAX_NAME_CHARS = 40  # 99% of published 三级指标 are shorter (corpus: median 9 characters)

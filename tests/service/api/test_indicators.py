@@ -187,3 +187,11 @@ def test_a_measurable_given_target_is_kept_first(client):
         best = body["suggestions"][0]
         assert best["text"] == kept and best["why"].startswith("保留填写的指标值") and body["warnings"] == [], body
         assert len(body["suggestions"]) == 2 and body["suggestions"][1]["text"] != kept
+
+
+def test_a_target_for_a_name_without_words_is_not_suggested(client):
+    """A newcomer's trial: 。，！？ had got 12月31日前 with no warning."""
+    response = client.post("/v1/targets/suggest", json={"name": "。，！？"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["suggestions"] == [] and body["warnings_zh"] == ["名称“。，！？”：只有数字或符号，没有文字"]

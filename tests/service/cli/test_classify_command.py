@@ -81,7 +81,8 @@ def test_classify_checks_its_arguments_before_loading_a_model(monkeypatch, tmp_p
                                              (["培训人数", "-k", "10000"], "-k：不能大于"),
                                              (["--project", "高标准农田建设", "-k", "10000"], "-k"), (["--project", "  "], "--project"),
                                              (["培训人数", "--year", "0"], "--year"), ([], "请给出三级指标名称"),
-                                             (["培训人数", "--project", "某项目"], "不能同用")])
+                                             (["培训人数", "--project", "某项目"], "不能同用"),
+                                             (["培训人数", "--goal", "改善办学条件"], "--goal 是项目的绩效目标")])
 def test_suggest_takes_what_the_api_takes(monkeypatch, capsys, args, says):
     from service.cli import model
 
@@ -89,6 +90,16 @@ def test_suggest_takes_what_the_api_takes(monkeypatch, capsys, args, says):
     assert main(["suggest", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert says in err and len(err.splitlines()) == 1
+
+
+def test_suggest_for_a_name_without_words_suggests_nothing_and_says_why(fake_model, capsys):
+    """A newcomer's trial: 。，！？ had got 12月31日前 with no warning."""
+    assert main(["suggest", "。，！？"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["suggestions"] == [] and answer["warnings_zh"] == ["名称“。，！？”：只有数字或符号，没有文字"]
+    assert main(["suggest", "率"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["suggestions"] and answer["warnings_zh"][0] == "名称“率”：太短：一个字不构成指标名称"
 
 
 def test_suggest_with_an_unknown_category_says_so(fake_model, capsys):

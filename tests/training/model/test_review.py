@@ -12,13 +12,15 @@ from training.model.review import ReviewPolicy, name_problems
     ("Budget execution rate", "no Chinese"),
     ("2025", "only numbers"),
     ("12.5%", "only numbers"),
+    ("。，！？", "only numbers or symbols"),
     ("通过项目实施，进一步提升基层农技人员的业务能力和服务水平，促进农业增效和农民增收", "whole sentence"),
 ])
 def test_not_indicator_names(name, reason):
     assert reason in name_problems(name)[0]
 
 
-@pytest.mark.parametrize("name", ["资金拨付及时率", "培训人次", "社会公众满意度", "新建高标准农田面积（亩）"])
+@pytest.mark.parametrize("name", ["资金拨付及时率", "培训人次", "社会公众满意度", "新建高标准农田面积（亩）",
+                                  "𠮷𠮷"])  # extension B characters are Chinese (a trial had them called symbols)
 def test_indicator_names_pass(name):
     assert name_problems(name) == []
 
