@@ -39,7 +39,7 @@ def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str
     except ReadError as error:
         raise from_read_error(error) from None
     if format in ("csv", "xlsx"):
-        download = f"{Path(name).stem}.classified.{format}"
+        download = f"{Path(name).stem}.分类结果.{format}"  # reviewers read Chinese, file names too
         disposition = f"attachment; filename=\"{_ascii_fallback(download)}\"; filename*=UTF-8''{quote(download)}"
         return Response(content=render(table.tables, format, about=about_zh(predictor.version, framework)), media_type=MEDIA_TYPES[format],
                         headers={"Content-Disposition": disposition, "X-Model-Version": predictor.version})

@@ -36,7 +36,9 @@ def test_upload_seed_table_as_json_and_xlsx(client):
     assert workbook.sheetnames[0] == "汇总" and len(workbook.sheetnames) == 5  # the seed holds four tables
     assert sum(sheet.max_row - 1 for sheet in workbook.worksheets[1:]) == 36
     assert [c.value for c in workbook.worksheets[1][1]][:2] == ["原一级指标", "原二级指标"]
-    assert "filename*=UTF-8''yutian.classified.xlsx" in download.headers["content-disposition"]
+    from urllib.parse import quote
+
+    assert f"filename*=UTF-8''{quote('yutian.分类结果.xlsx')}" in download.headers["content-disposition"]
 
 
 @pytest.mark.parametrize(
