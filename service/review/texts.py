@@ -136,6 +136,8 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"a code meaning (.+); write .*"), "coded", UNMEASURABLE,
      lambda m: f"代码值，含义为“{_quoted(m[1])}”：请写成可衡量的数值或完成时限"),
     (re.compile(r"not understood"), "unparsed", UNMEASURABLE, lambda m: "无法识别"),
+    (re.compile(r"no value: only an operator( and a unit)?"), "no_value", UNMEASURABLE,
+     lambda m: "缺少数值：只写了运算符" + ("和单位" if m[1] else "")),
     (re.compile(r"a date that does not exist"), "no_such_date", UNMEASURABLE, lambda m: "日期不存在（月份或日期超出范围）"),
     (re.compile(r"at least zero bounds nothing"), "floor_of_zero", UNMEASURABLE, lambda m: "“≥0”不构成目标：任何数量都满足"),
     (re.compile(r"a share over 100%"), "over_a_whole", UNMEASURABLE, lambda m: "比例超过100%：该比例不可能超过100%，请核实"),

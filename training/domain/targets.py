@@ -341,6 +341,8 @@ def _no_such_date(raw: str) -> Target:
 
 
 NO_SUCH_DATE = "no such date"
+NO_VALUE = "no value"  # the note of a target that is only an operator (and a unit): ≥, ≥人
+_OPERATOR_ONLY = re.compile(rf"\s*(?:{_OP_ALTERNATION})\s*(?:{_UNIT_WRITTEN})?\s*", re.IGNORECASE)
 
 
 def _parse_deadline(text: str) -> Target | None:
@@ -449,7 +451,8 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
             target.raw = original
             break
     else:
-        return Target(kind="unparsed", raw=original, text=text)
+        # ≥ alone, or ≥人 (the figure left out, the unit in a column of its own): no value, not "not understood"
+        return Target(kind="unparsed", raw=original, text=text, note=NO_VALUE if _OPERATOR_ONLY.fullmatch(text) else None)
 
     if target.kind == "quantitative" and explanation:
         explained = _parse_quantity(normalize_text(explanation))
@@ -473,6 +476,8 @@ def target_weakness(target: Target) -> str | None:
         return QUALITATIVE_WEAKNESS
     if target.kind == "unparsed" and target.note == NO_SUCH_DATE:
         return "a date that does not exist"
+    if target.kind == "unparsed" and target.note == NO_VALUE:
+        return "no value: only an operator" + (" and a unit" if re.search(r"[^\s≥≤=<>＞＜≧≦]", target.text or "") and len(target.text) > 1 else "")
     if target.kind == "unparsed":
         return "not understood"
     if target.kind == "empty":

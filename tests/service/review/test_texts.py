@@ -51,6 +51,8 @@ def test_policy_reasons_have_chinese_with_their_figures():
     (parse_target("合规"), "qualitative", "unmeasurable"),
     (parse_target("1", "1=及时；2=不及时"), "coded", "unmeasurable"),
     (parse_target("见附件说明"), "unparsed", "unmeasurable"),
+    (parse_target("≥"), "no_value", "unmeasurable"),
+    (parse_target("≥人"), "no_value", "unmeasurable"),
     (Target(kind="quantitative", value=95.0, unit="%", text="95%"), "no_operator", "unmeasurable"),
     (Target(kind="quantitative", operator="≥", value=90.0, text="≥90"), "no_unit", "unmeasurable"),
 ])

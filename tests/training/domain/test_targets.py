@@ -315,3 +315,11 @@ def test_none_at_all_is_zero_and_within_the_year_is_a_deadline():
     assert target_weakness(parse_target("零投诉")) is None
     for raw in ("年内", "当年完成", "本年度内"):
         assert (parse_target(raw).kind, parse_target(raw).operator) == ("deadline", "≤"), raw
+
+
+@pytest.mark.parametrize(("raw", "weakness"), [("≥", "no value: only an operator"), (">=", "no value: only an operator"),
+                                               ("≥人", "no value: only an operator and a unit"),
+                                               ("≤ 万元", "no value: only an operator and a unit"), ("≥abc", "not understood")])
+def test_an_operator_without_a_figure_lacks_its_value(raw, weakness):
+    """A newcomer's trial: ≥ with its unit in a column of its own had been 无法识别."""
+    assert target_weakness(parse_target(raw)) == weakness
