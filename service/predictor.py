@@ -18,7 +18,7 @@ from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
-from training.model.projects import IndicatorSuggester, ProjectIndex, project_query
+from training.model.projects import REQUIRED_GROUPS, IndicatorSuggester, ProjectIndex, project_query
 from training.model.review import UNKNOWN_LABEL, name_problems
 from training.model.suggest import TableForm, TargetSuggester, checked_target, completed, table_forms
 
@@ -262,6 +262,11 @@ class Predictor:
 
         A bundle made before project indexes existed gets one built here, once.
         """
+        problems = name_problems(project)
+        if problems and problems[0].startswith(("empty name", "no words")):
+            # nothing names a project (。，！？, 😀😀): no indicators, and it is said why
+            return {"project": project, "groups": [{"group": group, "indicators": []} for group, _ in REQUIRED_GROUPS],
+                    "similar_projects": [], "sectors": [], "warnings": [f"project {project!r}: {problems[0]}"]}
         if self.indicators.projects is None:
             with self._projects_lock:
                 if self.indicators.projects is None:

@@ -44,7 +44,7 @@ _UNITS = sorted(
         "课时", "学时", "班", "处", "座", "间", "栋", "块", "倍", "分", "千瓦", "kw", "kva", "度", "所学校",
         "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
         "个百分点", "微克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "毫克/立方米", "mg/m³", "mg/m3", "毫克/升", "mg/L", "立方厘米",
-        "万公斤", "万千克", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
+        "万公斤", "万千克", "斤", "万斤", "亿斤", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
         "m", "m2", "m²", "㎡", "km2", "km²", "㎢", "m3", "m³", "㎥", "㎞", "㎏", "kwh", "kw·h", "hm2", "ha",
     },
     key=len,
@@ -419,7 +419,8 @@ def resolve_code(code: str, explanation: str | None) -> str | None:
     return None
 
 
-_PER_FIRST = re.compile(r"^(?P<op>[≥≤=<>]?)每(?P<per>[\u4e00-\u9fff]{1,2}?)(?P<number>\d+(?:\.\d+)?)(?P<money>元|万元)(?P<rest>[^/]*)$")
+_PER_FIRST = re.compile(r"^(?P<op>[≥≤=<>]?)每(?P<per>[\u4e00-\u9fff]{1,2}?)(?:每(?P<per2>[\u4e00-\u9fff]{1,2}?))?"
+                        r"(?P<number>\d+(?:\.\d+)?)(?P<unit>万元|元|万斤|斤|公斤|千克|万吨|吨)(?P<rest>[^/]*)$")  # money, weight: 每月1次 stays
 
 
 def parse_target(raw: str | None, explanation: str | None = None) -> Target:
@@ -444,7 +445,9 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
             return Target(kind="coded", raw=original, value=float(text), text=meaning,
                           note=normalize_text(explanation or ""), vague=inner.vague if inner else True)
 
-    text = _PER_FIRST.sub(lambda m: f"{m['op']}{m['number']}{m['money']}/{m['per']}{m['rest']}", text)  # 每亩100元 → 100元/亩
+    # 每亩100元 → 100元/亩, 每人每月300元 → 300元/人/月, 每亩100斤 → 100斤/亩 (a frequency, 每月1次, is kept as written)
+    text = _PER_FIRST.sub(lambda m: f"{m['op']}{m['number']}{m['unit']}/{m['per']}" + (f"/{m['per2']}" if m["per2"] else "")
+                          + m["rest"], text)
     for parser in (_parse_deadline, _parse_change, _parse_quantity, _parse_qualitative):
         target = parser(text)
         if target is not None:

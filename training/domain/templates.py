@@ -16,7 +16,6 @@ from pathlib import Path
 
 from training.settings import get_settings
 
-_BRACKET_AT_END = re.compile(r"[(（][^()（）]*[)）]\s*$")
 _QUOTES = re.compile(r"[“”\"「」『』‘’]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -46,6 +45,9 @@ class ProjectTemplates:
     generic_objects: frozenset[str]
     min_object_chars: int
     templates: tuple[Template, ...]
+    place_pattern: str = ""
+    place_exceptions: tuple[str, ...] = ()
+    max_object_chars: int = 24
 
     @classmethod
     def load(cls, path: Path) -> ProjectTemplates:
@@ -53,32 +55,52 @@ class ProjectTemplates:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return cls(raw["version"], tuple(raw["strip_prefixes"]), tuple(raw["strip_suffixes"]), tuple(raw["strip_trailing"]),
                    frozenset(raw["generic_objects"]), int(raw["min_object_chars"]),
-                   tuple(Template(t["group"], t["level2"], t["suffix"], tuple(t.get("when", ()))) for t in raw["templates"]))
+                   tuple(Template(t["group"], t["level2"], t["suffix"], tuple(t.get("when", ()))) for t in raw["templates"]),
+                   raw.get("place_pattern", ""), tuple(raw.get("place_exceptions", ())), int(raw.get("max_object_chars", 24)))
 
     def project_object(self, project: str) -> str | None:
-        """What the project works on: ``2020年乡村道路建设养护项目`` → ``乡村道路建设养护``; ``检疫犬经费`` → ``检疫犬``.
+        """What the project works on: ``2020年乡村道路建设养护项目`` → ``乡村道路建设养护``; ``检疫犬经费`` → ``检疫犬``;
+        ``银川市西夏区2025年老旧小区改造项目`` → ``老旧小区改造``.
 
-        Removes quotes, a leading year, one trailing bracket and, repeatedly, the fund words and a year at the end.
-        Returns ``None`` when fewer than ``min_object_chars`` Chinese characters are left, or a word that names no
-        object (``generic_objects``: ``专项经费`` → ``专项``, ``部门整体支出``; or only a fund word: ``项目``)."""
-        text = _QUOTES.sub("", project or "").strip()
-        for pattern in self.strip_prefixes:
-            text = re.sub(pattern, "", text).strip()
-        text = _BRACKET_AT_END.sub("", text).strip()
+        Removes spaces and quotes, then repeatedly: leading years, places (``place_pattern``, unless its last
+        character belongs to a common noun: ``place_exceptions``, 老旧小区, 智慧城市, 农贸市场) and brackets, trailing
+        brackets and years, and the fund words at the end (``strip_suffixes``), while ``min_object_chars`` Chinese
+        characters are left. Returns ``None`` when fewer are left, for a word that names no object
+        (``generic_objects``: ``专项经费`` → ``专项``, ``工作经费`` → ``工作``; or only a fund word: ``项目``), and for an
+        object longer than ``max_object_chars`` (a sentence, not a name)."""
+        text = re.sub(r"\s+", "", _QUOTES.sub("", project or ""))
         changed = True
         while changed:
-            changed = False
+            before = text
+            for pattern in self.strip_prefixes:
+                text = self._shorter(text, re.sub(pattern, "", text))
+            text = self._shorter(text, self._without_place(text))
             for suffix in self.strip_suffixes:
-                if text.endswith(suffix) and len(_CJK.findall(text[: -len(suffix)])) >= self.min_object_chars:
-                    text = text[: -len(suffix)].strip()
-                    changed = True
+                if text.endswith(suffix):
+                    text = self._shorter(text, text[: -len(suffix)])
             for pattern in self.strip_trailing:
-                shorter = re.sub(pattern, "", text).strip()
-                if shorter != text and len(_CJK.findall(shorter)) >= self.min_object_chars:
-                    text, changed = shorter, True
-        if len(_CJK.findall(text)) < self.min_object_chars or text in self.generic_objects or text in self.strip_suffixes:
+                text = self._shorter(text, re.sub(pattern, "", text))
+            changed = text != before
+        if (len(_CJK.findall(text)) < self.min_object_chars or text in self.generic_objects or text in self.strip_suffixes
+                or len(text) > self.max_object_chars):
             return None
         return text
+
+    def _shorter(self, text: str, shorter: str) -> str:
+        """``shorter`` when it keeps at least ``min_object_chars`` Chinese characters, else ``text``."""
+        return shorter if len(_CJK.findall(shorter)) >= self.min_object_chars else text
+
+    def _without_place(self, text: str) -> str:
+        """``text`` without a leading place name (同心县, 银川市, XX县), unless what matched ends inside a common noun."""
+        match = re.match(self.place_pattern, text) if self.place_pattern else None
+        if match is None or len(_CJK.findall(text[match.end():])) < 4:
+            return text
+        last = match.end() - 1
+        for word in self.place_exceptions:
+            start = text.find(word, max(0, last - len(word) + 1))
+            if start != -1 and start <= last < start + len(word):
+                return text
+        return text[match.end():]
 
     def compose(self, project: str, per_group: int = 1) -> list[tuple[Template, str]]:
         """Up to ``per_group`` composed names per group, in the file's order: ``[(template, name), ...]``; none without an object."""

@@ -101,8 +101,9 @@ class IndicatorSuggester:
     ``name_weight``: the weight of an indicator name's own closeness to the project;
     ``project_floor`` / ``name_floor``: the background percentile (``p50``, ``p90``, ``p95`` of random reference
     pairs, ``suggest.background``) above which a project's or a name's similarity starts to count;
-    ``composed``: when indicators composed from the project's own name (``training.domain.templates``) take half of
-    each group's places: ``loose`` (when no historical project is close, the default), ``always`` or ``never``;
+    ``composed``: when indicators composed from the project's own name (``training.domain.templates``) take up to half
+    of each group's places (as many as the group has templates: one or two): ``loose`` (when no historical project is
+    close, the default), ``always`` or ``never``;
     ``templates``: the ``ProjectTemplates`` (default ``data/project_templates.json``).
     """
 
@@ -306,10 +307,14 @@ class IndicatorSuggester:
 _YEARS = re.compile(r"\d{4}(?:\s*[-－—~～至]\s*\d{4})?\s*年度?")
 
 
-def project_query(project: str, goal: str | None = None) -> str:
-    """The text a project is compared by: its name without years (``2025年高标准农田建设项目`` had been closest to
-    ``同心县2025年设施农业技术培训项目`` by the year alone), then ``：`` and the first 200 characters of its goal."""
-    name = _YEARS.sub("", project or "").strip() or (project or "")
+def project_query(project: str, goal: str | None = None, templates: ProjectTemplates | None = None) -> str:
+    """The text a project is compared by: what it works on (``ProjectTemplates.project_object``: no years, places,
+    brackets or fund words; else the name without years), then ``：`` and the first 200 characters of its goal.
+
+    A year, a county or fund words had made unrelated projects close: 2025年高标准农田建设项目 to
+    同心县2025年设施农业技术培训项目, 同心县2025年农村生活污水治理项目 to the same, 禁毒专项经费 to 科技专项经费."""
+    found = (templates or load_templates()).project_object(project or "")
+    name = found or _YEARS.sub("", project or "").strip() or (project or "")
     return name if not goal else f"{name}：{goal[:200]}"
 
 

@@ -195,3 +195,11 @@ def test_a_target_for_a_name_without_words_is_not_suggested(client):
     assert response.status_code == 200
     body = response.json()
     assert body["suggestions"] == [] and body["warnings_zh"] == ["名称“。，！？”：只有数字或符号，没有文字"]
+
+
+def test_a_project_without_words_gets_no_indicators(client):
+    """A second trial: 。，！？ and 😀😀 as a project had got twelve indicators of an arbitrary project."""
+    for project in ("。，！？", "😀😀"):
+        body = client.post("/v1/indicators/suggest", json={"project": project}).json()
+        assert all(g["indicators"] == [] for g in body["groups"]) and len(body["groups"]) == 6
+        assert body["warnings_zh"] == [f"项目名称“{project}”：只有数字或符号，没有文字"]

@@ -137,12 +137,16 @@ def test_composing_can_be_switched_off(fake_predictor):
     assert not any(i.get("composed") for i in _indicators(suggester.suggest("远洋渔船北斗终端更新改造项目", vector)))  # no encoder
 
 
-def test_a_year_in_the_project_name_does_not_make_projects_alike(fake_predictor):
-    """2025年高标准农田建设项目 had been closest to 同心县2025年设施农业技术培训项目 by the year alone, and got no warning."""
+def test_a_year_a_place_or_fund_words_do_not_make_projects_alike(fake_predictor):
+    """2025年高标准农田建设项目 had been closest to 同心县2025年设施农业技术培训项目 by the year alone, and got no warning;
+    a second trial found the county (同心县…污水治理) and fund words (禁毒专项经费 ~ 科技专项经费) doing the same."""
     from training.model.projects import project_query
 
-    assert project_query("2025年高标准农田建设项目") == "高标准农田建设项目"
-    assert project_query("同心县2025年设施农业技术培训项目") == "同心县设施农业技术培训项目"
+    # what the project works on: no year, place or fund words (a county and 专项经费 had made projects alike too)
+    assert project_query("2025年高标准农田建设项目") == "高标准农田建设"
+    assert project_query("同心县2025年设施农业技术培训项目") == "设施农业技术培训"
+    assert project_query("同心县2025年农村生活污水治理项目") == "农村生活污水治理"
+    assert project_query("禁毒专项经费") == "禁毒"
     assert project_query("2024-2025年度校舍维修", "改善办学条件") == "校舍维修：改善办学条件"
     assert project_query("2025年") == "2025年"  # nothing else to compare by
     with_year = fake_predictor.suggest_indicators("2025年远洋渔船北斗终端更新改造项目", k=12)
