@@ -232,7 +232,7 @@ class Predictor:
             return
         first = answer["suggestions"][0] if answer["suggestions"] else None
         if weakness is None:  # measurable and in a unit that fits the name: kept, as a bulk job keeps it
-            family = lexicon.family_of_target(given) or (first or {}).get("family")
+            family = "qualitative" if given.kind == "qualitative" else lexicon.family_of_target(given) or (first or {}).get("family")
             kept = self.targets.entry(given.text, given.kind, given.operator, given.value, given.unit, family, [],
                                       "保留填写的指标值：已可衡量（运算符、数值和单位齐全，或写明了完成时限）")
         elif lexicon.stated_condition(given, level2):

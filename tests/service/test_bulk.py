@@ -306,3 +306,20 @@ def test_the_annotated_workbook_and_csv_read_back_without_the_guidelines_year(fa
         (row,) = read_file(out).rows
         assert row.year != 2021 and row.target.text == "2018年12月底前", suffix
     assert read_file(tmp_path / "out.csv").rows[0].project == "高标准农田建设"
+
+
+def test_a_second_trials_rows_read_and_advised_as_written(fake_predictor):
+    """A second newcomer's trial: a name without words had got a deadline; -5 beside 吨 in the unit column had lost its
+    unit; ≥ alone had been called 无法识别 in 读取问题 while 指标值问题 said 缺少数值; a named standard is kept."""
+    data = ("二级指标,三级指标,指标值,计量单位\n"
+            "数量指标,。，！？,,\n"
+            "生态效益指标,化学需氧量削减,-5,吨\n"
+            "数量指标,培训人数,≥,人\n"
+            "质量指标,出水水质,达到国家一级A标准,\n").encode("utf-8")
+    (table,) = classify_tables(Path("sewage.csv"), fake_predictor, data=data, name="sewage.csv")
+    nameless, fall, bare, standard = table.records
+    assert nameless["suggested_target"] is None and nameless["needs_review"]
+    assert fall["target"] == "-5吨" and fall["target_warning"] is None
+    assert bare["target"] == "≥人" and bare["target_warning"] == "no value: only an operator and a unit"
+    assert "not understood" not in (bare["error"] or "")
+    assert standard["target_warning"] is None and standard["suggested_target"] == "达到国家一级A标准"

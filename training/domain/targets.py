@@ -66,7 +66,7 @@ _QUALITATIVE_VAGUE = [
     "提升", "提高", "增强", "加强", "改善", "促进", "增加", "减少", "降低", "扩大", "弥补", "明显",
     "显著", "较好", "较高", "较大", "高", "优异", "长期", "长远", "持续", "可持续", "稳定", "积极",
     "巩固", "支撑", "反响", "影响", "带动", "推动", "优化", "逐步", "进一步", "程度", "正面", "有力",
-    "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照", "下降", "上升",
+    "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照", "下降", "上升", "基本",
 ]
 
 # A decimal number, with an exponent as programs write one (1e5, 1.2E+06; not 1e: no digits after it).
@@ -392,21 +392,26 @@ def _match_words(text: str, words: list[str]) -> list[str]:
     return [w for w in words if w in text]
 
 
+STANDARD = "a named standard"  # the note of 达到国家一级A标准: checkable as written, as a measured figure is
+# a standard with a name, a number or a grade (国家, GB…, 一级A, Ⅲ类): 符合要求 alone names none
+_NAMED_STANDARD = re.compile(r"国家|国标|行业|省级|地方|GB|HJ|CJ|[一二三四五12345ⅠⅡⅢⅣⅤ][级类]", re.IGNORECASE)
 _STANDARD_REACHED = re.compile(r"(达到|符合|满足).{0,20}(标准|等级|[一二三四五12345ⅠⅡⅢⅣⅤ][级类]|规范|要求)")
 
 
 def _parse_qualitative(text: str) -> Target | None:
     compact = re.sub(r"\s+", "", text).strip("。")
     measurable_words = _match_words(compact, _QUALITATIVE_MEASURABLE)
-    if _STANDARD_REACHED.search(compact):
-        measurable_words.append("达到标准")  # 达到国家一级A标准, 达到二级以上: a named standard is checkable
+    standard = _STANDARD_REACHED.search(compact)
+    if standard:
+        measurable_words.append("达到标准")  # 达到国家一级A标准, 符合GB18918-2002一级A: a named standard is checkable
     # 不降低 and 不减少 are checkable, though 降低 and 减少 alone are vague
     vague_words = [w for w in _match_words(compact, _QUALITATIVE_VAGUE) if not any(w in m for m in measurable_words)]
     if not measurable_words and not vague_words:
         return None
     # A binary word alone (及时, 合规, 是) is checkable; comparative words without a number are not.
-    vague = bool(vague_words) or len(compact) > 12
-    return Target(kind="qualitative", raw=text, text=compact, vague=vague)
+    vague = bool(vague_words) or (len(compact) > 12 and not standard)
+    named = standard is not None and not vague and _NAMED_STANDARD.search(compact) is not None
+    return Target(kind="qualitative", raw=text, text=compact, vague=vague, note=STANDARD if named else None)
 
 
 def resolve_code(code: str, explanation: str | None) -> str | None:
@@ -473,6 +478,8 @@ def target_weakness(target: Target) -> str | None:
     """Why a target falls short of the guideline's measurable form, or None when it does not."""
     if target.kind == "coded":
         return f"a code meaning {target.text!r}; write a measurable value or a deadline instead"
+    if target.kind == "qualitative" and target.note == STANDARD:
+        return None  # 达到国家一级A标准: the standard says what to measure and how much
     if target.kind == "qualitative":
         if target.vague:
             return "vague; prefer a number with an operator and a unit, or a deadline"

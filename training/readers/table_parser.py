@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from training.domain.records import IndicatorRow
-from training.domain.targets import operator_of, parse_target
+from training.domain.targets import NO_VALUE, is_change, operator_of, parse_target
 from training.domain.taxonomy import Taxonomy, clean_label
 from training.readers.header import Header, find_header, header_at, looks_like_header
 from training.readers.metadata import metadata_row, read_metadata
@@ -66,8 +66,10 @@ def compose_target(value: str, operator: str, unit: str) -> str:
     if not value:
         return value
     parsed = parse_target(value)
-    if parsed.kind != "quantitative" or parsed.note:
-        return value
+    if parsed.note == NO_VALUE and unit and unit not in _PLACEHOLDER and operator_of(unit) is None:
+        return value + unit  # ≥ with 人 in the unit column: the value is what is missing, not the unit
+    if parsed.kind != "quantitative" or (parsed.note and not is_change(parsed)):
+        return value  # a change (-5 吨: 化学需氧量削减) takes its unit like any figure
     text = value
     spelled = operator_of(operator)
     if parsed.operator is None and spelled:
@@ -291,7 +293,7 @@ class _TableReader:
             issues.append("no indicator name (三级指标 is empty)")
         if "target" not in header.roles:
             issues.append(NO_TARGET_COLUMN)
-        if target.kind == "unparsed":
+        if target.kind == "unparsed" and target.note is None:  # ≥ alone and 2月30日 say what is wrong in the target's own check
             issues.append(f"target not understood: {target_raw!r}")
         if not mapping.known:
             issues.append(f"label not in taxonomy: {self.levels['level1']!r} / {self.levels['level2']!r}")

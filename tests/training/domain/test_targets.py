@@ -323,3 +323,12 @@ def test_none_at_all_is_zero_and_within_the_year_is_a_deadline():
 def test_an_operator_without_a_figure_lacks_its_value(raw, weakness):
     """A newcomer's trial: ≥ with its unit in a column of its own had been 无法识别."""
     assert target_weakness(parse_target(raw)) == weakness
+
+
+@pytest.mark.parametrize(("raw", "weakness"), [("达到国家一级A标准", None), ("符合GB18918-2002一级A", None), ("达到Ⅲ类水质", None),
+                                               ("符合要求", "qualitative; a number with an operator and a unit is easier to check"),
+                                               ("基本达到国家标准", "vague; prefer a number with an operator and a unit, or a deadline")])
+def test_a_named_standard_is_checkable_as_written(raw, weakness):
+    """出水水质 达到国家一级A标准 had been 无法识别, then a soft qualitative; a standard with a name or grade says what to
+    measure and how much. 符合要求 names none, and 基本 (basically) hedges."""
+    assert target_weakness(parse_target(raw)) == weakness
