@@ -315,7 +315,7 @@ def test_a_second_trials_rows_read_and_advised_as_written(fake_predictor):
             "数量指标,。，！？,,\n"
             "生态效益指标,化学需氧量削减,-5,吨\n"
             "数量指标,培训人数,≥,人\n"
-            "质量指标,出水水质,达到国家一级A标准,\n").encode("utf-8")
+            "质量指标,出水水质,达到国家一级A标准,\n").encode()
     (table,) = classify_tables(Path("sewage.csv"), fake_predictor, data=data, name="sewage.csv")
     nameless, fall, bare, standard = table.records
     assert nameless["suggested_target"] is None and nameless["needs_review"]
