@@ -104,7 +104,9 @@ def list_models(entries: list[dict]) -> None:
         data = entry.get("training_data", {})
         status = ", ".join(filter(None, ["current" if entry["current"] else "", "previous" if entry.get("previous") else "",
                                          entry.get("retrain_decision") or "",
-                                         f"DAMAGED: {entry['damaged']}" if entry.get("damaged") else ""]))
+                                         f"DAMAGED: {entry['damaged']}" if entry.get("damaged") else "",
+                                         f"slow start ({entry['runtime_problem']}: served from the payload; `zhibiao train` "
+                                         "writes a new bundle)" if entry.get("runtime_problem") else ""]))
         print(f"{'*' if entry['current'] else ' '} {entry['version']:<26} {entry.get('created', ''):<21} {data.get('rows', ''):>5} "
               f"{data.get('documents', ''):>4} {_metric(metrics.get('level2_accuracy')):>6} {_metric(metrics.get('level2_macro_f1')):>6}  {status}")
 

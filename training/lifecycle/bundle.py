@@ -383,10 +383,11 @@ def sign_bundle(version: str, root: Path | None = None, key: str | None = None) 
 
 
 def list_versions(root: Path | None = None, check: bool = False) -> list[dict]:
-    """One entry per bundle folder, oldest name first: its metadata, ``current``, ``previous``, ``retrain_decision``, and
-    ``damaged`` (the ``BundleError`` text, else None). With ``check`` every bundle is also verified (its files hashed,
-    as serving does), so a damaged ``current`` shows before a command fails on it; a folder whose metadata cannot be
-    read is listed as damaged either way."""
+    """One entry per bundle folder, oldest name first: its metadata, ``current``, ``previous``, ``retrain_decision``,
+    ``damaged`` (the ``BundleError`` text, else None) and ``runtime_problem``. With ``check`` every bundle is also
+    verified (its files hashed, as serving does), so a damaged ``current`` shows before a command fails on it, and its
+    runtime form is checked (``runtime_problem``: missing or not matching its hash; the bundle still serves, from the
+    payload, with a slower start-up); a folder whose metadata cannot be read is listed as damaged either way."""
     root = root or get_settings().models_dir
     if not root.exists():
         return []
@@ -394,17 +395,32 @@ def list_versions(root: Path | None = None, check: bool = False) -> list[dict]:
     entries = []
     for bundle in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
         flags = {"current": bundle.name == current, "previous": bundle.name == previous}
-        metadata, damaged = {"version": bundle.name}, None
+        metadata, damaged, slow = {"version": bundle.name}, None, None
         try:
             metadata = read_metadata(bundle)
             if check:
                 verify_bundle(bundle)
+                slow = _runtime_problem(bundle, metadata)
         except BundleError as error:
             damaged = str(error)
         report = bundle / RETRAIN_REPORT
         decision = json.loads(report.read_text(encoding="utf-8")).get("decision") if report.exists() and not damaged else None
-        entries.append({**metadata, "version": bundle.name, **flags, "retrain_decision": decision, "damaged": damaged})
+        entries.append({**metadata, "version": bundle.name, **flags, "retrain_decision": decision, "damaged": damaged,
+                        "runtime_problem": slow})
     return entries
+
+
+def _runtime_problem(bundle: Path, metadata: dict) -> str | None:
+    """Why a verified bundle's runtime form cannot be served (missing, or not what its hash says), else None: it still
+    loads, from the payload, with a slower start-up (``load_model``)."""
+    if not metadata.get("runtime_sha256"):
+        return None  # a bundle from before runtime forms
+    path = bundle / RUNTIME
+    if not path.is_file():
+        return f"{RUNTIME} missing"
+    if sha256_file(path) != metadata["runtime_sha256"]:
+        return f"{RUNTIME} does not match its hash"
+    return None
 
 
 def prune(keep: int, root: Path | None = None) -> list[str]:

@@ -168,3 +168,27 @@ def test_a_payload_is_read_back_whether_pickled_inside_joblib_or_written_by_jobl
     for name in ("new.joblib", "old.joblib"):
         read = bundles.read_payload(tmp_path / name)
         assert read["references"] == payload["references"] and np.array_equal(read["model"]["weights"], np.arange(5.0))
+
+
+@pytest.mark.parametrize("damage", ["missing", "appended"])
+def test_models_list_says_a_bundle_serves_from_its_payload(fake_models_root, tmp_path, damage, capsys):
+    """A bundle whose runtime form is gone or changed still verifies and serves (slowly); `models list` had not said so."""
+    from service.cli.lifecycle import list_models
+
+    root = tmp_path / "models"
+    version = bundles.current_version(fake_models_root)
+    shutil.copytree(fake_models_root / version, root / version)
+    runtime = root / version / bundles.RUNTIME
+    if damage == "missing":
+        runtime.unlink()
+    else:
+        with open(runtime, "ab") as handle:
+            handle.write(b"x")
+    (entry,) = bundles.list_versions(root, check=True)
+    assert entry["damaged"] is None
+    assert entry["runtime_problem"] == ("runtime.joblib missing" if damage == "missing" else "runtime.joblib does not match its hash")
+    list_models([entry])
+    assert "slow start (runtime.joblib" in capsys.readouterr().out
+    shutil.rmtree(root / version)
+    shutil.copytree(fake_models_root / version, root / version)
+    assert bundles.list_versions(root, check=True)[0]["runtime_problem"] is None
