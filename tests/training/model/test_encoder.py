@@ -156,7 +156,8 @@ def fake_onnx_folder(root, sha="ab" * 32, with_export=True):
 def test_onnx_identity_names_backend_precision_and_export_without_loading_a_model(tmp_path):
     encoder = OnnxEncoder(fake_onnx_folder(tmp_path))
     identity = encoder.identity
-    assert identity["fingerprint"] == "1571fc982750-onnx-int8-abababab"
+    assert identity["fingerprint"] == "1571fc982750-onnx-int8-abababab-alone"  # each name run alone (the default)
+    assert OnnxEncoder(encoder.path, alone=False).identity["fingerprint"] == "1571fc982750-onnx-int8-abababab"
     assert identity["backend"] == "onnx" and identity["precision"] == "int8" and identity["dim"] == 384
     assert encoder.session_ is None  # the identity alone loads nothing
     other = OnnxEncoder(fake_onnx_folder(tmp_path / "rebuilt", sha="cd" * 32))
@@ -252,10 +253,25 @@ def test_onnx_batches_run_side_by_side_give_the_vectors_of_one_thread():
     """Several batches run on the encoder's threads; each batch is formed as on one thread, so the vectors are the same
     to the bit (int8 activations are scaled per batch)."""
     names = [f"第{i}批{name}" for i in range(60) for name in NAMES]
-    one, two = OnnxEncoder(cache_size=0, threads=1, batch_tokens=64), OnnxEncoder(cache_size=0, threads=2, batch_tokens=64)
+    one = OnnxEncoder(cache_size=0, threads=1, batch_tokens=64, alone=False)
+    two = OnnxEncoder(cache_size=0, threads=2, batch_tokens=64, alone=False)
     a, b = one.encode(names), two.encode(names)
     assert two.pool_ is not None and one.pool_[1]._max_workers == 1 and two.pool_[1]._max_workers == 2
     np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.slow
+def test_a_name_run_alone_has_one_vector_whatever_it_is_encoded_with():
+    """A newcomer's trial: the same row got another confidence, review flag and target in the CLI, the API and the review
+    page, because int8 activations are scaled per run and the names were run in batches. Run alone (the default),
+    a name's vector is the same to the bit in a list, alone, on one thread or two; in batches it is not."""
+    names = [f"第{i}批{name}" for i in range(10) for name in NAMES]
+    alone = OnnxEncoder(cache_size=0, threads=2)
+    listed = alone.encode(names)
+    np.testing.assert_array_equal(listed, np.stack([alone.encode([n])[0] for n in names]))
+    np.testing.assert_array_equal(listed, OnnxEncoder(cache_size=0, threads=1).encode(list(reversed(names)))[::-1])
+    batched = OnnxEncoder(cache_size=0, alone=False)
+    assert not np.array_equal(batched.encode(names), np.stack([batched.encode([n])[0] for n in names]))
 
 
 def test_a_disk_cache_that_cannot_be_written_is_left_aside_with_one_warning(tmp_path, caplog):
