@@ -20,7 +20,7 @@ from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
 from training.model.projects import REQUIRED_GROUPS, IndicatorSuggester, ProjectIndex, project_query
 from training.model.review import UNKNOWN_LABEL, name_problems
-from training.model.suggest import TableForm, TargetSuggester, checked_target, completed, table_forms
+from training.model.suggest import PLACEHOLDER, TableForm, TargetSuggester, checked_target, completed, table_forms
 
 
 @dataclass
@@ -238,6 +238,11 @@ class Predictor:
         elif lexicon.stated_condition(given, level2):
             kept = self.targets.entry(given.text or given.raw.strip(), "qualitative", None, None, None, "qualitative", [],
                                       "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）")
+        elif first is not None and (text := completed(given, first)) and PLACEHOLDER in text:
+            # ≥ written without its figure: the writer's operator (and unit) kept, the value left to fill
+            kept = {**first, "text": text, "operator": given.operator or first.get("operator"), "value": None,
+                    "unit": given.unit or first.get("unit"), "placeholder": True, "spread": None,
+                    "why": f"保留填写的运算符和单位，数值请按计划填写（{PLACEHOLDER}处）；{first['why']}"}
         elif first is not None and (text := completed(given, first)):
             target = parse_target(text)
             kept = {**first, "text": text, "operator": target.operator, "value": target.value, "unit": target.unit,

@@ -41,6 +41,16 @@ def _percent(share: str) -> str:
     return f"{float(share):.0%}"
 
 
+def _percents(low: str, high: str) -> tuple[str, str]:
+    """Two shares as percentages, with as many decimals as it takes (up to three) for them not to read alike (0.598 <
+    0.6 is 59.8% < 60.0%, not 60% < 60%)."""
+    for places in range(4):
+        first, second = f"{float(low):.{places}%}", f"{float(high):.{places}%}"
+        if first != second:
+            break
+    return first, second
+
+
 def _translate(text: str, rules: list[_Rule]) -> str:
     for pattern, render in rules:
         match = pattern.fullmatch(text.strip())
@@ -52,9 +62,9 @@ def _translate(text: str, rules: list[_Rule]) -> str:
 # training/model/review.py: ReviewPolicy.reasons and name_problems
 _REVIEW_RULES: list[_Rule] = [
     # in percent, as the 置信度 column shows confidence
-    (re.compile(r"low confidence \(([\d.]+) < ([\d.]+)\)"), lambda m: f"置信度低（{_percent(m[1])} < {_percent(m[2])}）"),
+    (re.compile(r"low confidence \(([\d.]+) < ([\d.]+)\)"), lambda m: "置信度低（{} < {}）".format(*_percents(m[1], m[2]))),
     (re.compile(r"close runner-up \(margin ([\d.]+) < ([\d.]+)\)"),
-     lambda m: f"备选类别很接近（相差 {_percent(m[1])} < {_percent(m[2])}）"),
+     lambda m: "备选类别很接近（相差 {} < {}）".format(*_percents(m[1], m[2]))),
     (re.compile(r"empty name"), lambda m: "指标名称为空"),
     (re.compile(r"no Chinese: .*"), lambda m: "不含中文，不像中文绩效指标表中的指标名称"),
     (re.compile(r"no words: .*"), lambda m: "只有数字或符号，没有文字"),

@@ -323,3 +323,10 @@ def test_a_second_trials_rows_read_and_advised_as_written(fake_predictor):
     assert bare["target"] == "≥人" and bare["target_warning"] == "no value: only an operator and a unit"
     assert "not understood" not in (bare["error"] or "")
     assert standard["target_warning"] is None and standard["suggested_target"] == "达到国家一级A标准"
+
+
+def test_an_operator_and_a_unit_without_the_figure_keep_both(fake_predictor):
+    """A third trial: 生均公用经费标准 ≥ with 元/生 in the unit column had been suggested ≤__万元, 公交线路新增条数 ≥ 条 ≥__公里."""
+    data = "三级指标,指标值,计量单位\n生均公用经费标准,≥,元/生\n公交线路新增条数,≥,条\n".encode()
+    (table,) = classify_tables(Path("nv.csv"), fake_predictor, data=data, name="nv.csv")
+    assert [r["suggested_target"] for r in table.records] == ["≥__元/生", "≥__条"]

@@ -66,7 +66,7 @@ _QUALITATIVE_VAGUE = [
     "提升", "提高", "增强", "加强", "改善", "促进", "增加", "减少", "降低", "扩大", "弥补", "明显",
     "显著", "较好", "较高", "较大", "高", "优异", "长期", "长远", "持续", "可持续", "稳定", "积极",
     "巩固", "支撑", "反响", "影响", "带动", "推动", "优化", "逐步", "进一步", "程度", "正面", "有力",
-    "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照", "下降", "上升", "基本",
+    "有所", "一定", "良性", "美化", "关爱", "充分", "控制", "定期", "参照", "下降", "上升", "基本", "稳中有", "稳步",
 ]
 
 # A decimal number, with an exponent as programs write one (1e5, 1.2E+06; not 1e: no digits after it).
@@ -342,7 +342,7 @@ def _no_such_date(raw: str) -> Target:
 
 NO_SUCH_DATE = "no such date"
 NO_VALUE = "no value"  # the note of a target that is only an operator (and a unit): ≥, ≥人
-_OPERATOR_ONLY = re.compile(rf"\s*(?:{_OP_ALTERNATION})\s*(?:{_UNIT_WRITTEN})?\s*", re.IGNORECASE)
+_OPERATOR_ONLY = re.compile(rf"\s*(?P<op>{_OP_ALTERNATION})\s*(?P<unit>{_UNIT_WRITTEN})?\s*", re.IGNORECASE)
 
 
 def _parse_deadline(text: str) -> Target | None:
@@ -460,7 +460,12 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
             break
     else:
         # ≥ alone, or ≥人 (the figure left out, the unit in a column of its own): no value, not "not understood"
-        return Target(kind="unparsed", raw=original, text=text, note=NO_VALUE if _OPERATOR_ONLY.fullmatch(text) else None)
+        bare = _OPERATOR_ONLY.fullmatch(text)
+        if bare is None:
+            return Target(kind="unparsed", raw=original, text=text)
+        # the operator and the unit as written, so that only the value is to be filled (≥元/生 → ≥__元/生)
+        return Target(kind="unparsed", raw=original, text=text, note=NO_VALUE, operator=operator_of(bare["op"]),
+                      unit=_canonical_unit(bare["unit"]))
 
     if target.kind == "quantitative" and explanation:
         explained = _parse_quantity(normalize_text(explanation))

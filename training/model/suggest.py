@@ -34,6 +34,7 @@ import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
 from training.domain.targets import (
+    NO_VALUE,
     QUALITATIVE_WEAKNESS,
     SCALE_WORDS,
     Target,
@@ -548,6 +549,12 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     A target that states a value is the unit's plan: the guideline asks for the form to be complete, not for another
     number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it).
     """
+    if suggestion is not None and target.note == NO_VALUE and suggestion.get("kind") == "quantitative":
+        # ≥ and 元/生 written, the figure left out: the writer's operator and unit stay, only the value is to be filled
+        # (生均公用经费标准 had been given ≤__万元); the suggestion's value only when it is in the writer's unit
+        operator, unit = target.operator or suggestion.get("operator"), target.unit or suggestion.get("unit") or ""
+        value = suggestion.get("value") if suggestion.get("unit") == unit and direction(suggestion.get("operator")) == direction(operator) else None
+        return format_quantity(operator, value, unit) if value is not None else f"{operator}{PLACEHOLDER}{unit}"
     if suggestion is None or target.kind != "quantitative" or target.value is None:
         return None
     if (suggestion.get("kind") == "deadline" and target.unit and target.unit.endswith(("天", "日", "小时", "分钟", "月", "周"))

@@ -155,3 +155,10 @@ def test_times_are_shown_in_beijing_time_and_file_names_once():
     assert beijing_time("2026-11-30T16:30:05+00:00") == "2026-12-01 00:30:05"
     assert beijing_time("not a time") == "not a time"
     assert without_file_name("a.csv", "a.csv：是空文件") == "是空文件" and without_file_name("a.csv", "是空文件") == "是空文件"
+
+
+def test_a_threshold_just_missed_does_not_read_as_equal():
+    """A third trial: 率 was 置信度低（60% < 60%）."""
+    assert review_reason_zh("low confidence (0.598 < 0.6)") == "置信度低（59.8% < 60.0%）"
+    assert review_reason_zh("close runner-up (margin 0.1996 < 0.2)") == "备选类别很接近（相差 19.96% < 20.00%）"
+    assert review_reason_zh("low confidence (0.41 < 0.6)") == "置信度低（41% < 60%）"

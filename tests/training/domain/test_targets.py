@@ -332,3 +332,9 @@ def test_a_named_standard_is_checkable_as_written(raw, weakness):
     """出水水质 达到国家一级A标准 had been 无法识别, then a soft qualitative; a standard with a name or grade says what to
     measure and how much. 符合要求 names none, and 基本 (basically) hedges."""
     assert target_weakness(parse_target(raw)) == weakness
+
+
+@pytest.mark.parametrize("raw", ["稳中有增", "稳中有升", "稳步提升"])
+def test_steady_growth_without_a_figure_is_vague(raw):
+    """A third trial: 稳中有增 had been a qualitative target, where 有所提高 is vague."""
+    assert parse_target(raw).vague
