@@ -262,8 +262,14 @@ def review_export(request: Request, batch: str, format: str, store: StoreDep):
     if isinstance(found, Response):
         return found
     decisions = store.decisions(batch)
-    content = render(found.tables, format, decisions=decisions, about={**about_zh(found.model_version, found.framework), "复核批次": found.id},
-                     unreadable=[(e.file, e.message) for e in found.errors])
+    # a file uploaded twice was skipped, not unreadable: said apart, as the CLI says it apart (it had been counted
+    # among the 无法读取的文件)
+    skipped = [e for e in found.errors if e.code == "DUPLICATE"]
+    about = {**about_zh(found.model_version, found.framework), "复核批次": found.id}
+    if skipped:
+        about["跳过的重复文件"] = "；".join(f"{e.file}（{e.message}）" for e in skipped)
+    content = render(found.tables, format, decisions=decisions, about=about,
+                     unreadable=[(e.file, e.message) for e in found.errors if e.code != "DUPLICATE"])
     return _download(content, f"{_stem(found)}_标注.{format}", MEDIA_TYPES[format])
 
 
