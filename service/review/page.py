@@ -15,7 +15,7 @@ from service.predictor import Predictor
 from service.review.store import FileError, ReviewStore
 from service.review.summary import TableSummary, combine, summarize_table
 from service.review.table import Decision, IndicatorTable, current_label, is_flagged, is_unreadable
-from service.review.texts import read_error_zh, review_reason_zh, target_problem, without_file_name
+from service.review.texts import read_error_zh, review_reason_zh, target_problem, target_warning_zh, without_file_name
 from training.domain.records import IndicatorRow
 from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.readers import ReadError
@@ -146,6 +146,17 @@ def make_decision(record: dict, indicator_row: dict, choice: str, target: str | 
     else:
         target_action = "edited"
     return Decision(level1, level2, label_action, target, target_action)
+
+
+def kept_target_warning_zh(target: str | None) -> str | None:
+    """What is still wrong with the target a reviewer kept (``有所提高`` → ``复核的指标值仍不可衡量：表述模糊…``), in
+    Chinese; None for a measurable one or none kept. The decision stands: the reviewer may mean it."""
+    if not target:
+        return None
+    from training.domain.targets import parse_target, target_weakness
+
+    weakness = target_weakness(parse_target(target))
+    return None if weakness is None or weakness.startswith("qualitative;") else f"复核的指标值仍不可衡量：{target_warning_zh(weakness)}"
 
 
 def summaries(tables: list[IndicatorTable], decisions: dict[tuple[int, int], Decision],

@@ -147,6 +147,7 @@ def review_batch(request: Request, batch: str, store: StoreDep, table_param: str
         "table": table, "flag": flag, "flags": page.FLAGS, "open_only": open_only, "sort": sort, "sorts": page.SORTS,
         "categories": page.categories(taxonomy, found.framework), "framework_zh": FRAMEWORK_ZH.get(found.framework, found.framework),
         "label_action_zh": LABEL_ACTION_ZH, "target_action_zh": TARGET_ACTION_ZH, "fills": FILLS,
+        "kept_target_warning_zh": page.kept_target_warning_zh,
     })
 
 
@@ -169,6 +170,8 @@ def _after_change(request: Request, store: ReviewStore, batch: str, table: int, 
         "decision": decision.as_dict() if decision else None,
         "label_action_zh": LABEL_ACTION_ZH.get(decision.label_action) if decision else None,
         "target_action_zh": TARGET_ACTION_ZH.get(decision.target_action or "") if decision else None,
+        # the target kept is the reviewer's to choose, but one still not measurable is said (有所提高 had been kept silently)
+        "target_warning_zh": page.kept_target_warning_zh(decision.target) if decision else None,
         "counts": {"reviewed": overall.reviewed, "open_flagged": overall.open_flagged, "rows": overall.rows},
         "summary_html": summary_html,
     })

@@ -23,7 +23,7 @@ async function postForm(form) {
   const decided = Boolean(body.decision);
   row.classList.toggle("decided", decided);
   row.querySelector("form.undo").hidden = !decided;
-  rowStatus(row, decided ? "已复核：" + body.label_action_zh + (body.target_action_zh ? "；" + body.target_action_zh : "") : "未复核");
+  rowStatus(row, decided ? "已复核：" + body.label_action_zh + (body.target_action_zh ? "；" + body.target_action_zh : "") + (body.target_warning_zh ? "；" + body.target_warning_zh : "") : "未复核");
   document.getElementById("summary").innerHTML = body.summary_html;
 }
 

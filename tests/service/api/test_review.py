@@ -76,6 +76,18 @@ def test_decide_json_counts_down_and_undo(client, batch):
     assert undone["decision"] is None and undone["counts"]["open_flagged"] == open_before
 
 
+def test_a_kept_target_still_not_measurable_is_said(client, batch):
+    """A third trial: 有所提高 kept as the reviewer's target was saved without a word. It is saved (the reviewer may mean
+    it) and said, in the JSON answer and on the page."""
+    url = f"/review/{batch}/rows/0/1"
+    body = client.post(url, data={"category": "产出指标/数量指标", "target": "有所提高"}, headers={"Accept": "application/json"}).json()
+    assert body["decision"]["target"] == "有所提高" and body["target_warning_zh"].startswith("复核的指标值仍不可衡量：表述模糊")
+    assert "复核的指标值仍不可衡量" in client.get(f"/review/{batch}").text
+    measurable = client.post(url, data={"category": "产出指标/数量指标", "target": "≥100人"}, headers={"Accept": "application/json"})
+    assert measurable.json()["target_warning_zh"] is None
+    client.post(f"{url}/undo", headers={"Accept": "application/json"})
+
+
 def test_plain_form_post_redirects_back_to_the_row(client, batch):
     response = client.post(f"/review/{batch}/rows/1/0", data={"category": "产出指标/数量指标", "target": ""},
                            headers={"Referer": f"http://testserver/review/{batch}?flag=any"}, follow_redirects=False)
