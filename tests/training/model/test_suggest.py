@@ -492,3 +492,10 @@ def test_a_scale_alone_takes_the_unit_of_the_suggestion(given, unit, expected):
     suggestion = {"kind": "quantitative", "operator": operator, "unit": unit, "value": 1.0}
     assert target_weakness(parse_target(given)) in ("no operator (≥, ≤, =) and no unit", "no unit")
     assert completed(parse_target(given), suggestion) == expected
+
+
+@pytest.mark.parametrize(("name", "text"), [("孕产妇死亡率", "≤__/10万"), ("婴儿死亡率", "≤__‰")])
+def test_a_rate_counted_per_ten_thousands_or_per_mille_gets_its_unit(fake_predictor, name, text):
+    """A third trial: 孕产妇死亡率 had been ≤__%; it is counted per 100,000 live births (‰ for infants)."""
+    best = fake_predictor.suggest_targets(Indicator(name), "社会效益指标", k=1)["suggestions"][0]
+    assert best["text"] == text
