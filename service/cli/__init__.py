@@ -36,9 +36,32 @@ def _debug() -> bool:
         return False
 
 
+VALUE_OPTIONS = ("--target", "--goal", "--project")
+"""Options whose value may start with a minus sign: a signed target (``--target -5万元``, a fall of 5万元)."""
+
+
+def with_signed_values(argv: list[str]) -> list[str]:
+    """``--target -5万元`` as ``--target=-5万元``: argparse takes a value starting with ``-`` for an option and refused
+    it (参数 --target 后面需要一个值), though a signed figure is a target the grammar reads."""
+    out: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item in VALUE_OPTIONS:
+            value = next(items, None)
+            if value is not None and value[:1] in "-−－" and value[1:2].isdigit():
+                out.append(f"{item}={value}")
+                continue
+            out.append(item)
+            if value is not None:
+                out.append(value)
+            continue
+        out.append(item)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(with_signed_values(list(sys.argv[1:] if argv is None else argv)))
     try:
         code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, inside the handling below, not at interpreter exit

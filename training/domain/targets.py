@@ -44,7 +44,7 @@ _UNITS = sorted(
         "课时", "学时", "班", "处", "座", "间", "栋", "块", "倍", "分", "千瓦", "kw", "kva", "度", "所学校",
         "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
         "个百分点", "微克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "毫克/立方米", "mg/m³", "mg/m3", "毫克/升", "mg/L", "立方厘米",
-        "万公斤", "万千克", "斤", "万斤", "亿斤", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
+        "万公斤", "万千克", "斤", "万斤", "亿斤", "千", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
         "m", "m2", "m²", "㎡", "km2", "km²", "㎢", "m3", "m³", "㎥", "㎞", "㎏", "kwh", "kw·h", "hm2", "ha",
     },
     key=len,
@@ -141,7 +141,7 @@ def normalize_text(text: str) -> str:
         if ch in "＝％＞＜＋－．，０１２３４５６７８９／":
             ch = unicodedata.normalize("NFKC", ch)
         out.append(ch)
-    text = "".join(out).replace("\u3000", " ").replace("\xa0", " ")
+    text = "".join(out).replace("\u3000", " ").replace("\xa0", " ").replace("\u2212", "-")  # − (minus sign) as -
     # Thousands separators: 1,200人次 and 2,022.00 are one number. ``\b`` would not do:
     # a Chinese unit is a word character, so 1,200人次 has no boundary after 200.
     text = _SPACED_GROUPS.sub(lambda m: re.sub(r"[ \u2009\u202f]", "", m.group(0)), text)
@@ -428,6 +428,10 @@ _PER_FIRST = re.compile(r"^(?P<op>[≥≤=<>]?)每(?P<per>[\u4e00-\u9fff]{1,2}?)
                         r"(?P<number>\d+(?:\.\d+)?)(?P<unit>万元|元|万斤|斤|公斤|千克|万吨|吨)(?P<rest>[^/]*)$")  # money, weight: 每月1次 stays
 
 
+_PER_AFTER = re.compile(r"^(?P<head>[≥≤=<>]?\d+(?:\.\d+)?(?:万元|元|万斤|斤|公斤|千克|万吨|吨))每(?P<per>[\u4e00-\u9fff]{1,2}?)"
+                        r"(?P<rest>(?:以上|以下|以内)?)$")
+
+
 def parse_target(raw: str | None, explanation: str | None = None) -> Target:
     """Parse what a table wrote as the target, using the explanation column when it carries the real value.
 
@@ -453,6 +457,7 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
     # 每亩100元 → 100元/亩, 每人每月300元 → 300元/人/月, 每亩100斤 → 100斤/亩 (a frequency, 每月1次, is kept as written)
     text = _PER_FIRST.sub(lambda m: f"{m['op']}{m['number']}{m['unit']}/{m['per']}" + (f"/{m['per2']}" if m["per2"] else "")
                           + m["rest"], text)
+    text = _PER_AFTER.sub(lambda m: f"{m['head']}/{m['per']}{m['rest']}", text)  # 100元每亩 → 100元/亩
     for parser in (_parse_deadline, _parse_change, _parse_quantity, _parse_qualitative):
         target = parser(text)
         if target is not None:

@@ -66,8 +66,9 @@ class ProjectTemplates:
         character belongs to a common noun: ``place_exceptions``, 老旧小区, 智慧城市, 农贸市场) and brackets, trailing
         brackets and years, and the fund words at the end (``strip_suffixes``), while ``min_object_chars`` Chinese
         characters are left. Returns ``None`` when fewer are left, for a word that names no object
-        (``generic_objects``: ``专项经费`` → ``专项``, ``工作经费`` → ``工作``; or only a fund word: ``项目``), and for an
-        object longer than ``max_object_chars`` (a sentence, not a name)."""
+        (``generic_objects``: ``专项经费`` → ``专项``, ``工作经费`` → ``工作``; or only a fund word: ``项目``), for a year
+        or places alone (``2025年度``, ``银川市兴庆区``), and for an object longer than ``max_object_chars`` (a sentence,
+        not a name). Batches (``第二批``) and the financing level (``中央财政``) are no part of the object."""
         text = re.sub(r"\s+", "", _QUOTES.sub("", project or ""))
         changed = True
         while changed:
@@ -82,9 +83,20 @@ class ProjectTemplates:
                 text = self._shorter(text, re.sub(pattern, "", text))
             changed = text != before
         if (len(_CJK.findall(text)) < self.min_object_chars or text in self.generic_objects or text in self.strip_suffixes
-                or len(text) > self.max_object_chars):
+                or len(text) > self.max_object_chars or self._names_no_object(text)):
             return None
         return text
+
+    def _names_no_object(self, text: str) -> bool:
+        """A year (2025年度), a place alone (银川市, 银川市兴庆区) or a level of government (市级): no object to measure."""
+        if any(re.fullmatch(pattern.lstrip("^"), text) for pattern in self.strip_prefixes):
+            return True
+        rest = text
+        while self.place_pattern and (match := re.match(self.place_pattern, rest)):
+            rest = rest[match.end():]
+            if not rest:
+                return True
+        return False
 
     def _shorter(self, text: str, shorter: str) -> str:
         """``shorter`` when it keeps at least ``min_object_chars`` Chinese characters, else ``text``."""

@@ -455,7 +455,7 @@ class TargetSuggester:
             weakness = QUALITATIVE_WEAKNESS  # 无 for a social cost: kept, as bulk keeps it (not 未填写)
         if weakness and not mismatch:  # a unit that does not fit is said below, against the scores
             warnings.append(f"target {given_target!r}: {weakness}")
-        given_family = self.lexicon.family_of_target(parsed)
+        given_family = None if parsed.unit in SCALE_WORDS else self.lexicon.family_of_target(parsed)  # 100万: of what, unsaid
         best = next(iter(scores), None)
         compatible = frozenset((given_family, best)) in self.lexicon.compatible_families  # 30个工作日内 for a 时限
         if (given_family and best and given_family != best and not compatible and scores.get(best, 0) >= 0.5
@@ -506,7 +506,8 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year:
     """
     if target.unit in lexicon.word_units and glued_unit(target):
         target = dataclasses.replace(target, unit=None)
-    mismatch = lexicon.unit_mismatch(name, target)
+    # a scale alone (100万) says how many, not of what: no mismatch (受益人数 100万 is 100万人, not money)
+    mismatch = None if target.unit in SCALE_WORDS else lexicon.unit_mismatch(name, target)
     if mismatch:
         return target, unit_mismatch_warning(*(lexicon.families[f].label for f in mismatch)), True
     if (target.kind == "quantitative" and target.unit == "%" and target.value is not None and target.value > 100
@@ -578,7 +579,8 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     suggested_unit = suggestion.get("unit") or ""
     if target.unit in SCALE_WORDS and suggested_unit not in ("", "%", "‰", target.unit) and (target.operator or operator):
         # 资金 100万 → ≤100万元, 培训人数 3万 → ≥3万人: 万 was the scale, the suggestion says of what
-        unit = suggested_unit if suggested_unit.startswith(target.unit) else target.unit + suggested_unit
+        # 万元 for 100万, 亿元 for 5亿 (not 亿万元), 万人 for 100万 of people
+        unit = suggested_unit if suggested_unit.startswith(target.unit) else target.unit + suggested_unit.lstrip("万千百亿")
         return parse_target(format_quantity(target.operator or operator, target.value, unit)).text
     if not target.operator and target.unit and target.unit not in SCALE_WORDS and operator:
         return parse_target(format_quantity(operator, target.value, target.unit)).text

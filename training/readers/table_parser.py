@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from training.domain.records import IndicatorRow
-from training.domain.targets import NO_VALUE, is_change, operator_of, parse_target
+from training.domain.targets import NO_VALUE, SCALE_WORDS, is_change, operator_of, parse_target
 from training.domain.taxonomy import Taxonomy, clean_label
 from training.readers.header import Header, find_header, header_at, looks_like_header
 from training.readers.metadata import metadata_row, read_metadata
@@ -74,8 +74,9 @@ def compose_target(value: str, operator: str, unit: str) -> str:
     spelled = operator_of(operator)
     if parsed.operator is None and spelled:
         text = spelled + text
-    if parsed.unit is None and unit and unit not in _PLACEHOLDER and operator_of(unit) is None:
-        text += unit
+    if (parsed.unit is None or parsed.unit in SCALE_WORDS) and unit and unit not in _PLACEHOLDER and operator_of(unit) is None:
+        # 100万 with 元 in the unit column is 100万元 (万 is a scale, not the unit)
+        text += unit[len(parsed.unit):] if parsed.unit and unit.startswith(parsed.unit) else unit
     return text
 
 

@@ -194,3 +194,13 @@ def test_a_file_given_twice_or_copied_is_read_once(fake_model, tmp_path, capsys)
     err = capsys.readouterr().err
     assert f"重复给出的文件只读一次：{table}" in err and f"与 one.csv 内容相同，已跳过：{copy}" in err
     assert len(out.read_text(encoding="utf-8-sig").strip().splitlines()) == 2  # the header and one row
+
+
+def test_a_signed_target_is_a_value_not_an_option(fake_model, capsys):
+    """A fourth trial: `suggest 办公经费压减 --target -5万元` had exited 2 (参数 --target 后面需要一个值)."""
+    from service.cli import with_signed_values
+
+    assert with_signed_values(["suggest", "x", "--target", "-5万元"]) == ["suggest", "x", "--target=-5万元"]
+    assert with_signed_values(["suggest", "x", "--target", "-k"]) == ["suggest", "x", "--target", "-k"]
+    assert main(["suggest", "办公经费压减", "--target", "-5万元"]) == 0
+    assert json.loads(capsys.readouterr().out)["suggestions"][0]["text"] == "-5万元"

@@ -338,3 +338,9 @@ def test_a_named_standard_is_checkable_as_written(raw, weakness):
 def test_steady_growth_without_a_figure_is_vague(raw):
     """A third trial: 稳中有增 had been a qualitative target, where 有所提高 is vague."""
     assert parse_target(raw).vague
+
+
+@pytest.mark.parametrize(("raw", "text"), [("100元每亩", "100元/亩"), ("≤100元每亩", "≤100元/亩"), ("\u22125万元", "-5万元")])
+def test_a_fourth_trials_spellings(raw, text):
+    """100元每亩 had stayed ≤100元每亩, and − (U+2212) had not read as the minus sign －/- do."""
+    assert parse_target(raw).text == text

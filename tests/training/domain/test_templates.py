@@ -26,12 +26,16 @@ from training.domain.templates import ProjectTemplates, load_templates
     ("同心县2025年中小学课后服务补助", "中小学课后服务补助"), ("银川市西夏区2025年老旧小区改造项目", "老旧小区改造"),
     ("2025 年 农村公路养护", "农村公路养护"), ("【2025】农田水利建设", "农田水利建设"), ("农田水利建设（2025年）（续建）", "农田水利建设"),
     ("XX市数字政府平台运维服务费", "数字政府平台运维服务"), ("县级储备粮轮换费用", "县级储备粮轮换"), ("XX县高标准农田建设", "高标准农田建设"),
+    # a fourth trial: the financing level and batches are no part of the object
+    ("2025年城乡居民基本医疗保险财政补助资金", "城乡居民基本医疗保险"), ("2025年中央财政农业生产发展资金", "农业生产发展"),
+    ("银川市2025年第二批老旧小区改造", "老旧小区改造"),
 ])
 def test_the_object_is_the_name_without_year_place_and_fund_words(project, found):
     assert load_templates().project_object(project) == found
 
 
 @pytest.mark.parametrize("project", ["专项经费", "部门整体支出", "项目", "经费", "", "2025年", "A", "工作经费",
+                                     "2025年度", "银川市", "银川市兴庆区", "市级财政专项资金",
                                      "通过项目实施进一步提升基层农技人员的业务能力和服务水平促进农业增效和农民增收"])  # a sentence
 def test_a_name_that_names_no_object_composes_nothing(project):
     templates = load_templates()

@@ -499,3 +499,19 @@ def test_a_rate_counted_per_ten_thousands_or_per_mille_gets_its_unit(fake_predic
     """A third trial: 孕产妇死亡率 had been ≤__%; it is counted per 100,000 live births (‰ for infants)."""
     best = fake_predictor.suggest_targets(Indicator(name), "社会效益指标", k=1)["suggestions"][0]
     assert best["text"] == text
+
+
+@pytest.mark.parametrize(("given", "unit", "expected"), [("5亿", "万元", "≤5亿元"), ("100万", "人", "≥100万人"), ("3千", "人", "≥3千人")])
+def test_a_scale_takes_the_suggestions_unit_once(given, unit, expected):
+    """A fourth trial: 项目总投资 5亿 had become ≤5亿万元 (5万亿元); 3千 had lost its 千."""
+    from training.model.suggest import completed
+
+    operator = "≤" if unit == "万元" else "≥"
+    assert completed(parse_target(given), {"kind": "quantitative", "operator": operator, "unit": unit, "value": 1.0}) == expected
+
+
+def test_a_scale_alone_is_no_unit_of_money_for_a_head_count(fake_predictor):
+    """A fourth trial: 受益人数 100万 had been warned about as money and replaced by ≥90人."""
+    answer = fake_predictor.suggest_targets(Indicator("受益人数"), "社会效益指标", k=2, given_target="100万")
+    assert answer["suggestions"][0]["text"] == "≥100万人"
+    assert not any("does not fit" in w for w in answer["warnings"])
