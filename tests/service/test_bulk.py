@@ -330,3 +330,12 @@ def test_an_operator_and_a_unit_without_the_figure_keep_both(fake_predictor):
     data = "三级指标,指标值,计量单位\n生均公用经费标准,≥,元/生\n公交线路新增条数,≥,条\n".encode()
     (table,) = classify_tables(Path("nv.csv"), fake_predictor, data=data, name="nv.csv")
     assert [r["suggested_target"] for r in table.records] == ["≥__元/生", "≥__条"]
+
+
+def test_a_cold_store_below_zero_is_read_with_its_unit_column(fake_predictor):
+    """A fourth trial: ≤-18 with ℃ in the unit column had stayed ≤-18, without its unit."""
+    data = "三级指标,指标值,计量单位\n冷库温度,≤-18,℃\n冷库温度,-18,℃\n".encode()
+    (table,) = classify_tables(Path("cold.csv"), fake_predictor, data=data, name="cold.csv")
+    first, second = table.records
+    assert first["target"] == "≤-18℃" and first["target_warning"] is None
+    assert second["target"] == "-18℃" and second["suggested_target"] == "≤-18℃"

@@ -45,7 +45,7 @@ _UNITS = sorted(
         "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
         "个百分点", "微克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "毫克/立方米", "mg/m³", "mg/m3", "毫克/升", "mg/L", "立方厘米",
         "万公斤", "万千克", "斤", "万斤", "亿斤", "千", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
-        "m", "m2", "m²", "㎡", "km2", "km²", "㎢", "m3", "m³", "㎥", "㎞", "㎏", "kwh", "kw·h", "hm2", "ha",
+        "℃", "°C", "摄氏度", "m", "m2", "m²", "㎡", "km2", "km²", "㎢", "m3", "m³", "㎥", "㎞", "㎏", "kwh", "kw·h", "hm2", "ha",
     },
     key=len,
     reverse=True,
@@ -168,7 +168,7 @@ SCALE_WORDS = ("万", "千", "百", "亿", "百万", "千万")
 # Latin and squared symbols as tables write them (3000㎡, 2.5km, 10m³; any case): the Chinese unit the lexicon knows
 _LATIN_UNITS = {"km": "公里", "㎞": "公里", "m2": "平方米", "m²": "平方米", "㎡": "平方米", "km2": "平方公里", "km²": "平方公里",
                 "㎢": "平方公里", "m3": "立方米", "m³": "立方米", "㎥": "立方米", "kg": "千克", "㎏": "千克", "kwh": "千瓦时",
-                "kw·h": "千瓦时", "ha": "公顷", "hm2": "公顷", "m": "米"}
+                "kw·h": "千瓦时", "ha": "公顷", "hm2": "公顷", "m": "米", "°c": "℃", "摄氏度": "℃"}
 
 
 def _canonical_unit(unit: str | None) -> str | None:
@@ -239,6 +239,22 @@ def _parse_range(text: str) -> Target | None:
     first = unit if unit_a else ""
     shown = f"{format_number(low)}{first or ''}–{format_number(high)}{unit or ''}"
     return Target(kind="quantitative", raw=text, operator=None, value=round(low, 6), unit=unit, text=shown, upper=round(high, 6))
+
+
+_TEMPERATURE = re.compile(rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<below>零下)?\s*(?P<sign>[-−])?\s*(?P<num>\d+(?:\.\d+)?)\s*"
+                          r"(?P<unit>℃|°C|摄氏度)\s*(?P<rest>以下|以上|以内|之间)?$", re.IGNORECASE)
+
+
+def _parse_temperature(text: str) -> Target | None:
+    """``≤-18℃``, ``-18°C``, ``零下18摄氏度``, ``25℃以下``: a temperature, a level that may be below zero (a fall of 18
+    would be a change; a cold store's -18℃ is not). These had been 无法识别, or ``≤25℃`` had lost its unit."""
+    match = _TEMPERATURE.match(re.sub(r"\s+", "", text))
+    if match is None or match["rest"] == "之间":
+        return None
+    value = float(match["num"]) * (-1 if match["below"] or match["sign"] else 1)
+    operator = operator_of(match["op"]) if match["op"] else {"以下": "≤", "以内": "≤", "以上": "≥"}.get(match["rest"] or "")
+    shown = f"{operator or ''}{format_number(value)}℃"
+    return Target(kind="quantitative", raw=text, operator=operator, value=round(value, 6), unit="℃", text=shown)
 
 
 def _parse_change(text: str) -> Target | None:
@@ -458,7 +474,7 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
     text = _PER_FIRST.sub(lambda m: f"{m['op']}{m['number']}{m['unit']}/{m['per']}" + (f"/{m['per2']}" if m["per2"] else "")
                           + m["rest"], text)
     text = _PER_AFTER.sub(lambda m: f"{m['head']}/{m['per']}{m['rest']}", text)  # 100元每亩 → 100元/亩
-    for parser in (_parse_deadline, _parse_change, _parse_quantity, _parse_qualitative):
+    for parser in (_parse_deadline, _parse_temperature, _parse_change, _parse_quantity, _parse_qualitative):
         target = parser(text)
         if target is not None:
             target.raw = original

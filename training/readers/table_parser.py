@@ -66,6 +66,9 @@ def compose_target(value: str, operator: str, unit: str) -> str:
     if not value:
         return value
     parsed = parse_target(value)
+    if parsed.kind == "unparsed" and parsed.note is None and unit and unit not in _PLACEHOLDER and operator_of(unit) is None:
+        joined = value + unit  # ≤-18 with ℃ in the unit column: read together, a temperature below zero
+        return joined if parse_target(joined).kind == "quantitative" else value
     if parsed.note == NO_VALUE and unit and unit not in _PLACEHOLDER and operator_of(unit) is None:
         return value + unit  # ≥ with 人 in the unit column: the value is what is missing, not the unit
     if parsed.kind != "quantitative" or (parsed.note and not is_change(parsed)):

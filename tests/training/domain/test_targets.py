@@ -344,3 +344,12 @@ def test_steady_growth_without_a_figure_is_vague(raw):
 def test_a_fourth_trials_spellings(raw, text):
     """100元每亩 had stayed ≤100元每亩, and − (U+2212) had not read as the minus sign －/- do."""
     assert parse_target(raw).text == text
+
+
+@pytest.mark.parametrize(("raw", "operator", "value"), [("≤-18℃", "≤", -18), ("-18°C", None, -18), ("零下18摄氏度", None, -18),
+                                                         ("≤25摄氏度", "≤", 25), ("25℃以下", "≤", 25), ("≥-5℃", "≥", -5)])
+def test_a_temperature_is_a_level_that_may_be_below_zero(raw, operator, value):
+    """A fourth trial: -18℃ had been 无法识别 and ≤25℃ had lost its unit (then ≤25人)."""
+    target = parse_target(raw)
+    assert (target.kind, target.operator, target.value, target.unit) == ("quantitative", operator, value, "℃")
+    assert not is_change(target)
