@@ -21,7 +21,7 @@ from service.review.table import Decision, IndicatorTable, split_tables
 from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.domain.targets import QUALITATIVE_WEAKNESS
-from training.model.review import name_problems
+from training.model.review import names_nothing
 from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 from training.readers.errors import no_rows_error
@@ -123,8 +123,7 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
         if row.target.kind == "empty":  # 无 for a social cost: kept as written, and said to be qualitative
             return row.target.raw.strip(), QUALITATIVE_WEAKNESS
         return row.target.text, weakness
-    problems = name_problems(row.level3)
-    if problems and problems[0].startswith(("empty name", "no words")):
+    if names_nothing(row.level3):
         return None, weakness  # a name without words (。，！？) has nothing to measure: no target is made up for it
     key = (row.level3, category, row.year, table)
     if key not in suggested:

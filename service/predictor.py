@@ -19,7 +19,7 @@ from training.domain.taxonomy import Taxonomy, load_taxonomy
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
 from training.model.projects import REQUIRED_GROUPS, IndicatorSuggester, ProjectIndex, project_query
-from training.model.review import UNKNOWN_LABEL, name_problems
+from training.model.review import UNKNOWN_LABEL, name_problems, names_nothing
 from training.model.suggest import PLACEHOLDER, TableForm, TargetSuggester, checked_target, completed, table_forms
 
 
@@ -205,7 +205,7 @@ class Predictor:
             level2 = mapped
         if level2 is None:
             level2 = self.classify([indicator], n_similar=0)[0]["category"]
-        if problems and problems[0].startswith(("empty name", "no words")):
+        if names_nothing(indicator.name):
             # nothing to measure (。，！？): no target is suggested for it, and it is said why
             return {"level2": level2, "family": None, "suggestions": [], "warnings": notes}
         vector = self.encoder.encode([indicator.name], "query")[0]
@@ -238,12 +238,12 @@ class Predictor:
         elif lexicon.stated_condition(given, level2):
             kept = self.targets.entry(given.text or given.raw.strip(), "qualitative", None, None, None, "qualitative", [],
                                       "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）")
-        elif first is not None and (text := completed(given, first)) and PLACEHOLDER in text:
+        elif (text := completed(given, first)) and PLACEHOLDER in text:
             # ≥ written without its figure: the writer's operator (and unit) kept, the value left to fill
             kept = {**first, "text": text, "operator": given.operator or first.get("operator"), "value": None,
                     "unit": given.unit or first.get("unit"), "placeholder": True, "spread": None,
                     "why": f"保留填写的运算符和单位，数值请按计划填写（{PLACEHOLDER}处）；{first['why']}"}
-        elif first is not None and (text := completed(given, first)):
+        elif text:
             target = parse_target(text)
             kept = {**first, "text": text, "operator": target.operator, "value": target.value, "unit": target.unit,
                     "placeholder": False, "spread": None, "why": f"保留填写的数值，补上所缺的运算符或单位；{first['why']}"}
@@ -267,11 +267,10 @@ class Predictor:
 
         A bundle made before project indexes existed gets one built here, once.
         """
-        problems = name_problems(project)
-        if problems and problems[0].startswith(("empty name", "no words")):
+        if names_nothing(project):
             # nothing names a project (。，！？, 😀😀): no indicators, and it is said why
             return {"project": project, "groups": [{"group": group, "indicators": []} for group, _ in REQUIRED_GROUPS],
-                    "similar_projects": [], "sectors": [], "warnings": [f"project {project!r}: {problems[0]}"]}
+                    "similar_projects": [], "sectors": [], "warnings": [f"project {project!r}: {name_problems(project)[0]}"]}
         if self.indicators.projects is None:
             with self._projects_lock:
                 if self.indicators.projects is None:

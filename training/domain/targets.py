@@ -232,7 +232,7 @@ def _parse_range(text: str) -> Target | None:
     low, high = float(match.group("a")), float(match.group("b"))
     unit = _canonical_unit(match.group("unit_b") or match.group("unit_a"))
     unit_a, unit_b = match.group("unit_a"), match.group("unit_b")
-    if unit_a and unit_b and unit_a != unit_b and unit_a in ("万", "千", "亿") and unit_b.startswith(unit_a):
+    if unit_a and unit_b and unit_a != unit_b and unit_a in SCALE_WORDS and unit_b.startswith(unit_a):
         unit_a = unit_b  # 1万-1.5万人: the scale written on both bounds, the unit after the second
     if not (math.isfinite(low) and math.isfinite(high)) or high <= low or (unit_a and unit_b and unit_a != unit_b):
         return None

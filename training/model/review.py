@@ -64,6 +64,17 @@ UNKNOWN_LABEL = "published label not in the taxonomy"
 """The review reason for a published 一级/二级 that no framework or variant in ``data/taxonomy.json`` has."""
 
 
+NOTHING_NAMED = ("empty name", "no words")
+"""The name problems that leave nothing to measure or suggest for (``。，！？``, ``😀😀``)."""
+
+
+def names_nothing(name: str) -> bool:
+    """Whether a text names nothing at all (empty, or only numbers and symbols): no target or indicator is suggested
+    for it, where other ``name_problems`` (``率``, a sentence) only get a warning."""
+    problems = name_problems(name)
+    return bool(problems) and problems[0].startswith(NOTHING_NAMED)
+
+
 def name_problems(name: str) -> list[str]:
     """Why a text does not look like an indicator name (empty when it does).
 

@@ -518,7 +518,7 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year:
         if written and max(written) < year:
             return target, BEFORE_THE_YEAR, False
     if (target.kind == "quantitative" and target.value is not None and target.unit and not target.value.is_integer()
-            and target.unit[:1] not in ("万", "千", "亿") and lexicon.family_of_unit(target.unit) in _COUNTED):
+            and not target.unit.startswith(SCALE_WORDS) and lexicon.family_of_unit(target.unit) in _COUNTED):
         return target, PART_OF_ONE, False
     if (target.kind == "quantitative" and target.value is not None and target.operator in ("≥", ">") and target.upper is None
             and not is_change(target)):  # 投诉量 较上年下降10%: at least a 10% fall, the right way
@@ -580,7 +580,7 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
     if target.unit in SCALE_WORDS and suggested_unit not in ("", "%", "‰", target.unit) and (target.operator or operator):
         # 资金 100万 → ≤100万元, 培训人数 3万 → ≥3万人: 万 was the scale, the suggestion says of what
         # 万元 for 100万, 亿元 for 5亿 (not 亿万元), 万人 for 100万 of people
-        unit = suggested_unit if suggested_unit.startswith(target.unit) else target.unit + suggested_unit.lstrip("万千百亿")
+        unit = suggested_unit if suggested_unit.startswith(target.unit) else target.unit + suggested_unit.lstrip("".join(SCALE_WORDS))
         return parse_target(format_quantity(target.operator or operator, target.value, unit)).text
     if not target.operator and target.unit and target.unit not in SCALE_WORDS and operator:
         return parse_target(format_quantity(operator, target.value, target.unit)).text

@@ -52,3 +52,13 @@ def test_a_published_category_the_model_finds_plausible_is_not_reported_with_a_c
     assert ReviewPolicy(disagree_max_published=None).label_disagrees("数量指标", "质量指标", 0.75, "项目覆盖率", taxonomy,
                                                                      published_probability=0.2)  # no cap
     assert ReviewPolicy().disagree_max_published == 0.1
+
+
+@pytest.mark.parametrize(("name", "nothing"), [("。，！？", True), ("😀😀", True), ("", True), ("2025", True), ("率", False),
+                                               ("Budget execution rate", False), ("培训人次", False)])
+def test_a_name_that_names_nothing_gets_no_suggestion(name, nothing):
+    """What suggest, bulk and project suggestions share: nothing to measure (only symbols or numbers) gets none; a
+    name with other problems gets a warning only."""
+    from training.model.review import names_nothing
+
+    assert names_nothing(name) is nothing
