@@ -16,6 +16,7 @@ import numpy as np
 from training.domain.records import Indicator, IndicatorRow
 from training.domain.targets import parse_target
 from training.domain.taxonomy import Taxonomy, load_taxonomy
+from training.domain.units import UNIT_MISMATCH_WORDS
 from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
 from training.model.projects import REQUIRED_GROUPS, IndicatorSuggester, ProjectIndex, project_query
@@ -228,7 +229,7 @@ class Predictor:
         given, weakness, mismatch = checked_target(name, parse_target(given_target), lexicon, year)
         if mismatch:
             answer["warnings"] = [f"target {given_target!r}: {weakness}",
-                                  *[w for w in answer.get("warnings") or [] if "does not fit what the name measures" not in w]]
+                                  *[w for w in answer.get("warnings") or [] if UNIT_MISMATCH_WORDS not in w]]
             return
         first = answer["suggestions"][0] if answer["suggestions"] else None
         if weakness is None:  # measurable and in a unit that fits the name: kept, as a bulk job keeps it

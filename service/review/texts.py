@@ -92,10 +92,12 @@ _WARNING_RULES: list[_Rule] = [
     (re.compile(r"target ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.+)"),
      lambda m: f"指标值“{_quoted(m[1])}”：{target_warning_zh(m[2])}"),
     (re.compile(r"unknown category (.+): the classifier's category is used"), lambda m: f"类别“{_quoted(m[1])}”不在指标体系中，已按模型判断的类别建议"),
-    (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*?(; indicators composed.*)?$"),
+    (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*?"
+                r"(; indicators composed.*|; the common indicators of its sector \((.+)\).*)?$"),
      lambda m: "没有相近的历史项目" + (f"（最接近的是“{m[1]}”，相似度 {m[2]}）" if m[1] else "")
      + "：以下指标来自关系较远的项目和指标库，请逐条核对是否适用"
-     + ("；每组第一条按本项目名称组成，请按项目实际修改" if m[3] else "")),
+     + (f"；每组第一条是“{m[4]}”类项目的常用指标，请按项目实际修改" if m[4] else
+        "；每组第一条按本项目名称组成，请按项目实际修改" if m[3] else "")),
 ]
 
 
@@ -154,6 +156,8 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"at least zero bounds nothing"), "floor_of_zero", UNMEASURABLE, lambda m: "“≥0”不构成目标：任何数量都满足"),
     (re.compile(r"a share over 100%"), "over_a_whole", UNMEASURABLE, lambda m: "比例超过100%：该比例不可能超过100%，请核实"),
     (re.compile(r"a deadline before the budget year"), "before_the_year", UNMEASURABLE, lambda m: "完成时限早于预算年度：可能沿用了往年的表格"),
+    (re.compile(r"a figure no project reaches"), "beyond_belief", UNMEASURABLE,
+     lambda m: "数值大得不可能：超过全国人口、户数或全年财政预算，或比例超过1000%，可能单位或数量级写错，请核实"),
     (re.compile(r"a count that is no whole number"), "part_of_one", UNMEASURABLE, lambda m: "人数或个数不是整数，请核实"),
     (re.compile(r"a floor \(≥\) for what the name keeps low"), "wrong_direction", UNMEASURABLE,
      lambda m: "方向相反：名称计量的是应控制在上限以下的事项，指标值却写了下限（≥）"),

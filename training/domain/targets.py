@@ -242,15 +242,17 @@ def _parse_range(text: str) -> Target | None:
 
 
 _TEMPERATURE = re.compile(rf"^(?P<op>{_OP_ALTERNATION})?\s*(?P<below>零下)?\s*(?P<sign>[-−])?\s*(?P<num>\d+(?:\.\d+)?)\s*"
-                          r"(?P<unit>℃|°C|摄氏度)\s*(?P<rest>以下|以上|以内|之间)?$", re.IGNORECASE)
+                          r"(?P<unit>℃|°C|摄氏度|度)\s*(?P<rest>以下|以上|以内|之间)?$", re.IGNORECASE)
 
 
 def _parse_temperature(text: str) -> Target | None:
-    """``≤-18℃``, ``-18°C``, ``零下18摄氏度``, ``25℃以下``: a temperature, a level that may be below zero (a fall of 18
+    """``≤-18℃``, ``-18°C``, ``零下18摄氏度``, ``-18度``, ``25℃以下``: a temperature, a level that may be below zero (a fall of 18
     would be a change; a cold store's -18℃ is not). These had been 无法识别, or ``≤25℃`` had lost its unit."""
     match = _TEMPERATURE.match(re.sub(r"\s+", "", text))
     if match is None or match["rest"] == "之间":
         return None
+    if match["unit"] == "度" and not (match["below"] or match["sign"]):
+        return None  # 25度 may be a temperature, kilowatt-hours or an angle; -18度 and 零下18度 are only temperatures
     value = float(match["num"]) * (-1 if match["below"] or match["sign"] else 1)
     operator = operator_of(match["op"]) if match["op"] else {"以下": "≤", "以内": "≤", "以上": "≥"}.get(match["rest"] or "")
     shown = f"{operator or ''}{format_number(value)}℃"
@@ -444,6 +446,11 @@ _PER_FIRST = re.compile(r"^(?P<op>[≥≤=<>]?)每(?P<per>[\u4e00-\u9fff]{1,2}?)
                         r"(?P<number>\d+(?:\.\d+)?)(?P<unit>万元|元|万斤|斤|公斤|千克|万吨|吨)(?P<rest>[^/]*)$")  # money, weight: 每月1次 stays
 
 
+# 人均300元/月 → 300元/人/月, 户均500元 → 500元/户 (the average written first, as 每人每月 is)
+_AVERAGE_FIRST = re.compile(r"^(?P<op>[≥≤=<>]?)(?P<per>人|户|生|亩|次)均(?P<op2>[≥≤=<>]?)(?P<number>\d+(?:\.\d+)?)"
+                            r"(?P<unit>万元|元|万斤|斤|公斤|千克|万吨|吨)(?:/(?P<per2>月|年|天|日|次))?(?P<rest>(?:以上|以下|以内)?)$")
+
+
 _PER_AFTER = re.compile(r"^(?P<head>[≥≤=<>]?\d+(?:\.\d+)?(?:万元|元|万斤|斤|公斤|千克|万吨|吨))每(?P<per>[\u4e00-\u9fff]{1,2}?)"
                         r"(?P<rest>(?:以上|以下|以内)?)$")
 
@@ -473,6 +480,8 @@ def parse_target(raw: str | None, explanation: str | None = None) -> Target:
     # 每亩100元 → 100元/亩, 每人每月300元 → 300元/人/月, 每亩100斤 → 100斤/亩 (a frequency, 每月1次, is kept as written)
     text = _PER_FIRST.sub(lambda m: f"{m['op']}{m['number']}{m['unit']}/{m['per']}" + (f"/{m['per2']}" if m["per2"] else "")
                           + m["rest"], text)
+    text = _AVERAGE_FIRST.sub(lambda m: f"{m['op'] or m['op2']}{m['number']}{m['unit']}/{m['per']}"
+                              + (f"/{m['per2']}" if m["per2"] else "") + m["rest"], text)
     text = _PER_AFTER.sub(lambda m: f"{m['head']}/{m['per']}{m['rest']}", text)  # 100元每亩 → 100元/亩
     for parser in (_parse_deadline, _parse_temperature, _parse_change, _parse_quantity, _parse_qualitative):
         target = parser(text)

@@ -22,16 +22,30 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @dataclass(frozen=True)
 class Template:
-    """One composed indicator: ``group`` (of ``projects.REQUIRED_GROUPS``), its ``level2`` (canonical 二级指标) and the ``suffix``."""
+    """One composed indicator: ``group`` (of ``projects.REQUIRED_GROUPS``), its ``level2`` (canonical 二级指标) and the
+    ``suffix`` added to the project's object; or, for a sector's indicator (``Sector``), its whole ``suffix`` (the name),
+    the ``sector`` and the ``target`` form the file gives (``None``: the target suggester's)."""
 
     group: str
     level2: str
     suffix: str
     when: tuple[str, ...] = ()
+    sector: str | None = None
+    target: str | None = None
 
     def fits(self, found: str) -> bool:
         """Whether the template applies to the object ``found``: always without ``when``, else when it holds one of its words."""
         return not self.when or any(word in found for word in self.when)
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A sector's common indicators (``sectors`` in ``data/project_templates.json``): ``name``, the ``cues`` one of
+    which a project's name holds, and its indicators as ``Template`` s."""
+
+    name: str
+    cues: tuple[str, ...]
+    templates: tuple[Template, ...]
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,8 @@ class ProjectTemplates:
     place_pattern: str = ""
     place_exceptions: tuple[str, ...] = ()
     max_object_chars: int = 24
+    sectors: tuple[Sector, ...] = ()
+    generic_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path) -> ProjectTemplates:
@@ -56,7 +72,12 @@ class ProjectTemplates:
         return cls(raw["version"], tuple(raw["strip_prefixes"]), tuple(raw["strip_suffixes"]), tuple(raw["strip_trailing"]),
                    frozenset(raw["generic_objects"]), int(raw["min_object_chars"]),
                    tuple(Template(t["group"], t["level2"], t["suffix"], tuple(t.get("when", ()))) for t in raw["templates"]),
-                   raw.get("place_pattern", ""), tuple(raw.get("place_exceptions", ())), int(raw.get("max_object_chars", 24)))
+                   raw.get("place_pattern", ""), tuple(raw.get("place_exceptions", ())), int(raw.get("max_object_chars", 24)),
+                   tuple(Sector(e["sector"], tuple(e["cues"]),
+                                tuple(Template(t["group"], t["level2"], t["name"], sector=e["sector"], target=t.get("target"))
+                                      for t in e["indicators"]))
+                         for e in raw.get("sectors", ())),
+                   frozenset(raw.get("generic_words", ())))
 
     def project_object(self, project: str) -> str | None:
         """What the project works on: ``2020年乡村道路建设养护项目`` → ``乡村道路建设养护``; ``检疫犬经费`` → ``检疫犬``;
@@ -114,18 +135,52 @@ class ProjectTemplates:
                 return text
         return text[match.end():]
 
-    def compose(self, project: str, per_group: int = 1) -> list[tuple[Template, str]]:
-        """Up to ``per_group`` composed names per group, in the file's order: ``[(template, name), ...]``; none without an object."""
-        found = self.project_object(project)
-        if found is None:
-            return []
+    def content_bigrams(self, text: str) -> frozenset[str]:
+        """The pairs of adjacent Chinese characters in ``text`` that say what it is about: without the words every project
+        uses (``generic_words``: 农村, 项目, 群众, 建设…). ``农村公路养护`` → {村公, 公路, 路养, 养护}."""
+        chars = "".join(_CJK.findall(text or ""))
+        pairs = {chars[i:i + 2] for i in range(len(chars) - 1)}
+        return frozenset(p for p in pairs if p not in self.generic_words)
+
+    def sector_of(self, project: str) -> tuple[Sector, str] | None:
+        """The first sector (in the file's order) one of whose cues the project's name holds, with that cue; else None.
+        (``农村公路养护`` → 公路养护与建设, 公路; ``2025年森林防火专项经费`` → 森林防火, 森林防火.)"""
+        text = re.sub(r"\s+", "", _QUOTES.sub("", project or ""))
+        for sector in self.sectors:
+            cue = next((c for c in sector.cues if c in text), None)
+            if cue is not None:
+                return sector, cue
+        return None
+
+    def compose(self, project: str, per_group: int = 1, sector_per_group: int = 0) -> list[tuple[Template, str]]:
+        """Composed indicators, in the file's order: ``[(template, name), ...]``. First up to ``sector_per_group`` per
+        group of the project's sector (``sector_of``), then names of the project's object plus a measure until each
+        group has ``per_group``; none of those without an object. An object ending as the measure begins is not said
+        twice (基层公共文化服务 + 服务对象满意度 → 基层公共文化服务对象满意度)."""
         taken: dict[str, int] = {}
         out = []
+        match = self.sector_of(project) if sector_per_group > 0 else None
+        if match is not None:
+            for template in match[0].templates:
+                if taken.get(template.group, 0) < sector_per_group:
+                    out.append((template, template.suffix))
+                    taken[template.group] = taken.get(template.group, 0) + 1
+        found = self.project_object(project)
+        if found is None:
+            return out
         for template in self.templates:
             if taken.get(template.group, 0) < per_group and template.fits(found) and not found.endswith(template.suffix):
-                out.append((template, found + template.suffix))
+                out.append((template, _joined(found, template.suffix)))
                 taken[template.group] = taken.get(template.group, 0) + 1
         return out
+
+
+def _joined(found: str, suffix: str) -> str:
+    """``found + suffix`` without repeating the longest end of ``found`` that ``suffix`` starts with."""
+    for size in range(min(len(found), len(suffix)) - 1, 0, -1):
+        if found.endswith(suffix[:size]):
+            return found + suffix[size:]
+    return found + suffix
 
 
 @lru_cache

@@ -79,6 +79,14 @@ class UnitLexicon:
         self.operator_cues = {op: tuple(sorted(set(words), key=len, reverse=True)) for op, words in raw.get("operator_cues", {}).items()}
         self.question_words: tuple[str, ...] = tuple(raw.get("question_words", ()))
         self.change_endings: tuple[str, ...] = tuple(raw.get("change_rates", {}).get("endings", ()))
+        scale = raw.get("scale_families", {})
+        self.scale_families: frozenset[str] = frozenset(scale.get("families", ()))
+        self.scale_ratio: float = float(scale.get("max_ratio", 0) or 0)
+        counting = raw.get("count_heads", {})
+        self.count_heads: frozenset[str] = frozenset(counting.get("words", ()))
+        self.not_counted: frozenset[str] = frozenset(counting.get("not_families", ()))
+        self.amount_endings: tuple[str, ...] = tuple(raw.get("amount_heads", {}).get("endings", ()))
+        self.local_levels: tuple[str, ...] = tuple(sorted(raw.get("local_levels", {}).get("words", ()), key=len, reverse=True))
         self.ceiling_words: tuple[str, ...] = tuple(raw.get("ceiling_words", {}).get("words", ()))
         self.capped_shares: tuple[str, ...] = tuple(raw.get("capped_shares", {}).get("words", ()))
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
@@ -167,21 +175,31 @@ class UnitLexicon:
                     best = Cue(word, family)
                     break
         if best is not None and best.word in self.generic_heads:
-            inner = [c for c in self.contained(text[: -len(best.word)]) if c.value != best.value]
+            inner = [c for c in self._counted(best.word, text) if c.value != best.value]
             if inner:
                 return Cue(inner[0].word, inner[0].value)
         if best is None:
             for generic in sorted(self.generic_heads, key=len, reverse=True):
                 if text.endswith(generic):
-                    inner = self.contained(text[: -len(generic)])
+                    inner = self._counted(generic, text)
                     if inner:
                         return inner[0]
+                    if generic in getattr(self, "count_heads", ()) and "count" in self.families:
+                        return Cue(generic, "count")  # 补贴渔船数: a number of things, whatever else the name holds
         if best is not None and best.value == "money":
             # money per something (门诊次均费用, 农民人均增收, 单位面积造价) is a unit cost, whatever its last word
             per = next((w for w in self.name_cues.get("unit_cost", ()) if w in text[: -len(best.word)]), None)
             if per:
                 return Cue(per, "unit_cost")
         return best
+
+    def _counted(self, generic: str, text: str) -> list[Cue]:
+        """The cues before a generic head, without those a count cannot be of (``count_heads``: 补贴渔船数 is no money).
+        Lexicons pickled before the list existed keep every cue."""
+        inner = self.contained(text[: -len(generic)])
+        if generic in getattr(self, "count_heads", ()):
+            inner = [c for c in inner if c.value not in getattr(self, "not_counted", ())]
+        return inner
 
     def _contained(self, name: str | None) -> list[Cue]:
         """Cues found anywhere in the cleaned name, the one ending last first (the head noun of ``种植人员`` is 人员)."""
@@ -219,6 +237,19 @@ class UnitLexicon:
         """Whether the name is a rate of change (能耗降低率, 收入增长率; ``change_rates`` in ``data/units.json``)."""
         text = self.clean(name)
         return any(text.endswith(ending) for ending in getattr(self, "change_endings", ()))
+
+    def names_amount(self, name: str | None) -> bool:
+        """Whether the name measures an amount, never a share (二氧化硫排放减少量, 污水处理量; ``amount_heads`` in
+        ``data/units.json``). Lexicons pickled before the list existed have none."""
+        text = self.clean(name)
+        return any(text.endswith(ending) for ending in getattr(self, "amount_endings", ()))
+
+    def local_level(self, name: str | None) -> str | None:
+        """The word that makes the name a share describing a place (森林覆盖率 → ``森林覆盖``; ``local_levels`` in
+        ``data/units.json``), or ``None``: its value depends on where, so only rows naming the same thing are evidence.
+        Lexicons pickled before the list existed have none."""
+        text = self.clean(name)
+        return next((word for word in getattr(self, "local_levels", ()) if word in text), None)
 
     def uncountable(self, name: str | None) -> bool:
         """Whether the name asks for a qualitative target: a yes/no question, or a qualitative name cue (机制, 制度)."""
@@ -360,9 +391,12 @@ class UnitLexicon:
         return family.form_without_year or "12月31日前"
 
 
+UNIT_MISMATCH_WORDS = "unit does not fit the name"
+
+
 def unit_mismatch_warning(given: str, measured: str) -> str:
     """The ``target_warning`` of a target whose unit measures ``given`` (a family label) where the name measures ``measured``."""
-    return f"unit does not fit the name: the target is in {given}, the name measures {measured}"
+    return f"{UNIT_MISMATCH_WORDS}: the target is in {given}, the name measures {measured}"
 
 
 def glued_unit(target: Target) -> bool:

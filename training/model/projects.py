@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from training.domain.records import Indicator, IndicatorRow
-from training.domain.targets import target_weakness
+from training.domain.targets import parse_target, target_weakness
 from training.domain.taxonomy import Taxonomy
-from training.domain.templates import ProjectTemplates, load_templates
+from training.domain.templates import ProjectTemplates, Template, load_templates
 from training.model.forms import direction
 from training.model.reference import ReferenceIndex
 from training.model.suggest import PLACEHOLDER, Evidence, TargetSuggester
@@ -104,13 +104,18 @@ class IndicatorSuggester:
     ``composed``: when indicators composed from the project's own name (``training.domain.templates``) take up to half
     of each group's places (as many as the group has templates: one or two): ``loose`` (when no historical project is
     close, the default), ``always`` or ``never``;
-    ``templates``: the ``ProjectTemplates`` (default ``data/project_templates.json``).
+    ``templates``: the ``ProjectTemplates`` (default ``data/project_templates.json``);
+    ``sectors``: whether a project whose name holds a sector's cue (公路, 救助, 森林防火; ``sectors`` in that file) gets
+    the sector's common indicators first, up to half of each group's places, unless a close historical project has at
+    least ``k`` indicators of its own; historical indicators beside them must then share a word with the project's name
+    or come from a close project, and places left go to the sector's further indicators, then to the project's object
+    with a measure, and only then to unrelated ones.
     """
 
     def __init__(self, references: ReferenceIndex, taxonomy: Taxonomy, targets: TargetSuggester, projects: ProjectIndex | None = None,
                  n_projects: int = 8, margin: float = 0.04, name_weight: float = 3.0, project_floor: str = "p50",
                  name_floor: str = "p50", sector_weight: float = 0.8, composed: str = "loose",
-                 templates: ProjectTemplates | None = None) -> None:
+                 templates: ProjectTemplates | None = None, sectors: bool = True) -> None:
         self.references = references
         self.taxonomy = taxonomy
         self.targets = targets
@@ -123,6 +128,7 @@ class IndicatorSuggester:
         self.sector_weight = sector_weight
         self.composed = composed
         self.templates = templates
+        self.sectors = sectors
 
     def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None,
                 encode: Callable[[list[str]], np.ndarray] | None = None) -> dict:
@@ -147,13 +153,41 @@ class IndicatorSuggester:
         close = self.targets.background["p95"] + CLOSE_PROJECT * (1.0 - self.targets.background["p95"])
         loose = not projects or sims[projects[0]] < close
         share = max(1, k // len(REQUIRED_GROUPS))
-        composed = []
-        if encode is not None and (self.composed == "always" or (self.composed == "loose" and loose)):
+        composed, spare = [], []
+        if encode is not None and self.composed != "never":
             templates = self.templates or load_templates()
-            composed = templates.compose(project, per_group=(share + 1) // 2)[:k]
+            generic = self.composed == "always" or loose
+            half = (share + 1) // 2
+            # a close historical project with a whole table of its own (科普活动专项经费, 47 rows) says more than the
+            # sector's common indicators; one with three rows (乡村道路建设养护项目 for 农村公路养护) does not
+            sector = self.sectors and (loose or len(self.projects.rows[projects[0]]) < k)
+            composed = templates.compose(project, per_group=half if generic else 0, sector_per_group=half if sector else 0)[:k]
+            # the sector's further indicators, for places no related historical indicator takes
+            spare = [item for item in templates.compose(project, per_group=0, sector_per_group=share if sector else 0)
+                     if item not in composed]
         reserved = collections.Counter(template.group for template, _ in composed)
         candidates = self._candidates(chosen, sims, vector)
+        unrelated: list[dict] = []
+        if any(template.sector for template, _ in composed):
+            # the sector's own indicators stand for it: a historical one must be about the project too, from a close
+            # project or sharing a word with its name (农村实用人才培养 had filled a 农村公路养护 table: the encoder finds
+            # short names alike that share only 农村). Places left go to the sector's further indicators, then to
+            # the project's object with a measure, and only then to the unrelated ones.
+            templates = self.templates or load_templates()
+            words = templates.content_bigrams(project)
+            sector_names = {name for _, name in composed + spare}
+            candidates = [c for c in candidates if c["name"] not in sector_names]
+            related = [c for c in candidates if any(sims[i] >= close for i in c["from"]) or words & templates.content_bigrams(c["name"])]
+            unrelated = [c for c in candidates if c not in related]
+            candidates = related
         picked = self._allocate(candidates, k - len(composed), reserved)
+        if unrelated:
+            composed += spare[: max(0, k - len(composed) - len(picked))]
+            names = {name for _, name in composed}
+            own = [item for item in templates.compose(project, per_group=share) if item[1] not in names | {c["name"] for c in picked}]
+            composed += own[: max(0, k - len(composed) - len(picked))]
+            taken = collections.Counter(template.group for template, _ in composed) + collections.Counter(c["group"] for c in picked)
+            picked += self._allocate(unrelated, k - len(composed) - len(picked), taken)
         made = self._composed(composed, encode, year) if composed else {}
         groups = []
         for group, _ in REQUIRED_GROUPS:
@@ -164,7 +198,9 @@ class IndicatorSuggester:
         warnings = []
         if loose:
             best = f" (the closest, {self.projects.names[projects[0]]}, at {sims[projects[0]]:.2f})" if projects else ""
-            what = "; indicators composed from the project's own name come first in each group" if composed else ""
+            sector = next((template.sector for template, _ in composed if template.sector), None)
+            what = (f"; the common indicators of its sector ({sector}) come first in each group" if sector else
+                    "; indicators composed from the project's own name come first in each group" if composed else "")
             warnings.append(f"no historical project is close to this one{best}: the indicators come from projects and "
                             f"libraries only loosely related; check that each fits{what}")
         return {"project": project, "groups": groups, "similar_projects": [s for s in similar if s["kind"] == "project"],
@@ -233,6 +269,12 @@ class IndicatorSuggester:
         out: dict[str, list[dict]] = collections.defaultdict(list)
         for (template, name), vector in zip(composed, vectors, strict=True):
             level1, level2 = self.taxonomy.view(template.level2, "2021")
+            if template.sector is not None:
+                out[template.group].append({
+                    "name": name, "level1": level1, "level2": level2, **self._sector_target(template, name, vector, year),
+                    "support": 0, "from_project": None, "source": f"行业常用指标（{template.sector}）", "composed": True,
+                    "why": f"项目属于“{template.sector}”类：这类项目的绩效目标表常用的指标，请按项目实际修改"})
+                continue
             answer = self.targets.suggest(Indicator(name), vector, template.level2, k=1, year=year)
             target = answer["suggestions"][0] if answer["suggestions"] else None
             if target and target["kind"] == "quantitative" and target["family"] != "percent" and target["value"] is not None:
@@ -245,6 +287,23 @@ class IndicatorSuggester:
                 "target": target, "support": 0, "from_project": None, "source": "按项目名称组成", "composed": True,
                 "why": f"没有相近的历史项目：以本项目名称加常用的“{template.suffix}”组成，请按项目实际修改"})
         return out
+
+    def _sector_target(self, template: Template, name: str, vector: np.ndarray, year: int | None) -> dict:
+        """``{"suggested_target", "target"}`` of a sector's indicator: the form the file gives (``≥__公里``, ``≤0.9‰``,
+        ``=0次``), or the target suggester's when it gives none (a deadline with the table's year)."""
+        if template.target is None:
+            answer = self.targets.suggest(Indicator(name), vector, template.level2, k=1, year=year)
+            target = answer["suggestions"][0] if answer["suggestions"] else None
+            return {"suggested_target": target["text"] if target else None, "target": target}
+        placeholder = PLACEHOLDER in template.target
+        parsed = parse_target(template.target.replace(PLACEHOLDER, "1"))
+        lexicon = self.targets.lexicon
+        family = lexicon.family_of_target(parsed) or ("qualitative" if parsed.kind == "qualitative" else None)
+        why = (f"“{template.sector}”类项目的常用写法；数值取决于本项目的计划，请填写（{PLACEHOLDER}处）" if placeholder
+               else f"“{template.sector}”类项目的常用写法（data/project_templates.json 注明其依据），请按本项目的计划核实")
+        target = self.targets.entry(template.target, parsed.kind, parsed.operator, None if placeholder else parsed.value, parsed.unit,
+                                    family or "", [], why, placeholder=placeholder)
+        return {"suggested_target": template.target, "target": target}
 
     def _allocate(self, candidates: list[dict], k: int, reserved: collections.Counter | None = None) -> list[dict]:
         """The best ``k // 6`` of every group first (so the table covers all six), then the best remaining; near-duplicates skipped.

@@ -38,6 +38,7 @@ from training.domain.targets import (
     QUALITATIVE_WEAKNESS,
     SCALE_WORDS,
     Target,
+    format_number,
     format_quantity,
     is_change,
     parse_target,
@@ -166,8 +167,9 @@ class TargetSuggester:
     def family_scores(self, name: str, level2: str | None, evidence: list[Evidence]) -> dict[str, float]:
         """``{family: score}`` (sums to 1): a weighted blend of the unit model, the similar rows' vote, the name's head word
         and the category's usual family (``FAMILY_WEIGHTS``), limited to the families the category allows
-        (``category_families`` in ``data/units.json``); a unit the name states in brackets wins, and so does the
-        qualitative family for a yes/no question (是否…)."""
+        (``category_families`` in ``data/units.json``), never a share for a name that measures an amount
+        (``UnitLexicon.names_amount``); a unit the name states in brackets wins, and so does the qualitative family for a
+        yes/no question (是否…)."""
         parts: dict[str, dict[str, float]] = {"model": self.forms.family_probabilities([name], [level2])[0]}
         vote: dict[str, float] = collections.defaultdict(float)
         for item in evidence:
@@ -186,6 +188,10 @@ class TargetSuggester:
         if allowed and any(f in allowed for f in scores):
             # A 时效 indicator is a deadline, a rate or a duration, whatever its name's last word.
             kept = {f: s for f, s in scores.items() if f in allowed}
+            scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
+        if self.lexicon.names_amount(name) and len(scores) > 1 and "percent" in scores:
+            # an amount (二氧化硫排放减少量) is no share: ≥90% had been suggested from the rates of similar names
+            kept = {f: s for f, s in scores.items() if f != "percent"}
             scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
         # a yes/no question, or a name whose only cue is a thing that cannot be counted (长效管理机制建立: 机制, with no
         # head word of a measure) is answered in a checkable qualitative form
@@ -272,6 +278,12 @@ class TargetSuggester:
             # completion rates); none among the similar rows: a placeholder below
             same_unit = [e for e in same_unit if self.lexicon.is_change_rate(e.row.level3)]
             values = [e for e in values if self.lexicon.is_change_rate(e.row.level3)]
+        level = self.lexicon.local_level(name) if family == "percent" else None
+        if level is not None:
+            # a share that describes a place (森林覆盖率 took ≥90% from 智慧城市 覆盖率 rows): only rows naming the same
+            # thing say what it may be; none among the similar rows: a placeholder below
+            same_unit = [e for e in same_unit if level in self.lexicon.clean(e.row.level3)]
+            values = [e for e in values if level in self.lexicon.clean(e.row.level3)]
         if len(values) < THIN_VALUE_ROWS and len(same_unit) > len(values):
             # an operator from the table's habit (=) that few similar rows wrote: the value comes from all of them
             # (绿化面积 in a "=" table: =400平方米 from the rows' usual value, not =10900平方米 from one publisher's row)
@@ -288,6 +300,8 @@ class TargetSuggester:
         if not values:
             text = f"{op}{PLACEHOLDER}{unit}"
             none_like = f"没有以“{unit}”计的目标值" if unit else f"没有{spec.label}的目标值"  # 系数 has no unit
+            if level is not None:
+                none_like = f"没有“{level}”类的数值（这类比例取决于当地现状，其他比例的数值不可借用）"
             why = f"{reason}；{unit_why}；{op_why}；相似历史指标中{none_like}，数值请按计划填写（{PLACEHOLDER}处）"
             out.append(self.entry(text, "quantitative", op, None, unit, family, mine, why, placeholder=True))
             return out
@@ -301,9 +315,15 @@ class TargetSuggester:
         publishers = {e.row.publisher for e in values}
         floor_of_nothing = op in ("≥", ">") and value == 0  # ≥0 bounds nothing (新增粮食产能 had been given ≥0起)
         scale_of_one = not same and family != "percent" and len(publishers) < 2  # 高标准农田建设面积 ≥3亩 from one unit's rows
-        if floor_of_nothing or scale_of_one:
+        # a project's own scale (家庭医生签约服务人数 ≥13人 from rows of 1 to 2,370人): only values that agree say anything
+        scales = (getattr(self.lexicon, "scale_families", frozenset()), getattr(self.lexicon, "scale_ratio", 0.0))
+        low, high = min(e.value for e in values), max(e.value for e in values)
+        scattered = (not same and not scale_of_one and family in scales[0] and scales[1] > 0 and low > 0
+                     and high / low > scales[1])
+        if floor_of_nothing or scale_of_one or scattered:
             said = ("相似历史指标写作≥0，不构成目标" if floor_of_nothing else
-                    f"相似历史指标只来自1个单位（{format_quantity(op, value, unit)}等），其规模与本项目不可比")
+                    f"相似历史指标只来自1个单位（{format_quantity(op, value, unit)}等），其规模与本项目不可比" if scale_of_one else
+                    f"相似历史指标的数值从{format_number(low)}到{format_number(high)}{unit}不等，取决于各项目的规模")
             why = f"{reason}；{unit_why}；{op_why}；{said}，数值请按计划填写（{PLACEHOLDER}处）"
             return [self.entry(f"{op}{PLACEHOLDER}{unit}", "quantitative", op, None, unit, family, values, why, placeholder=True)]
         if op == "≤" and unit == "%" and value >= 100 and not any(word in name for word in BOUNDED_SHARES):
@@ -460,8 +480,9 @@ class TargetSuggester:
         compatible = frozenset((given_family, best)) in self.lexicon.compatible_families  # 30个工作日内 for a 时限
         if (given_family and best and given_family != best and not compatible and scores.get(best, 0) >= 0.5
                 and scores.get(given_family, 0) < 0.1):
-            warnings.append(f"target {given_target!r}: its unit ({self.lexicon.families[given_family].label}) does not fit what the name "
-                            f"measures ({self.lexicon.families[best].label})")
+            # worded as checked_target's head-word check, so that a reviewer reads one kind of sentence for one fault
+            warnings.append(f"target {given_target!r}: "
+                            + unit_mismatch_warning(self.lexicon.families[given_family].label, self.lexicon.families[best].label))
         return warnings
 
 
@@ -488,6 +509,13 @@ WRONG_DIRECTION = "a floor (≥) for what the name keeps low"
 OVER_A_WHOLE = "a share over 100%"
 BEFORE_THE_YEAR = "a deadline before the budget year"
 PART_OF_ONE = "a count that is no whole number"
+BEYOND_BELIEF = "a figure no project reaches"
+# The largest figure a project's target can state, in the family's base unit (人, 户, 元, %): more people or households
+# than China has (1.41 billion people, about 494 million households: 2020 census), more money than a year's whole
+# national general public budget (about 27.5 trillion yuan in 2023: 10万亿 is a safe bound for one project), a level
+# share or completion rate above 1,000%. Beyond these the figure is a typing error (a unit or a scale slipped).
+_LARGEST = {"people": 1.5e9, "households": 6e8, "money": 1e13, "percent": 1000.0}
+_SCALES = (("千万", 1e7), ("百万", 1e6), ("亿", 1e8), ("万", 1e4), ("千", 1e3), ("百", 1e2))
 _COUNTED = ("people", "households", "times", "count", "person_times")
 
 
@@ -501,7 +529,8 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year:
     nothing, and a floor for a harm the name keeps low (群众投诉次数 ``≥5次``: ``UnitLexicon.names_harm`` with a ≤ cue) is
     the wrong direction; a share over 100% (验收合格率 ``≥150%``: ``UnitLexicon.capped_share``), a deadline in a year
     before the table's ``year`` (``2019年12月底前`` in a 2025 table, copied from an old one) and a count of people or
-    things that is no whole number (``≥0.5人``) cannot be what was meant; else ``target_weakness``.
+    things that is no whole number (``≥0.5人``) and a figure no project reaches (``beyond_belief``: 受益人数 ≥20亿人) cannot
+    be what was meant; else ``target_weakness``.
     Used by bulk jobs and by single suggestions alike.
     """
     if target.unit in lexicon.word_units and glued_unit(target):
@@ -513,6 +542,8 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year:
     if (target.kind == "quantitative" and target.unit == "%" and target.value is not None and target.value > 100
             and not is_change(target) and lexicon.capped_share(name)):
         return target, OVER_A_WHOLE, False
+    if beyond_belief(target, lexicon):
+        return target, BEYOND_BELIEF, False
     if target.kind == "deadline" and year:
         written = [int(y) for y in re.findall(r"(20\d{2})\s*年", target.text or "")]
         if written and max(written) < year:
@@ -539,6 +570,19 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year:
         # 资金是否全部纳入医保统筹 是 (a question's answer: only the checkable one), 长效管护机制 建立并运行 or 建立
         return target, None, False
     return target, target_weakness(target), False
+
+
+def beyond_belief(target: Target, lexicon: UnitLexicon) -> bool:
+    """Whether a quantity exceeds what any project can state (``_LARGEST``: 受益人数 ≥20亿人, 项目资金 ≥999999亿元, 完成率
+    ≥100000%): its value times the unit's scale (万, 亿, 千…) in the family's base unit. A change against a base is not
+    checked (its figure is a difference)."""
+    if target.kind != "quantitative" or target.value is None or not target.unit or is_change(target):
+        return False
+    family = lexicon.family_of_unit(target.unit)
+    if family not in _LARGEST:
+        return False
+    scale = next((factor for word, factor in _SCALES if target.unit.startswith(word)), 1.0)
+    return max(abs(target.value), abs(target.upper or 0.0)) * scale > _LARGEST[family]
 
 
 def completed(target: Target, suggestion: dict | None) -> str | None:

@@ -347,9 +347,23 @@ def test_a_fourth_trials_spellings(raw, text):
 
 
 @pytest.mark.parametrize(("raw", "operator", "value"), [("≤-18℃", "≤", -18), ("-18°C", None, -18), ("零下18摄氏度", None, -18),
-                                                         ("≤25摄氏度", "≤", 25), ("25℃以下", "≤", 25), ("≥-5℃", "≥", -5)])
+                                                         ("≤25摄氏度", "≤", 25), ("25℃以下", "≤", 25), ("≥-5℃", "≥", -5),
+                                                         ("-18度", None, -18), ("≤-18度", "≤", -18), ("零下18度", None, -18)])
 def test_a_temperature_is_a_level_that_may_be_below_zero(raw, operator, value):
     """A fourth trial: -18℃ had been 无法识别 and ≤25℃ had lost its unit (then ≤25人)."""
     target = parse_target(raw)
     assert (target.kind, target.operator, target.value, target.unit) == ("quantitative", operator, value, "℃")
     assert not is_change(target)
+
+
+def test_degrees_without_a_sign_are_not_read_as_a_temperature():
+    """-18度 can only be a temperature; 25度 may as well be kilowatt-hours or an angle, so it keeps its own unit."""
+    assert parse_target("25度").unit == "度"
+
+
+@pytest.mark.parametrize(("raw", "text"), [("人均300元/月", "300元/人/月"), ("户均500元", "500元/户"), ("生均800元/年", "800元/生/年"),
+                                           ("人均≥300元", "≥300元/人"), ("≥亩均1000斤", "≥1000斤/亩")])
+def test_an_average_written_first_is_a_unit_cost(raw, text):
+    """人均300元/月 had been 无法识别 (a helper's trial, 2026-12-01); it is written as 每人每月300元 is."""
+    target = parse_target(raw)
+    assert target.kind == "quantitative" and target.text == text

@@ -142,13 +142,34 @@ def test_an_operator_from_the_tables_habit_takes_the_usual_value(fake_predictor,
 
     suggester = fake_predictor.targets
     template = next(r for r in suggester.references.records if r.target.unit == "平方米" and r.target.value)
-    written = ["≥400平方米", "≥400平方米", "≥400平方米", "≥600平方米", "=10900平方米"]
+    written = ["≥400平方米", "≥400平方米", "≥400平方米", "≥600平方米", "=1900平方米"]
     rows = [replace(template, publisher=f"县{i}", target=parse_target(t)) for i, t in enumerate(written)]
     evidence = [Evidence(i, r, 0.9, 1.0, "area", "平方米", "=" if r.target.operator == "=" else "≥", r.target.value) for i, r in enumerate(rows)]
     monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
     table = table_forms([(parse_target("=30个"), "数量指标"), (parse_target("=2000平方米"), "质量指标")], suggester.lexicon)
     best = fake_predictor.suggest_targets(Indicator("新建校舍面积"), "数量指标", k=1, table=table)["suggestions"][0]
     assert best["text"] == "=400平方米"
+
+
+def test_a_scale_the_similar_rows_disagree_on_is_left_to_fill(fake_predictor, monkeypatch):
+    """家庭医生签约服务人数 had been given ≥13人 from rows of 1 to 2,370人 (a helper's trial, 2026-12-01): a head count
+    grows with the project, so values more than ``max_ratio`` apart give a placeholder, and its why gives the range;
+    shares are comparable across projects and keep their value."""
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.unit == "人" and r.target.value)
+    written = ["≥13人", "≥13人", "≥90人", "≥2370人", "≥500人"]
+    rows = [replace(template, publisher=f"县{i}", level3=f"服务人数{i}", target=parse_target(t)) for i, t in enumerate(written)]
+    evidence = [Evidence(i, r, 0.9, 1.0, "people", "人", "≥", r.target.value) for i, r in enumerate(rows)]
+    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    best = fake_predictor.suggest_targets(Indicator("家庭医生签约服务人数"), "数量指标", k=1)["suggestions"][0]
+    assert best["text"] == "≥__人" and best["placeholder"] and "从13到2370人不等" in best["why"], best
+    narrow = [replace(r, target=parse_target(t)) for r, t in zip(rows, ["≥100人", "≥120人", "≥150人", "≥200人", "≥100人"], strict=True)]
+    evidence[:] = [Evidence(i, r, 0.9, 1.0, "people", "人", "≥", r.target.value) for i, r in enumerate(narrow)]
+    assert fake_predictor.suggest_targets(Indicator("家庭医生签约服务人数"), "数量指标", k=1)["suggestions"][0]["text"] == "≥100人"
 
 
 def test_a_given_target_in_the_wrong_unit_is_flagged(fake_predictor):
@@ -298,6 +319,21 @@ def test_a_rate_of_change_takes_its_value_only_from_rates_of_change(fake_predict
         assert suggestion["placeholder"] or all(lexicon.is_change_rate(e["name"]) for e in suggestion["examples"]), suggestion
 
 
+@pytest.mark.parametrize("name", ["森林覆盖率", "草原综合植被盖度", "城镇化率"])
+def test_a_share_that_describes_a_place_takes_no_value_from_other_shares(fake_predictor, name):
+    """森林覆盖率 had taken ≥90% from 智慧城市 覆盖率 rows; most counties are at 30–70% (a helper's trial, 2026-12-01)."""
+    lexicon = fake_predictor.targets.lexicon
+    level = lexicon.local_level(name)
+    assert level and lexicon.local_level("网络覆盖率") is None and lexicon.local_level("验收合格率") is None
+    assert lexicon.head(name).value == "percent"
+    suggestions = fake_predictor.suggest_targets(Indicator(name), k=3)["suggestions"]
+    assert suggestions and suggestions[0]["unit"] == "%" and suggestions[0]["operator"] == "≥"
+    for suggestion in suggestions:
+        assert suggestion["placeholder"] or all(level in e["name"] for e in suggestion["examples"]), suggestion
+    if suggestions[0]["placeholder"]:
+        assert "当地现状" in suggestions[0]["why"]
+
+
 @pytest.mark.parametrize(("name", "text"), [("PM2.5平均浓度", "≤__微克/立方米"), ("化学需氧量排放浓度", "≤__毫克/升"),
                                             ("空气负氧离子浓度", "≥__个/立方厘米")])
 def test_a_concentration_is_in_its_own_units_and_kept_low_unless_it_is_good(fake_predictor, name, text):
@@ -377,7 +413,8 @@ def test_the_checks_of_what_cannot_be_meant_flag_no_published_row(corpus):
     from training.model import suggest
 
     lexicon = load_units()
-    checks = (suggest.FLOOR_OF_ZERO, suggest.WRONG_DIRECTION, suggest.OVER_A_WHOLE, suggest.BEFORE_THE_YEAR, suggest.PART_OF_ONE)
+    checks = (suggest.FLOOR_OF_ZERO, suggest.WRONG_DIRECTION, suggest.OVER_A_WHOLE, suggest.BEFORE_THE_YEAR, suggest.PART_OF_ONE,
+              suggest.BEYOND_BELIEF)
     flagged = [r.level3 for r in corpus.rows if suggest.checked_target(r.level3, r.target, lexicon, r.year)[1] in checks]
     assert flagged == []
 
@@ -402,6 +439,9 @@ def test_second_trial_targets_are_kept_in_their_own_form(fake_predictor, name, g
 
 @pytest.mark.parametrize(("name", "given", "year", "warning"), [
     ("验收合格率", "≥150%", None, "a share over 100%"),
+    ("受益人数", "≥20亿人", None, "a figure no project reaches"),  # more people than China has
+    ("项目资金", "≥999999亿元", None, "a figure no project reaches"),
+    ("预算执行率", "≥100000%", None, "a figure no project reaches"),
     ("项目完成时间", "2019年12月底前", 2025, "a deadline before the budget year"),
     ("培训人数", "≥0.5人", None, "a count that is no whole number"),
 ])
@@ -515,3 +555,33 @@ def test_a_scale_alone_is_no_unit_of_money_for_a_head_count(fake_predictor):
     answer = fake_predictor.suggest_targets(Indicator("受益人数"), "社会效益指标", k=2, given_target="100万")
     assert answer["suggestions"][0]["text"] == "≥100万人"
     assert not any("does not fit" in w for w in answer["warnings"])
+
+
+@pytest.mark.parametrize(("name", "given"), [("项目资金", "≥5000万元"), ("受益人数", "≥1.2万人"), ("预算执行率", "≥120%"),
+                                             ("接待游客人次", "≥20亿人次"), ("税收增长", "较上年增长2000%")])
+def test_large_figures_that_happen_are_not_called_impossible(name, given):
+    """Visits may pass the population, completion may pass 100%, and a change is a difference, not a level."""
+    from training.domain.targets import parse_target
+    from training.domain.units import load_units
+    from training.model.suggest import BEYOND_BELIEF, checked_target
+
+    assert checked_target(name, parse_target(given), load_units())[1] != BEYOND_BELIEF
+
+
+@pytest.mark.parametrize("name", ["二氧化硫排放减少量", "化学需氧量减排量", "污水处理量"])
+def test_an_amount_is_never_suggested_as_a_share(fake_predictor, name):
+    """二氧化硫排放减少量 had been given ≥90% from the rates of similar names, and -5吨 said not to fit it (a trial)."""
+    assert fake_predictor.targets.lexicon.names_amount(name)
+    answer = fake_predictor.suggest_targets(Indicator(name), k=3)
+    assert answer["suggestions"] and all(s["unit"] != "%" for s in answer["suggestions"]), answer["suggestions"]
+
+
+def test_water_in_cubic_metres_fits_a_weight_and_every_unit_warning_reads_alike(fake_predictor):
+    """污水处理量 10m³ had been said to be in 体积 where the name measures 重量; tables write water in 吨 or 立方米."""
+    from training.domain.units import UNIT_MISMATCH_WORDS
+
+    assert fake_predictor.suggest_targets(Indicator("污水处理量"), k=2, given_target="≥10m³")["warnings"] == []
+    for name, given in (("绿化面积", "95%"), ("项目完成时间", "100人"), ("培训人数", "30万元")):
+        warnings = fake_predictor.suggest_targets(Indicator(name), k=2, given_target=given)["warnings"]
+        assert any(UNIT_MISMATCH_WORDS in w for w in warnings), (name, warnings)
+        assert not any("does not fit what the name measures" in w for w in warnings), warnings
