@@ -208,13 +208,25 @@ class Predictor:
             level2 = self.classify([indicator], n_similar=0)[0]["category"]
         if names_nothing(indicator.name):
             # nothing to measure (。，！？): no target is suggested for it, and it is said why
-            return {"level2": level2, "family": None, "suggestions": [], "warnings": notes}
+            return self._in_view({"level2": level2, "family": None, "suggestions": [], "warnings": notes})
         vector = self.encoder.encode([indicator.name], "query")[0]
         answer = self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
         if given_target:
             self._keep_what_was_given(answer, indicator.name, given_target, level2, k, year)
         if notes:
             answer["warnings"] = notes + list(answer.get("warnings") or [])
+        return self._in_view(answer)
+
+    def _in_view(self, answer: dict) -> dict:
+        """The answer's categories as the 2021 guideline names them, as ``classify`` shows them (长效管理机制建立 had been
+        given 可持续影响指标, which the 2021 view folds into 社会效益指标)."""
+        def shown(level2: str | None) -> str | None:
+            return self.taxonomy.view(level2, "2021")[1] if level2 in self.taxonomy.by_level2 else level2
+
+        answer["level2"] = shown(answer.get("level2"))
+        for suggestion in answer.get("suggestions") or []:
+            for example in suggestion.get("examples") or []:
+                example["level2"] = shown(example.get("level2"))
         return answer
 
     def _keep_what_was_given(self, answer: dict, name: str, given_target: str, level2: str | None, k: int,
@@ -277,8 +289,11 @@ class Predictor:
                 if self.indicators.projects is None:
                     self.indicators.projects = ProjectIndex.build(self.references, self.encoder)
         query = project_query(project, goal)
-        return self.indicators.suggest(project, self.encoder.encode([query], "query")[0], k=k, year=year,
-                                       encode=lambda names: self.encoder.encode(names, "query"))
+        answer = self.indicators.suggest(project, self.encoder.encode([query], "query")[0], k=k, year=year,
+                                         encode=lambda names: self.encoder.encode(names, "query"))
+        # 路, Road maintenance project: suggested for, but said to be no project name a table would carry
+        answer["warnings"] = [f"project {project!r}: {problem}" for problem in name_problems(project)] + answer["warnings"]
+        return answer
 
 
 def load_predictor(bundle: Path | None = None, models_root: Path | None = None, encoder=None) -> Predictor:

@@ -171,7 +171,7 @@ class TargetSuggestion(BaseModel):
 
 
 class TargetSuggestions(BaseModel):
-    level2: str
+    level2: str = Field(description="the category the targets are written for, as the 2021 guideline names it (as /v1/classify shows it)")
     family: str | None = Field(default=None, description="the unit family the indicator is measured in, by its name")
     suggestions: list[TargetSuggestion]
     warnings: list[str]

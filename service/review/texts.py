@@ -84,7 +84,7 @@ _WARNING_RULES: list[_Rule] = [
     (re.compile(r"name ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.+)"),
      lambda m: f"名称“{_quoted(m[1])}”：{review_reason_zh(m[2])}"),
     (re.compile(r"project ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.+)"),
-     lambda m: f"项目名称“{_quoted(m[1])}”：{review_reason_zh(m[2])}"),
+     lambda m: f"项目名称“{_quoted(m[1])}”：{review_reason_zh(m[2]).replace('指标名称', '项目名称')}"),
     (re.compile(r"target (.+): its unit \((.+)\) does not fit what the name measures \((.+)\)"),
      lambda m: f"指标值“{_quoted(m[1])}”的单位（{m[2]}）与名称所计量的（{m[3]}）不符"),
     # any weakness of a given target (training/domain/targets.py target_weakness, suggest.checked_target): a range, a

@@ -85,6 +85,8 @@ class UnitLexicon:
         counting = raw.get("count_heads", {})
         self.count_heads: frozenset[str] = frozenset(counting.get("words", ()))
         self.not_counted: frozenset[str] = frozenset(counting.get("not_families", ()))
+        self.remedies: tuple[str, ...] = tuple(raw.get("remedies", {}).get("words", ()))
+        self.per_prefixes: tuple[str, ...] = tuple(raw.get("per_prefixes", {}).get("words", ()))
         self.amount_endings: tuple[str, ...] = tuple(raw.get("amount_heads", {}).get("endings", ()))
         self.local_levels: tuple[str, ...] = tuple(sorted(raw.get("local_levels", {}).get("words", ()), key=len, reverse=True))
         self.ceiling_words: tuple[str, ...] = tuple(raw.get("ceiling_words", {}).get("words", ()))
@@ -189,6 +191,7 @@ class UnitLexicon:
         if best is not None and best.value == "money":
             # money per something (门诊次均费用, 农民人均增收, 单位面积造价) is a unit cost, whatever its last word
             per = next((w for w in self.name_cues.get("unit_cost", ()) if w in text[: -len(best.word)]), None)
+            per = per or next((w for w in getattr(self, "per_prefixes", ()) if text.startswith(w) and len(text) > len(w) + len(best.word)), None)
             if per:
                 return Cue(per, "unit_cost")
         return best
@@ -314,7 +317,18 @@ class UnitLexicon:
                     key = (position + len(word), len(word))
                     if best is None or key > best[:2]:
                         best = (*key, Cue(word, operator))
+        if best is not None and best[2].value == "≤" and not self._costs(best[2].word):
+            # 修复破损路面面积, 投诉处理率: what was put right, an output; a cost of the work stays ≤ (维修费用)
+            # (``remedies``; lexicons pickled before the list existed have none)
+            remedy = next((w for w in getattr(self, "remedies", ()) if w in text and w != best[2].word), None)
+            if remedy is not None:
+                return Cue(remedy, "≥")
         return best[2] if best else None
+
+    def _costs(self, word: str) -> bool:
+        """Whether an operator cue names money or time spent (成本, 费用, 支出, 时长): kept low whatever the work."""
+        spent = self.name_cues.get("money", ()) + self.name_cues.get("unit_cost", ()) + self.name_cues.get("duration", ())
+        return any(w in word or word in w for w in spent if len(w) > 1) or word in ("费", "耗时", "时间", "时长", "能耗", "损耗")
 
     def operator_cues_in(self, name: str | None) -> dict[str, bool]:
         """For each operator, whether any of its cues appears in the cleaned name."""

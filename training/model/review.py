@@ -54,9 +54,9 @@ class ReviewPolicy:
         """Why a prediction with this confidence and margin to the runner-up needs review (empty: it does not)."""
         reasons = []
         if confidence < self.min_confidence:
-            reasons.append(f"low confidence ({confidence:.2f} < {self.min_confidence})")
+            reasons.append(f"low confidence ({_below(confidence, self.min_confidence)} < {self.min_confidence})")
         if margin < self.min_margin:
-            reasons.append(f"close runner-up (margin {margin:.2f} < {self.min_margin})")
+            reasons.append(f"close runner-up (margin {_below(margin, self.min_margin)} < {self.min_margin})")
         return reasons
 
 
@@ -95,3 +95,13 @@ def name_problems(name: str) -> list[str]:
     if len(text) > MAX_NAME_CHARS or (len(_SENTENCE_MARKS.findall(text)) >= 1 and len(text) > 20):
         return ["a whole sentence (a goal?), not an indicator name"]
     return []
+
+
+def _below(value: float, limit: float) -> str:
+    """``value`` with two decimals, or as many more (up to six) as it takes not to read as ``limit`` (0.5971 < 0.6 had
+    been written 0.60 < 0.6, then 60.000% < 60.000% in Chinese)."""
+    for places in range(2, 7):
+        text = f"{value:.{places}f}"
+        if float(text) < limit:
+            return text
+    return repr(value)

@@ -226,12 +226,16 @@ class TargetSuggester:
         scores = self.family_scores(name, level2, evidence)
         candidates: list[tuple[float, dict]] = []
         best = next(iter(scores.values()), 0.0)
+        head = self.lexicon.head(name)
+        ruled = head if head is not None and head.value == next(iter(scores), None) and self.lexicon.clean(name).endswith(head.word) else None
         for rank, (family, score) in enumerate(scores.items()):
             # another unit family only when it is a plausible reading of the name (培训人数 is counted in 人, not %)
             if rank >= max(k, 1) or (rank > 0 and score < max(OTHER_FAMILY_FLOOR, OTHER_FAMILY_SHARE * best)):
                 break
             if rank > 0 and self.lexicon.asks_yes_no(name):
                 break  # a question is answered, not counted (是否超预算: 否, not also ≤20万元)
+            if rank > 0 and ruled is not None and frozenset((family, ruled.value)) not in self.lexicon.compatible_families:
+                continue  # a name ending in its measure is read in it or a compatible one (冷库温度: not also ≥__平方米)
             siblings = table.siblings(family, level2) if isinstance(table, TableForms) else _siblings(table or [], family, level2)
             for alternative, suggestion in enumerate(self._suggestions_for(family, name, level2, evidence, year, siblings)):
                 candidates.append((score * (1.0 if alternative == 0 else 0.45 / alternative), suggestion))
@@ -314,12 +318,14 @@ class TargetSuggester:
             how = how.replace("同单位相似历史指标", "同名历史指标")
         publishers = {e.row.publisher for e in values}
         floor_of_nothing = op in ("≥", ">") and value == 0  # ≥0 bounds nothing (新增粮食产能 had been given ≥0起)
-        scale_of_one = not same and family != "percent" and len(publishers) < 2  # 高标准农田建设面积 ≥3亩 from one unit's rows
-        # a project's own scale (家庭医生签约服务人数 ≥13人 from rows of 1 to 2,370人): only values that agree say anything
+        # a project's own scale (家庭医生签约服务人数 ≥13人 from rows of 1 to 2,370人; 项目总成本 ≤1125万元 from one
+        # publisher's row of the same name): only values that agree, from two publishers or more, say anything
         scales = (getattr(self.lexicon, "scale_families", frozenset()), getattr(self.lexicon, "scale_ratio", 0.0))
+        of_scale = family in scales[0]
+        scale_of_one = (not same or of_scale) and family != "percent" and len(publishers) < 2  # 高标准农田建设面积 ≥3亩
         low, high = min(e.value for e in values), max(e.value for e in values)
-        scattered = (not same and not scale_of_one and family in scales[0] and scales[1] > 0 and low > 0
-                     and high / low > scales[1])
+        scattered = (not scale_of_one and of_scale and scales[1] > 0 and high > 0
+                     and (low <= 0 or high / low > scales[1]))  # 工程总投资 ≤3万元 from rows of 0 to 1,125万元
         if floor_of_nothing or scale_of_one or scattered:
             said = ("相似历史指标写作≥0，不构成目标" if floor_of_nothing else
                     f"相似历史指标只来自1个单位（{format_quantity(op, value, unit)}等），其规模与本项目不可比" if scale_of_one else
@@ -413,6 +419,9 @@ class TargetSuggester:
         if not votes:
             return "", "无单位"
         unit = max(votes, key=lambda u: votes[u])
+        if family == "count" and default and unit != default and len({e.row.publisher for e in mine if e.unit == unit}) < 2:
+            # a measure word is the counted noun's: one publisher's 辆 (of vehicles repaired) says nothing of 供水工程
+            return default, f"{self.lexicon.families[family].label}默认用“{default}”（相似历史指标的“{unit}”只来自1个单位，计的是别的东西）"
         if counts[unit]:
             return unit, f"{counts[unit]}条相似历史指标用“{unit}”"
         return unit, f"{self.lexicon.families[family].label}默认用“{unit}”"

@@ -205,3 +205,18 @@ def test_a_project_without_words_gets_no_indicators(client):
         body = client.post("/v1/indicators/suggest", json={"project": project}).json()
         assert all(g["indicators"] == [] for g in body["groups"]) and len(body["groups"]) == 6
         assert body["warnings_zh"] == [f"项目名称“{project}”：只有数字或符号，没有文字"]
+
+
+def test_the_target_route_names_the_category_as_classify_shows_it(client):
+    """长效管理机制建立 had come back as 可持续影响指标, a 2015-only category (a newcomer's trial, 2026-12-01)."""
+    body = client.post("/v1/targets/suggest", json={"name": "长效管理机制建立", "level2": "可持续影响指标"}).json()
+    assert body["level2"] == "社会效益指标"
+    assert all(e["level2"] != "可持续影响指标" for s in body["suggestions"] for e in s["examples"])
+
+
+@pytest.mark.parametrize(("project", "said"), [("路", "太短"), ("Road maintenance project", "不含中文")])
+def test_a_project_name_that_is_no_name_is_said_to_be_so(client, project, said):
+    """路 and an English name had got twelve indicators without a word (a newcomer's trial, 2026-12-01)."""
+    body = client.post("/v1/indicators/suggest", json={"project": project}).json()
+    assert any(w.startswith(f"project {project!r}") for w in body["warnings"])
+    assert any(said in w and "项目名称" in w and "指标名称" not in w for w in body["warnings_zh"]), body["warnings_zh"]

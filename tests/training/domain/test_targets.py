@@ -367,3 +367,10 @@ def test_an_average_written_first_is_a_unit_cost(raw, text):
     """人均300元/月 had been 无法识别 (a helper's trial, 2026-12-01); it is written as 每人每月300元 is."""
     target = parse_target(raw)
     assert target.kind == "quantitative" and target.text == text
+
+
+@pytest.mark.parametrize("raw", ["若干", "较少", "丰富", "内容丰富", "大量"])
+def test_words_of_amount_without_a_figure_are_vague_not_unread(raw):
+    """若干, 较少 and 丰富 had been 无法识别, telling the reviewer the file was misread (a newcomer's trial, 2026-12-01)."""
+    target = parse_target(raw)
+    assert target.kind == "qualitative" and target.vague

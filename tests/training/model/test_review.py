@@ -62,3 +62,12 @@ def test_a_name_that_names_nothing_gets_no_suggestion(name, nothing):
     from training.model.review import names_nothing
 
     assert names_nothing(name) is nothing
+
+
+def test_a_confidence_just_under_the_limit_does_not_read_as_the_limit():
+    """置信度低（60.000% < 60.000%） had been shown for 0.5971 (a newcomer's trial, 2026-12-01)."""
+    from service.review.texts import review_reason_zh
+    from training.model.review import ReviewPolicy
+
+    reasons = ReviewPolicy().reasons(0.5971, 0.5)
+    assert reasons == ["low confidence (0.597 < 0.6)"] and review_reason_zh(reasons[0]) == "置信度低（59.7% < 60.0%）"

@@ -585,3 +585,56 @@ def test_water_in_cubic_metres_fits_a_weight_and_every_unit_warning_reads_alike(
         warnings = fake_predictor.suggest_targets(Indicator(name), k=2, given_target=given)["warnings"]
         assert any(UNIT_MISMATCH_WORDS in w for w in warnings), (name, warnings)
         assert not any("does not fit what the name measures" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize(("name", "operator"), [("修复破损路面面积", "≥"), ("投诉处理率", "≥"), ("事故隐患排查次数", "≥"),
+                                                ("维修费用", "≤"), ("故障维修成本", "≤"), ("安全事故发生次数", "≤"), ("投诉率", "≤")])
+def test_work_done_on_a_harm_is_an_output_but_its_cost_stays_low(fake_predictor, name, operator):
+    """修复破损路面面积 had been given ≤__平方米 from 破损 (a newcomer's trial, 2026-12-01)."""
+    assert fake_predictor.targets.lexicon.operator_cue(name).value == operator
+
+
+@pytest.mark.parametrize(("name", "family", "unit"), [("单位供水成本", "unit_cost", "元/吨"), ("每吨处理费用", "unit_cost", "元/吨"),
+                                                      ("新建集中供水工程数量", "count", "处")])
+def test_a_cost_per_unit_and_the_measure_word_of_works(fake_predictor, name, family, unit):
+    """单位供水成本 had been given ≤85万元 from a total; 新建集中供水工程数量 ≥__辆 from one row of vehicles repaired."""
+    lexicon = fake_predictor.targets.lexicon
+    assert lexicon.head(name).value == family and lexicon.unit_choice(name, family).value == unit
+
+
+def test_a_measure_word_from_one_publishers_rows_gives_way_to_the_default(fake_predictor, monkeypatch):
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.value)
+    rows = [replace(template, publisher="某县城管执法局", level3="完成修理养护的设施数量", target=parse_target("≥90辆"))] * 2
+    evidence = [Evidence(i, r, 0.9, 1.0, "count", "辆", "≥", 90.0) for i, r in enumerate(rows)]
+    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    best = fake_predictor.suggest_targets(Indicator("新建配套设备数量"), "数量指标", k=1)["suggestions"][0]
+    assert best["unit"] != "辆", best
+
+
+@pytest.mark.parametrize(("name", "level2", "family"), [("冷库温度", "数量指标", "temperature"), ("项目完成时间", "时效指标", "deadline"),
+                                                        ("免费体检人数", "数量指标", "people")])
+def test_a_name_ending_in_its_measure_gets_no_alternative_in_another(fake_predictor, name, level2, family):
+    """冷库温度 had got ≥__平方米 and 项目完成时间 ≤__% as second suggestions (a newcomer's trial)."""
+    lexicon = fake_predictor.targets.lexicon
+    for suggestion in fake_predictor.suggest_targets(Indicator(name), level2, k=3)["suggestions"]:
+        assert suggestion["family"] == family or frozenset((suggestion["family"], family)) in lexicon.compatible_families, suggestion
+
+
+def test_one_publishers_value_of_the_same_money_indicator_is_no_plan_for_another_project(fake_predictor, monkeypatch):
+    """项目总成本 had been given ≤1125万元 from one publisher's row of the same name."""
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.value)
+    rows = [replace(template, publisher="某单位", level3="项目总成本", target=parse_target("≤1125万元"))] * 3
+    evidence = [Evidence(i, r, 0.95, 1.0, "money", "万元", "≤", 1125.0) for i, r in enumerate(rows)]
+    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    best = fake_predictor.suggest_targets(Indicator("项目总成本"), "经济成本指标", k=1)["suggestions"][0]
+    assert best["text"] == "≤__万元" and best["placeholder"], best
