@@ -7,6 +7,7 @@ cache, the similar-indicator search and the target suggestions.
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -229,8 +230,13 @@ def write_output(tables: list[IndicatorTable], path: Path, about: Mapping[str, s
     check_output_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(render(tables, path.suffix.lower().lstrip("."), about=about, unreadable=unreadable))
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(render(tables, path.suffix.lower().lstrip("."), about=about, unreadable=unreadable))
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # a full disk had left .x.xlsx.tmp behind (a newcomer's trial, 2026-12-01)
+        raise
 
 
 @dataclass

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
+from training.domain.records import BUDGET_YEARS
+
 # Control and format characters (zero-width spaces and joiners, bidi marks and isolates, BOM, soft hyphen): never seen.
 INVISIBLE = ("\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u08e2\\u180e\\u200b-\\u200f"
              "\\u202a-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb")
@@ -40,7 +42,7 @@ def _json_integer(value: object) -> object:
 
 # Requests take JSON types as documented, so what the OpenAPI document calls invalid is refused (no "3" for 3, no 0 for false).
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
-Year = Annotated[int, Field(ge=1990, le=2100), BeforeValidator(_json_integer)]  # constraints first, or pydantic documents them as "ge"/"le"
+Year = Annotated[int, Field(ge=BUDGET_YEARS[0], le=BUDGET_YEARS[1]), BeforeValidator(_json_integer)]  # constraints first, or pydantic documents them as "ge"/"le"
 
 
 def text(max_length: int):

@@ -31,7 +31,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for row in flagged:
             print(f"  row {row.row} ({row.level3 or 'no name'}): {'; '.join(row.issues)}")
     if args.output and (rows or not failed):  # nothing read at all: no empty output file
-        write_rows(rows, Path(args.output))
+        try:
+            write_rows(rows, Path(args.output))
+        except OSError as error:  # a read-only or full disk, a file where a folder should be: said, not called a bug
+            raise CliError(f"cannot write {args.output}: {error.strerror or error}") from None
         print(f"wrote {len(rows)} rows to {args.output}")
     return EXIT_USAGE if failed else 0
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from service.cli.common import EXIT_REJECTED, CliError, positive_int
+from training.domain.records import BUDGET_YEARS
 from training.settings import get_settings
 
 
@@ -18,6 +19,9 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     keep = args.keep if args.keep is not None else settings.keep_versions
     if tolerance < 0 or keep < 1:
         raise CliError("--tolerance must be >= 0 and --keep >= 1")
+    if args.year is not None and not BUDGET_YEARS[0] <= args.year <= BUDGET_YEARS[1]:
+        # --year 1800 had been taken, and 20 rows of year 1800 trained on (a newcomer's trial, 2026-12-01)
+        raise CliError(f"--year {args.year} is no budget year: give one from {BUDGET_YEARS[0]} to {BUDGET_YEARS[1]} (nothing was changed)")
     try:
         result = retrain(args.files, year=args.year, tolerance=tolerance, keep=keep, n_splits=args.folds, force=args.force,
                          log=lambda line: print(line, flush=True))

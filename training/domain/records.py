@@ -12,6 +12,10 @@ from training.domain.targets import Target, parse_target
 _WEB_NOTE = re.compile(r"\s*[（(][^（）()]*(?:www\.|https?://|\.com|\.cn|\.net|\.org)[^（）()]*[）)]")
 
 
+# The budget years a table or a request may name (the API and the CLI refuse others).
+BUDGET_YEARS = (1990, 2100)
+
+
 @dataclass
 class Indicator:
     """What one classification looks at: the 三级指标 name and, when known, its description, target and project.

@@ -301,10 +301,25 @@ def promote(version: str, root: Path | None = None, action: str = "promote") -> 
         old = current_version(root)
         if old == version:
             return
-        if old:
-            _point(root, PREVIOUS, old)
+        try:
+            if old:
+                verify_bundle(root / old)
+            keep = old
+        except BundleError:
+            # a damaged current is no way back: ``previous`` is the last version that still loads (a newcomer's trial
+            # had ``models rollback`` fail on the truncated bundle a retrain had made previous)
+            keep = last_sound(root, besides=version)
+        if keep:
+            _point(root, PREVIOUS, keep)
         _point(root, CURRENT, version)
         record_history(root, action, version, old)
+
+
+def last_sound(root: Path | None = None, besides: str | None = None) -> str | None:
+    """The version to fall back on: the first of ``fallback_versions`` (``previous``, then every version once
+    current, newest first) that verifies and fits the local encoder, other than ``besides``; None when none does."""
+    root = root or get_settings().models_dir
+    return _first_sound([v for v in fallback_versions(root) if v != besides], root)
 
 
 def record_history(root: Path, action: str, version: str, was: str | None) -> None:

@@ -7,6 +7,7 @@ Building is deterministic (sorted inputs, no timestamps), so the checked-in
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -131,10 +132,15 @@ def load_rows(path: Path) -> list[IndicatorRow]:
 def write_rows(rows: list[IndicatorRow], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(corpus_record(row), ensure_ascii=False, sort_keys=True) + "\n")
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(corpus_record(row), ensure_ascii=False, sort_keys=True) + "\n")
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # no half-written .tmp left beside the output on a full disk
+        raise
 
 
 def load_corpus(root: Path | None = None) -> Corpus:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,11 +33,13 @@ from training.lifecycle.train import train
 from training.model.dataset import training_data
 from training.model.encoder import Encoder, make_encoder
 from training.model.pipeline import recipe_params
+from training.model.review import unlearnable
 from training.settings import get_settings
 
 DEFAULT_TOLERANCE = 0.01
 DEFAULT_KEEP = 5
 REJECTED_DIR = "rejected"
+JOURNAL_DIR = ".retrain-journal"  # the corpus as it was before a running retrain, on disk: a killed run is undone by the next
 
 
 @dataclass
@@ -59,14 +62,22 @@ def current_recipe(models_root: Path | None, corpus: Corpus, new_documents: set[
     A current bundle written by an older Zhibiao cannot be rebuilt with
     today's code; it is reported and the candidate is gated as a first model.
     """
-    version = bundles.current_version(models_root)
+    root = models_root or get_settings().models_dir
+    version = bundles.current_version(root)
     if version is None:
         return None, {}, set()
     try:
-        metadata = bundles.verify_bundle((models_root or get_settings().models_dir) / version)
+        metadata = bundles.verify_bundle(root / version)
     except bundles.BundleError as error:
-        log(f"the current model cannot be compared: {error}")
-        return None, {}, set()
+        # a damaged current is no reason to skip the gate: the last version that loads is what the service falls
+        # back on, so the candidate must do at least as well as it
+        sound = bundles.last_sound(root, besides=version)
+        if sound is None:
+            log(f"the current model cannot be compared: {error}; no earlier version loads either")
+            return None, {}, set()
+        log(f"the current model {version} cannot be read ({error}): the candidate is compared with {sound}, "
+            "the last version that loads")
+        version, metadata = sound, bundles.verify_bundle(root / sound)
     params = dict(metadata.get("model", {}).get("params") or {})
     documents = set(metadata.get("training_data", {}).get("document_ids") or {r.doc for r in corpus.labelled} - new_documents)
     return version, params, documents
@@ -94,6 +105,8 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
     for folder in (data_root, data_root / ADDED_DIR, models_root):
         check_writable(folder)
     with models_lock(models_root, "retrain"):
+        if CorpusSnapshot.recover(data_root):
+            log("a retrain that was stopped before it finished had changed the corpus: it is back as it was before that run")
         taxonomy = load_taxonomy()
         # Read every file before storing any: an unreadable file stops the run with nothing changed.
         ingested = [read_new_file(path, year=year, root=data_root, taxonomy=taxonomy) for path in files]
@@ -109,6 +122,7 @@ def retrain(files: list[str | Path], year: int | None = None, data_root: Path | 
             snapshot.restore()
             log("retrain failed: the corpus is back as it was before this run")
             raise
+        snapshot.discard()
         if promoted:
             result.pruned = bundles.prune(keep, models_root)
         return result
@@ -118,10 +132,14 @@ def _retrain(ingested: list[IngestedFile], snapshot: CorpusSnapshot, taxonomy, y
              tolerance: float, n_splits: int, force: bool, encoder: Encoder | None, log: Callable[[str], None]) -> RetrainResult:
     for item in ingested:
         if item.new and not item.stored.exists():
-            snapshot.added.append(item.stored)
+            snapshot.note_added(item.stored)
         store(item)
         state = "added" if item.new else "already in the corpus, unchanged"
         log(f"{Path(item.path).name}: {len(item.rows)} rows, {len(item.documents)} documents ({state})")
+        no_names = [row.level3 for row in item.rows if row.level3 and row.level2 and unlearnable(row.level3)]
+        if no_names:
+            shown = "、".join(dict.fromkeys(no_names[:3]))
+            log(f"  {len(no_names)} rows kept out of training: their names are no indicator names ({shown})")
     corpus = build_corpus(data_root, taxonomy)
     write_corpus(corpus, data_root)
     result = RetrainResult(ingested=ingested)
@@ -158,6 +176,7 @@ def _retrain(ingested: list[IngestedFile], snapshot: CorpusSnapshot, taxonomy, y
     plot_class_changes(result.report, path / "retrain_per_class.png")
     if result.decision.promote:
         bundles.promote(path.name, models_root, action="retrain")
+        snapshot.discard()  # the corpus is now the current model's: a kill from here on must not undo it
         result.promoted = True
         result.report["decision"] = "promoted"
     else:
@@ -171,7 +190,12 @@ def _retrain(ingested: list[IngestedFile], snapshot: CorpusSnapshot, taxonomy, y
 
 @dataclass
 class CorpusSnapshot:
-    """The corpus files as they were before a retrain, and the files it added, to put things back on a failure."""
+    """The corpus files as they were before a retrain, and the files it added, to put things back on a failure.
+
+    Kept in memory and in ``data/.retrain-journal/`` until the run ends: a run killed outright (``kill -9``, a power cut)
+    leaves the journal, and the next retrain puts the corpus back from it (``recover``) before it adds anything; a
+    newcomer's trial had the next model trained on the rows of a run killed during its gate.
+    """
 
     root: Path
     files: dict[str, bytes | None]
@@ -179,14 +203,52 @@ class CorpusSnapshot:
 
     @classmethod
     def take(cls, root: Path) -> CorpusSnapshot:
+        """The corpus files under ``root`` now, also written to the journal. Raises ``OSError`` when it cannot be written."""
         files = {}
         for name in (CORPUS_FILE, SUMMARY_FILE, SUMMARY_MARKDOWN):
             path = root / name
             files[name] = path.read_bytes() if path.exists() else None
-        return cls(root, files)
+        snapshot = cls(root, files)
+        journal = root / JOURNAL_DIR
+        shutil.rmtree(journal, ignore_errors=True)
+        journal.mkdir(parents=True)
+        for name, data in files.items():
+            if data is not None:
+                (journal / name).write_bytes(data)
+        snapshot._write_state()
+        return snapshot
+
+    @classmethod
+    def recover(cls, root: Path) -> bool:
+        """Put the corpus back from a journal a killed run left (``take``), then remove it; whether there was one."""
+        journal = root / JOURNAL_DIR
+        try:
+            state = json.loads((journal / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            shutil.rmtree(journal, ignore_errors=True)  # none, or killed while the journal was being written
+            return False
+        files = {name: (None if name in state.get("absent", []) else (journal / name).read_bytes())
+                 for name in (CORPUS_FILE, SUMMARY_FILE, SUMMARY_MARKDOWN)}
+        cls(root, files, [Path(p) for p in state.get("added", [])]).restore()
+        return True
+
+    def note_added(self, path: Path) -> None:
+        """Remember a file this run adds to the corpus folder (in the journal first, then it is written)."""
+        self.added.append(path)
+        self._write_state()
+
+    def _write_state(self) -> None:
+        state = {"absent": [n for n, d in self.files.items() if d is None], "added": [str(p) for p in self.added]}
+        tmp = self.root / JOURNAL_DIR / ".state.json"
+        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.root / JOURNAL_DIR / "state.json")
+
+    def discard(self) -> None:
+        """The run finished: the journal is no longer needed."""
+        shutil.rmtree(self.root / JOURNAL_DIR, ignore_errors=True)
 
     def restore(self) -> None:
-        """Remove the added files and write the corpus files back (each by write-then-rename); never raises."""
+        """Remove the added files and write the corpus files back (each by write-then-rename), then the journal; never raises."""
         for path in self.added:
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -199,6 +261,7 @@ class CorpusSnapshot:
                 tmp = path.with_name(f".{name}.restore")
                 tmp.write_bytes(data)
                 tmp.replace(path)
+        self.discard()
 
 
 def set_aside(ingested: list[IngestedFile], current_documents: set[str], data_root: Path | None) -> None:

@@ -27,6 +27,7 @@ import pandas as pd
 from training.domain.judgements import HardCase, judgement_of
 from training.domain.records import Indicator, IndicatorRow
 from training.model.pipeline import indicator_frame
+from training.model.review import unlearnable
 
 TRAIN_ONLY_PREFIX = "library:"
 
@@ -80,8 +81,9 @@ ALTERNATIVES_WEIGHT = 0.5
 
 def training_data(rows: list[IndicatorRow], name_only_copies: bool = True, judgements: dict[str, HardCase] | None = None,
                   alternatives_weight: float = ALTERNATIVES_WEIGHT) -> TrainingData:
-    """Labelled rows (a name and a standard level-2 label) as model input; see the module docstring."""
-    labelled = [r for r in rows if r.level3 and r.level2]
+    """Labelled rows (a name and a standard level-2 label) as model input; see the module docstring. Rows whose name is
+    no name (``training.model.review.unlearnable``: another language, only numbers or symbols, one character) are left out."""
+    labelled = [r for r in rows if r.level3 and r.level2 and not unlearnable(r.level3)]  # 😀😀, Number of trainees: no names
     indicators: list[Indicator] = [r.indicator for r in labelled]
     labels = [reviewed_label(r, judgements) for r in labelled]
     published = [r.level2 for r in labelled]

@@ -75,6 +75,16 @@ def names_nothing(name: str) -> bool:
     return bool(problems) and problems[0].startswith(NOTHING_NAMED)
 
 
+def unlearnable(name: str | None) -> bool:
+    """Whether a labelled row's name is kept out of training: empty, no Chinese (``Number of trainees``), no words
+    (``12345``, ``😀😀``) or one character. A long sentence is kept: units do publish indicators written as sentences."""
+    problems = name_problems(name or "")
+    return bool(problems) and not problems[0].startswith(SENTENCE)
+
+
+SENTENCE = "a whole sentence"
+
+
 def name_problems(name: str) -> list[str]:
     """Why a text does not look like an indicator name (empty when it does).
 
@@ -93,7 +103,7 @@ def name_problems(name: str) -> list[str]:
     if cjk < 2:
         return ["too short: one character is not an indicator name"]
     if len(text) > MAX_NAME_CHARS or (len(_SENTENCE_MARKS.findall(text)) >= 1 and len(text) > 20):
-        return ["a whole sentence (a goal?), not an indicator name"]
+        return [f"{SENTENCE} (a goal?), not an indicator name"]
     return []
 
 

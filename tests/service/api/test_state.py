@@ -69,9 +69,13 @@ def test_broken_new_current_keeps_the_served_model(two_versions, fake_encoder, f
     answer = holder.reload(force=False)
     assert answer["version"] == "v2" and holder.fallback["wanted"] == "v3" and "models rollback" in holder.fallback["hint"]
     copy_bundle(fake_models_root, two_versions, "v4")
-    bundles.promote("v4", two_versions)  # previous is now the broken v3: rolling back would not help
+    bundles.promote("v4", two_versions)  # over the broken v3: previous is v2, the last version that loads
+    assert bundles.previous_version(two_versions) == "v2"
     corrupt(two_versions, "v4")
     answer = holder.reload(force=False)
+    assert answer["version"] == "v2" and "models rollback" in holder.fallback["hint"]
+    bundles._point(two_versions, bundles.PREVIOUS, "v3")  # previous broken too (by hand): rolling back would not help
+    answer = holder.reload(force=True)
     assert answer["version"] == "v2" and "`zhibiao models promote v2`" in holder.fallback["hint"]
 
 

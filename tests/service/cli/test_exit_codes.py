@@ -213,3 +213,13 @@ def test_models_list_shows_previous_and_a_damaged_bundle(env, tmp_path, capsys):
     lines = {line.split()[1 if line.startswith("*") else 0]: line for line in capsys.readouterr().out.splitlines()[1:]}
     assert lines["20260101-000000-aaaaaa"].rstrip().endswith("previous")
     assert "current, DAMAGED: " in lines["20260102-000000-bbbbbb"]
+
+
+@pytest.mark.parametrize("year", ["1800", "3000"])
+def test_retrain_refuses_a_year_that_is_no_budget_year(env, tmp_path, capsys, year):
+    """--year 1800 had been taken and its rows trained on (a newcomer's trial, 2026-12-01); nothing is changed."""
+    table = tmp_path / "t.csv"
+    table.write_text("一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训人数,≥100人\n", encoding="utf-8")
+    assert main(["retrain", str(table), "--year", year]) == 2
+    assert "no budget year" in one_line(capsys.readouterr().err)
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())

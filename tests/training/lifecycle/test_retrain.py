@@ -125,6 +125,19 @@ def test_prune_keeps_a_fallback_this_machine_can_serve(tmp_path, monkeypatch):
     assert sorted(bundles.prune(0, tmp_path)) == ["v0"]  # v1 is kept: the newest fallback this machine's encoder can load
 
 
+def test_promoting_over_a_damaged_current_keeps_a_way_back_that_loads(tmp_path):
+    """A newcomer's trial: a retrain over a truncated current made it ``previous``, and ``models rollback`` failed."""
+    for k in range(3):
+        bundles.save_bundle({"n": k}, {"created": f"2026-01-0{k + 1}T00:00:00Z"}, tmp_path, version=f"v{k}")
+    bundles.promote("v0", tmp_path)
+    bundles.promote("v1", tmp_path)  # v1 current, v0 previous
+    with open(tmp_path / "v1" / bundles.PAYLOAD, "ab") as handle:
+        handle.write(b"damage")
+    assert bundles.last_sound(tmp_path, besides="v2") == "v0"
+    bundles.promote("v2", tmp_path)
+    assert bundles.current_version(tmp_path) == "v2" and bundles.previous_version(tmp_path) == "v0"
+
+
 @pytest.fixture
 def retrain_workspace(tmp_path, fake_models_root, fake_encoder, monkeypatch):
     """A copy of data/, a models folder whose current bundle is the fake one, and a retrain whose training and gate are stand-ins.
@@ -396,3 +409,42 @@ def test_a_table_with_a_header_and_no_rows_is_no_rows_for_retrain_too(tmp_path):
         retrain([header_only], year=2026, data_root=tmp_path / "data", models_root=tmp_path / "models", log=lambda line: None)
     assert raised.value.code == "NO_ROWS"
     assert not (tmp_path / "data").exists()
+
+
+def test_a_run_killed_outright_is_undone_by_the_next(retrain_workspace, monkeypatch):
+    """kill -9 during the gate had left the run's rows in the corpus, and the next model was trained on them."""
+    from training.lifecycle import retrain as retrain_module
+
+    data = retrain_workspace["data"]
+    before = corpus_files(data)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):
+        raise Killed  # as if the process died here: nothing below runs, not even the restore
+    monkeypatch.setattr(retrain_module, "compare", killed)
+    monkeypatch.setattr(retrain_module.CorpusSnapshot, "restore", lambda self: None)
+    with pytest.raises(Killed):
+        retrain_workspace["run"]()
+    assert corpus_files(data) != before and list((data / "added").glob("*.jsonl"))
+    assert (data / retrain_module.JOURNAL_DIR / "state.json").exists()
+    monkeypatch.undo()
+    assert retrain_module.CorpusSnapshot.recover(data)
+    assert corpus_files(data) == before and not list((data / "added").glob("*.jsonl"))
+    assert not (data / retrain_module.JOURNAL_DIR).exists() and not retrain_module.CorpusSnapshot.recover(data)
+
+
+def test_a_retrain_starts_by_undoing_a_killed_one_and_leaves_no_journal(retrain_workspace):
+    from training.lifecycle import retrain as retrain_module
+
+    data = retrain_workspace["data"]
+    snapshot = retrain_module.CorpusSnapshot.take(data)  # a run that died right after it began
+    (data / "corpus.jsonl").write_text("", encoding="utf-8")
+    said = []
+    with pytest.raises(retrain_module.NothingToLearn):
+        retrain_module.retrain([], year=2026, data_root=data, models_root=retrain_workspace["models"], log=said.append)
+    assert any("stopped before it finished" in line for line in said)
+    assert (data / "corpus.jsonl").read_bytes() == snapshot.files["corpus.jsonl"]
+    retrain_workspace["run"]()
+    assert not (data / retrain_module.JOURNAL_DIR).exists()

@@ -49,3 +49,14 @@ def test_other_acceptable_categories_enter_with_a_lower_weight(corpus):
         case = judgement_of(data.rows[i], cases)
         assert data.labels[i] in case.acceptable and len(case.acceptable) > 1
     assert set(data.fit_params()) == {"groups", "sample_weight"}
+
+
+def test_rows_whose_names_are_no_names_are_not_trained_on():
+    """😀😀, Number of trainees and 12345 had entered training from a retrained table; sentences stay (units publish them)."""
+    from training.domain.records import IndicatorRow
+    from training.model.dataset import training_data
+
+    names = ["😀😀", "Number of trainees", "12345", "率", "培训人数", "完成开发区工委、管委下达的安置小区物业费清算任务,指导小区物业开展文明创建等工作。"]
+    rows = [IndicatorRow(source="s", table=0, row=i, doc="d", level3=name, level1="产出指标", level2="数量指标")
+            for i, name in enumerate(names)]
+    assert list(training_data(rows, name_only_copies=False).frame["name"]) == names[-2:]
