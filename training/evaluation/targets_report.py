@@ -114,7 +114,7 @@ def markdown(summary: dict, result: TargetEvaluation) -> str:
         lines.append(f"| {title} | ≥ {AIMS[key]:.2f} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"占位值（只给出 `≥__单位` 形式：相似指标中没有同单位的数值，或计数、面积、金额等数值只来自1个单位，规模不可比）：{_share(main_name['placeholder'])}；"
+        f"占位值（只给出 `≥__单位` 形式：相似指标中没有同单位的数值，或计数、面积、金额等随项目规模变化的数值只来自1个单位、或彼此相差5倍以上，规模不可比）：{_share(main_name['placeholder'])}；"
         f"数值与公布值完全相同（单位一致且有数值时）：{_share(main_name['value_exact'])}。",
         "",
         "## 各系统比较",

@@ -638,3 +638,18 @@ def test_one_publishers_value_of_the_same_money_indicator_is_no_plan_for_another
     monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
     best = fake_predictor.suggest_targets(Indicator("项目总成本"), "经济成本指标", k=1)["suggestions"][0]
     assert best["text"] == "≤__万元" and best["placeholder"], best
+
+
+@pytest.mark.parametrize(("name", "unit", "operator"), [
+    ("城市低保补助标准", "元/人/月", "="), ("高龄津贴发放标准", "元/人/月", "="), ("户厕改造补助标准", "元/户", "="),
+    ("道路单位造价", "万元/公里", "≤"), ("单位供水成本", "元/吨", "≤"),
+])
+def test_a_standard_of_aid_is_exact_and_per_person_and_month(fake_predictor, name, unit, operator):
+    """A helper's trial (2026-12-01): 城市低保补助标准 had been =__元/平方米, 高龄津贴发放标准 ≤__万, 道路单位造价 ≤15万元."""
+    best = fake_predictor.suggest_targets(Indicator(name), "经济成本指标", k=1)["suggestions"][0]
+    assert (best["unit"], best["operator"]) == (unit, operator), best
+
+
+def test_a_forest_fire_rate_is_per_mille(fake_predictor):
+    """森林火灾受害率 is set in ‰ (≤0.9‰: 全国森林防火规划（2016—2025年）); it had been ≤__%."""
+    assert fake_predictor.suggest_targets(Indicator("森林火灾受害率"), "生态效益指标", k=1)["suggestions"][0]["unit"] == "‰"
