@@ -132,7 +132,7 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
                                                neighbours=neighbours)["suggestions"]
         suggested[key] = suggestion[0] if suggestion else None
     best = suggested[key]
-    kept = None if mismatch else completed(target, best)
+    kept = None if mismatch else completed(target, best, predictor.targets.lexicon.capped_share(row.level3))
     return (kept or (best["text"] if best else None)), weakness
 
 

@@ -251,7 +251,7 @@ class Predictor:
         elif lexicon.stated_condition(given, level2):
             kept = self.targets.entry(given.text or given.raw.strip(), "qualitative", None, None, None, "qualitative", [],
                                       "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）")
-        elif (text := completed(given, first)) and PLACEHOLDER in text:
+        elif (text := completed(given, first, lexicon.capped_share(name))) and PLACEHOLDER in text:
             # ≥ written without its figure: the writer's operator (and unit) kept, the value left to fill
             kept = {**first, "text": text, "operator": given.operator or first.get("operator"), "value": None,
                     "unit": given.unit or first.get("unit"), "placeholder": True, "spread": None,

@@ -337,6 +337,10 @@ class TargetSuggester:
             text = f"{op}{PLACEHOLDER}{unit}"
             why = f"{reason}；{unit_why}；{op_why}；相似历史指标写作≤100%，对比例不构成约束，上限请按计划填写（{PLACEHOLDER}处）"
             return [self.entry(text, "quantitative", op, None, unit, family, values, why, placeholder=True)]
+        if op in ("≥", ">") and unit == "%" and value == 100 and self.lexicon.capped_share(name):
+            # a share that cannot pass 100% is at least 100% only by being it: =100% (13 of the corpus's 18 such rows
+            # with an operator write =; a helper's trial had 营养改善计划覆盖率 and 工程验收合格率 given ≥100%)
+            op, op_why = "=", "比例不能超过100%，100%写作“=”"
         why = f"{reason}；{unit_why}；{op_why}；{how}{_spread_text(spread, unit)}"
         if len(values) < THIN_VALUE_ROWS or len(publishers) < 2:
             why += f"；数值只来自{len(publishers)}个单位的{len(values)}条相似指标，请按本项目的计划核实"
@@ -344,8 +348,10 @@ class TargetSuggester:
         # Other forms similar rows wrote in this family (another value or operator), as alternatives.
         forms = collections.Counter((e.direction, e.value) for e in same_unit if e.direction and (e.direction, e.value) != (op, value))
         # the opposite direction is no alternative (an accident rate of at least 95%)
+        capped = unit == "%" and self.lexicon.capped_share(name)
         others = [(form, count) for form, count in forms.most_common()
-                  if {op, form[0]} != {"≥", "≤"} and not (op == "≤" and form[0] == "=" and form[1] != 0)]  # =100% for a 返工率
+                  if {op, form[0]} != {"≥", "≤"} and not (op == "≤" and form[0] == "=" and form[1] != 0)  # =100% for a 返工率
+                  and not (capped and form[0] in ("≥", ">") and form[1] == 100) and (form[0], form[1]) != (op, value)]
         for (other_op, other_value), count in others[:2]:
             if count < 2:
                 break
@@ -594,14 +600,15 @@ def beyond_belief(target: Target, lexicon: UnitLexicon) -> bool:
     return max(abs(target.value), abs(target.upper or 0.0)) * scale > _LARGEST[family]
 
 
-def completed(target: Target, suggestion: dict | None) -> str | None:
+def completed(target: Target, suggestion: dict | None, capped: bool = False) -> str | None:
     """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``), the
     unit (``=0`` → ``=0%``) or both (``100`` → ``≥100人``), so a writer's own value is never replaced by another; None
     when that does not apply. A fraction given for a share becomes a percentage (``0.95`` → ``≥95%``), unless the
     share is bounded above (``事故率 0.5`` stays ``≤0.5%``); a zero bounded above is written ``=0``.
 
     A target that states a value is the unit's plan: the guideline asks for the form to be complete, not for another
-    number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it).
+    number (a suggestion of ``≥90%`` for ``工程验收合格率 100%`` would lower it). ``capped``: the name is a share that
+    cannot pass 100% (``UnitLexicon.capped_share``), so its ``100%`` is ``=100%``, not ``≥100%``.
     """
     if suggestion is not None and target.note == NO_VALUE and suggestion.get("kind") == "quantitative":
         # ≥ and 元/生 written, the figure left out: the writer's operator and unit stay, only the value is to be filled
@@ -623,6 +630,9 @@ def completed(target: Target, suggestion: dict | None) -> str | None:
         operator = "="  # 安全事故发生率 0 → =0%: nothing is below zero, and the tables write it so
     if operator in ("≥", ">") and target.value == 0 and not target.operator:
         operator = "="  # 因贫失学幼儿人数 0人: none at all, =0人 (≥0人 bounds nothing)
+    if (capped and operator in ("≥", ">") and not target.operator and target.value == 100
+            and (target.unit or suggestion.get("unit")) == "%"):
+        operator = "="  # 工程验收合格率 100% → =100% (it had become ≥100%, more than a share can be)
     if operator == "=" and suggestion.get("value") == 0 and target.value > 0:
         operator = "≤"  # a harm suggested as =0 and given as 1: at most 1 (=1次 would plan an accident)
     if target.upper is not None:  # a range: the bound of the suggestion's direction (3-5万人 → ≥3万人, 10-15万元 → ≤15万元)

@@ -50,8 +50,8 @@ PLANNED_TABLE = [{"target": "=30个", "level2": "数量指标"}, {"target": "=22
 
 
 def test_the_tables_other_rows_set_the_operator_of_a_suggestion(client):
-    alone = client.post("/v1/targets/suggest", json={"name": "培训达标率", "level2": "质量指标"}).json()["suggestions"][0]
-    body = client.post("/v1/targets/suggest", json={"name": "培训达标率", "level2": "质量指标", "table": PLANNED_TABLE}).json()
+    alone = client.post("/v1/targets/suggest", json={"name": "培训计划完成率", "level2": "质量指标"}).json()["suggestions"][0]
+    body = client.post("/v1/targets/suggest", json={"name": "培训计划完成率", "level2": "质量指标", "table": PLANNED_TABLE}).json()
     in_table = body["suggestions"][0]
     assert alone["operator"] == "≥"
     assert (in_table["operator"], in_table["text"]) == ("=", "=100%") and "同一表格" in in_table["why"]

@@ -64,4 +64,7 @@ def test_killed_midway_and_rerun_gives_each_row_exactly_once(tmp_path, fake_mode
     # and the same rows as a run that was never interrupted
     whole = run_backfill([folder], tmp_path / "whole", models_root=models, encoder=FAKE_SPEC)
     assert whole.rows == len(frame)
-    assert frame.drop(columns=["file_hash"]).equals(read_rows(tmp_path / "whole").drop(columns=["file_hash"]))
+    part, entire = frame.drop(columns=["file_hash"]), read_rows(tmp_path / "whole").drop(columns=["file_hash"])
+    differing = {c: (part[c][part[c] != entire[c]].head(3).tolist(), entire[c][part[c] != entire[c]].head(3).tolist())
+                 for c in part.columns if not part[c].equals(entire[c])}
+    assert part.equals(entire), differing  # which columns differ, and how, if ever they do

@@ -653,3 +653,27 @@ def test_a_standard_of_aid_is_exact_and_per_person_and_month(fake_predictor, nam
 def test_a_forest_fire_rate_is_per_mille(fake_predictor):
     """森林火灾受害率 is set in ‰ (≤0.9‰: 全国森林防火规划（2016—2025年）); it had been ≤__%."""
     assert fake_predictor.suggest_targets(Indicator("森林火灾受害率"), "生态效益指标", k=1)["suggestions"][0]["unit"] == "‰"
+
+
+def test_a_share_that_cannot_pass_100_percent_is_written_equal_to_it():
+    """工程验收合格率 100% had become ≥100% (a helper's trial, 2026-12-01); 13 of the corpus's 18 such rows write =."""
+    from training.model.suggest import completed
+
+    suggestion = {"kind": "quantitative", "operator": "≥", "value": 95.0, "unit": "%"}
+    assert completed(parse_target("100%"), suggestion, capped=True) == "=100%"
+    assert completed(parse_target("100%"), suggestion) == "≥100%"  # 预算执行率 may pass 100%
+    assert completed(parse_target("98%"), suggestion, capped=True) == "≥98%"
+
+
+def test_a_capped_share_suggested_at_100_percent_is_equal_to_it(fake_predictor, monkeypatch):
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.value)
+    rows = [replace(template, publisher=f"县{i}", target=parse_target("≥100%")) for i in range(4)]
+    evidence = [Evidence(i, r, 0.9, 1.0, "percent", "%", "≥", 100.0) for i, r in enumerate(rows)]
+    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    texts = [s["text"] for s in fake_predictor.suggest_targets(Indicator("营养改善计划覆盖率"), "质量指标", k=3)["suggestions"]]
+    assert texts[0] == "=100%" and "≥100%" not in texts
