@@ -11,6 +11,21 @@ from training.domain.records import Indicator
 from training.domain.targets import parse_target, target_weakness
 from training.model.suggest import PLACEHOLDER, TargetSuggester, table_forms
 
+
+def stub_evidence(fake_predictor, monkeypatch, family: str, unit: str, written: list[tuple[str, str, str]]) -> list:
+    """Make the suggester's similar rows ``written`` (publisher, 三级指标, target) in ``family`` and ``unit``, each at
+    similarity 0.9; returns the evidence list (a test may replace its items)."""
+    from dataclasses import replace
+
+    from training.model.suggest import Evidence, direction
+
+    suggester = fake_predictor.targets
+    template = next(r for r in suggester.references.records if r.target.value)
+    rows = [replace(template, publisher=publisher, level3=name, target=parse_target(target)) for publisher, name, target in written]
+    evidence = [Evidence(i, r, 0.9, 1.0, family, unit, direction(r.target.operator) or "≥", r.target.value) for i, r in enumerate(rows)]
+    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    return evidence
+
 HASHED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}")
 
 
@@ -155,20 +170,12 @@ def test_a_scale_the_similar_rows_disagree_on_is_left_to_fill(fake_predictor, mo
     """家庭医生签约服务人数 had been given ≥13人 from rows of 1 to 2,370人 (a helper's trial, 2026-12-01): a head count
     grows with the project, so values more than ``max_ratio`` apart give a placeholder, and its why gives the range;
     shares are comparable across projects and keep their value."""
-    from dataclasses import replace
-
-    from training.model.suggest import Evidence
-
-    suggester = fake_predictor.targets
-    template = next(r for r in suggester.references.records if r.target.unit == "人" and r.target.value)
     written = ["≥13人", "≥13人", "≥90人", "≥2370人", "≥500人"]
-    rows = [replace(template, publisher=f"县{i}", level3=f"服务人数{i}", target=parse_target(t)) for i, t in enumerate(written)]
-    evidence = [Evidence(i, r, 0.9, 1.0, "people", "人", "≥", r.target.value) for i, r in enumerate(rows)]
-    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    stub_evidence(fake_predictor, monkeypatch, "people", "人", [(f"县{i}", f"服务人数{i}", t) for i, t in enumerate(written)])
     best = fake_predictor.suggest_targets(Indicator("家庭医生签约服务人数"), "数量指标", k=1)["suggestions"][0]
     assert best["text"] == "≥__人" and best["placeholder"] and "从13到2370人不等" in best["why"], best
-    narrow = [replace(r, target=parse_target(t)) for r, t in zip(rows, ["≥100人", "≥120人", "≥150人", "≥200人", "≥100人"], strict=True)]
-    evidence[:] = [Evidence(i, r, 0.9, 1.0, "people", "人", "≥", r.target.value) for i, r in enumerate(narrow)]
+    narrow = ["≥100人", "≥120人", "≥150人", "≥200人", "≥100人"]
+    stub_evidence(fake_predictor, monkeypatch, "people", "人", [(f"县{i}", f"服务人数{i}", t) for i, t in enumerate(narrow)])
     assert fake_predictor.suggest_targets(Indicator("家庭医生签约服务人数"), "数量指标", k=1)["suggestions"][0]["text"] == "≥100人"
 
 
@@ -603,15 +610,7 @@ def test_a_cost_per_unit_and_the_measure_word_of_works(fake_predictor, name, fam
 
 
 def test_a_measure_word_from_one_publishers_rows_gives_way_to_the_default(fake_predictor, monkeypatch):
-    from dataclasses import replace
-
-    from training.model.suggest import Evidence
-
-    suggester = fake_predictor.targets
-    template = next(r for r in suggester.references.records if r.target.value)
-    rows = [replace(template, publisher="某县城管执法局", level3="完成修理养护的设施数量", target=parse_target("≥90辆"))] * 2
-    evidence = [Evidence(i, r, 0.9, 1.0, "count", "辆", "≥", 90.0) for i, r in enumerate(rows)]
-    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    stub_evidence(fake_predictor, monkeypatch, "count", "辆", [("某县城管执法局", "完成修理养护的设施数量", "≥90辆")] * 2)
     best = fake_predictor.suggest_targets(Indicator("新建配套设备数量"), "数量指标", k=1)["suggestions"][0]
     assert best["unit"] != "辆", best
 
@@ -627,15 +626,7 @@ def test_a_name_ending_in_its_measure_gets_no_alternative_in_another(fake_predic
 
 def test_one_publishers_value_of_the_same_money_indicator_is_no_plan_for_another_project(fake_predictor, monkeypatch):
     """项目总成本 had been given ≤1125万元 from one publisher's row of the same name."""
-    from dataclasses import replace
-
-    from training.model.suggest import Evidence
-
-    suggester = fake_predictor.targets
-    template = next(r for r in suggester.references.records if r.target.value)
-    rows = [replace(template, publisher="某单位", level3="项目总成本", target=parse_target("≤1125万元"))] * 3
-    evidence = [Evidence(i, r, 0.95, 1.0, "money", "万元", "≤", 1125.0) for i, r in enumerate(rows)]
-    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    stub_evidence(fake_predictor, monkeypatch, "money", "万元", [("某单位", "项目总成本", "≤1125万元")] * 3)
     best = fake_predictor.suggest_targets(Indicator("项目总成本"), "经济成本指标", k=1)["suggestions"][0]
     assert best["text"] == "≤__万元" and best["placeholder"], best
 
@@ -666,14 +657,6 @@ def test_a_share_that_cannot_pass_100_percent_is_written_equal_to_it():
 
 
 def test_a_capped_share_suggested_at_100_percent_is_equal_to_it(fake_predictor, monkeypatch):
-    from dataclasses import replace
-
-    from training.model.suggest import Evidence
-
-    suggester = fake_predictor.targets
-    template = next(r for r in suggester.references.records if r.target.value)
-    rows = [replace(template, publisher=f"县{i}", target=parse_target("≥100%")) for i in range(4)]
-    evidence = [Evidence(i, r, 0.9, 1.0, "percent", "%", "≥", 100.0) for i, r in enumerate(rows)]
-    monkeypatch.setattr(suggester, "evidence", lambda *args, **kwargs: evidence)
+    stub_evidence(fake_predictor, monkeypatch, "percent", "%", [(f"县{i}", "覆盖率", "≥100%") for i in range(4)])
     texts = [s["text"] for s in fake_predictor.suggest_targets(Indicator("营养改善计划覆盖率"), "质量指标", k=3)["suggestions"]]
     assert texts[0] == "=100%" and "≥100%" not in texts
