@@ -393,9 +393,9 @@ def test_killed_retrain_leaves_a_working_service(workspace):
     listing = zhibiao(workspace, "models", "list")
     assert listing.returncode == 0 and f"* {current}" in listing.stdout
 
-    rerun = zhibiao(workspace, "retrain", str(extra), "--folds", "2")  # the killed run's rows are already in the corpus
+    rerun = zhibiao(workspace, "retrain", str(extra), "--folds", "2")  # the killed run's rows are taken out, then added again
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert "already in the corpus" in rerun.stdout and "promoted" in rerun.stdout
+    assert "stopped before it finished" in rerun.stdout and "(added)" in rerun.stdout and "promoted" in rerun.stdout
 
 
 def test_a_table_with_a_header_and_no_rows_is_no_rows_for_retrain_too(tmp_path):
