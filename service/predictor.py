@@ -258,8 +258,13 @@ class Predictor:
                     "why": f"保留填写的运算符和单位，数值请按计划填写（{PLACEHOLDER}处）；{first['why']}"}
         elif text:
             target = parse_target(text)
+            # only what was added is explained: the suggestion's own why spoke of its unit and of a value to fill (污水处理量
+            # 10m³ → ≥10立方米 had said 重量默认用“吨”…数值请按计划填写)
+            added = "、".join(word for word, missing in (("运算符", not given.operator), ("单位", not given.unit)) if missing) or "运算符或单位"
+            reasons = [part for part in first["why"].split("；") if f"用“{target.operator}”" in part]
             kept = {**first, "text": text, "operator": target.operator, "value": target.value, "unit": target.unit,
-                    "placeholder": False, "spread": None, "why": f"保留填写的数值，补上所缺的运算符或单位；{first['why']}"}
+                    "placeholder": False, "spread": None,
+                    "why": "；".join([f"保留填写的数值，补上所缺的{added}", *reasons[:1]])}
         else:
             return
         answer["suggestions"] = [kept, *[s for s in answer["suggestions"] if s["text"] != kept["text"]]][:k]

@@ -92,6 +92,8 @@ _WARNING_RULES: list[_Rule] = [
     (re.compile(r"target ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.+)"),
      lambda m: f"指标值“{_quoted(m[1])}”：{target_warning_zh(m[2])}"),
     (re.compile(r"unknown category (.+): the classifier's category is used"), lambda m: f"类别“{_quoted(m[1])}”不在指标体系中，已按模型判断的类别建议"),
+    (re.compile(r"only (\d+) indicators relate to this project .*, not (\d+): .*"),
+     lambda m: f"与本项目相关的指标只找到 {m[1]} 个（来自相近的历史项目、所属行业或项目名称），不足 {m[2]} 个：其余指标请按项目实际填写"),
     (re.compile(r"no historical project is close to this one(?: \(the closest, (.+), at ([\d.]+)\))?: .*?"
                 r"(; indicators composed.*|; the common indicators of its sector \((.+)\).*)?$"),
      lambda m: "没有相近的历史项目" + (f"（最接近的是“{m[1]}”，相似度 {m[2]}）" if m[1] else "")

@@ -88,6 +88,9 @@ class UnitLexicon:
         self.remedies: tuple[str, ...] = tuple(raw.get("remedies", {}).get("words", ()))
         self.per_prefixes: tuple[str, ...] = tuple(raw.get("per_prefixes", {}).get("words", ()))
         self.amount_endings: tuple[str, ...] = tuple(raw.get("amount_heads", {}).get("endings", ()))
+        self.amount_families: frozenset[str] = frozenset(raw.get("amount_heads", {}).get("families", ()))
+        self.alternatives: dict[str, frozenset[str]] = {
+            family: frozenset(others) for family, others in raw.get("alternative_families", {}).get("pairs", {}).items()}
         self.local_levels: tuple[str, ...] = tuple(sorted(raw.get("local_levels", {}).get("words", ()), key=len, reverse=True))
         self.ceiling_words: tuple[str, ...] = tuple(raw.get("ceiling_words", {}).get("words", ()))
         self.capped_shares: tuple[str, ...] = tuple(raw.get("capped_shares", {}).get("words", ()))

@@ -135,7 +135,8 @@ def _retrain(ingested: list[IngestedFile], snapshot: CorpusSnapshot, taxonomy, y
             snapshot.note_added(item.stored)
         store(item)
         state = "added" if item.new else "already in the corpus, unchanged"
-        log(f"{Path(item.path).name}: {len(item.rows)} rows, {len(item.documents)} documents ({state})")
+        documents = len(item.documents)
+        log(f"{Path(item.path).name}: {len(item.rows)} rows, {documents} document{'' if documents == 1 else 's'} ({state})")
         no_names = [row.level3 for row in item.rows if row.level3 and row.level2 and unlearnable(row.level3)]
         if no_names:
             shown = "、".join(dict.fromkeys(no_names[:3]))
@@ -161,7 +162,8 @@ def _retrain(ingested: list[IngestedFile], snapshot: CorpusSnapshot, taxonomy, y
     candidate_params = recipe_params({})
     comparison = None
     if current:
-        log(f"gate: candidate vs current ({current}) on the same held-out publishers, {n_splits} folds")
+        against = f"current ({current})" if current == result.current_before else f"{current}, the last version that loads"
+        log(f"gate: candidate vs {against} on the same held-out publishers, {n_splits} folds")
         comparison = compare(data, encoder, taxonomy, candidate_params, current_params, current_documents, new_documents,
                              n_splits=n_splits, progress=lambda stage: log(f"  {stage} done"))
     log("training the candidate on the whole corpus")

@@ -167,27 +167,25 @@ class IndicatorSuggester:
                      if item not in composed]
         reserved = collections.Counter(template.group for template, _ in composed)
         candidates = self._candidates(chosen, sims, vector)
-        unrelated: list[dict] = []
-        if any(template.sector for template, _ in composed):
-            # the sector's own indicators stand for it: a historical one must be about the project too, from a close
-            # project or sharing a word with its name (农村实用人才培养 had filled a 农村公路养护 table: the encoder finds
-            # short names alike that share only 农村). Places left go to the sector's further indicators, then to
-            # the project's object with a measure, and only then to the unrelated ones.
-            templates = self.templates or load_templates()
-            words = templates.content_bigrams(project)
-            sector_names = {name for _, name in composed + spare}
-            candidates = [c for c in candidates if c["name"] not in sector_names]
-            related = [c for c in candidates if any(sims[i] >= close for i in c["from"]) or words & templates.content_bigrams(c["name"])]
-            unrelated = [c for c in candidates if c not in related]
-            candidates = related
+        # A historical indicator must be about the project: from a close project, or sharing two pairs of characters
+        # with its name other than the words every project uses (农村实用人才培养 had filled a 农村公路养护 table, and
+        # 发布国家标准 a 高标准农田建设 one by 标准 alone: the encoder finds short names alike that share one word). Places
+        # left go to the sector's further indicators, else to the project's object with a measure; an unrelated
+        # indicator is never a filler, so fewer than k may come back, with a warning.
+        templates = self.templates or load_templates()
+        words = templates.content_bigrams(project)
+        sector_names = {name for _, name in composed + spare}
+        candidates = [c for c in candidates if c["name"] not in sector_names
+                      and (any(sims[i] >= close for i in c["from"]) or len(words & templates.content_bigrams(c["name"])) >= 2)]
         picked = self._allocate(candidates, k - len(composed), reserved)
-        if unrelated:
-            composed += spare[: max(0, k - len(composed) - len(picked))]
-            names = {name for _, name in composed}
-            own = [item for item in templates.compose(project, per_group=share) if item[1] not in names | {c["name"] for c in picked}]
+        composed += spare[: max(0, k - len(composed) - len(picked))]
+        if encode is not None and self.composed != "never":
+            names = {name for _, name in composed} | {c["name"] for c in picked}
+            # not a measure a sector's indicator of the group already names (工程总成本: not also 河道清淤整治总成本)
+            said = {(template.group, name[-2:]) for template, name in composed if template.sector}
+            own = [item for item in templates.compose(project, per_group=share)
+                   if item[1] not in names and (item[0].group, item[0].suffix[-2:]) not in said]
             composed += own[: max(0, k - len(composed) - len(picked))]
-            taken = collections.Counter(template.group for template, _ in composed) + collections.Counter(c["group"] for c in picked)
-            picked += self._allocate(unrelated, k - len(composed) - len(picked), taken)
         made = self._composed(composed, encode, year) if composed else {}
         groups = []
         for group, _ in REQUIRED_GROUPS:
@@ -196,6 +194,10 @@ class IndicatorSuggester:
         similar = [{"project": self.projects.names[i], "kind": self.projects.kinds[i], "source": self.projects.citations[i],
                     "similarity": round(float(sims[i]), 4)} for i in chosen]
         warnings = []
+        found = len(composed) + len(picked)
+        if found < k:
+            warnings.append(f"only {found} indicators relate to this project (from close projects, its sector or its own "
+                            f"name), not {k}: the rest of the table is the unit's to write")
         if loose:
             best = f" (the closest, {self.projects.names[projects[0]]}, at {sims[projects[0]]:.2f})" if projects else ""
             sector = next((template.sector for template, _ in composed if template.sector), None)
@@ -349,8 +351,16 @@ class IndicatorSuggester:
         if target is not None and own is not None and own != target["family"]:
             # the historical row measured it otherwise (设施农业种植人员 as a cost: ≤1000元/人, not ≥300人): keep its form
             itself = Evidence(entry["index"], row, 1.0, 1.0, own, row.target.unit, direction(row.target.operator), row.target.value)
-            target = self.targets.entry(row.target.text, row.target.kind, row.target.operator, row.target.value, row.target.unit,
-                                        own, [itself], f"来源指标自己的指标值（{row.citation}），按本项目的计划调整数值")
+            lexicon = self.targets.lexicon
+            if own in getattr(lexicon, "scale_families", ()) and row.target.value is not None:
+                # another project's head count or amount is no plan for this one (学生受资助人数 had come as ≥735人次)
+                text = f"{row.target.operator or lexicon.families[own].operator or '≥'}{PLACEHOLDER}{row.target.unit or ''}"
+                target = self.targets.entry(text, "quantitative", row.target.operator, None, row.target.unit, own, [itself],
+                                            f"来源指标（{row.citation}）按“{row.target.unit}”计；数值取决于本项目的规模，请按计划填写"
+                                            f"（{PLACEHOLDER}处）", placeholder=True)
+            else:
+                target = self.targets.entry(row.target.text, row.target.kind, row.target.operator, row.target.value, row.target.unit,
+                                            own, [itself], f"来源指标自己的指标值（{row.citation}），按本项目的计划调整数值")
         sources = [self.projects.citations[i] for i in sorted(entry["from"])]
         if not entry["from"]:
             why = f"与项目名称相近的历史指标（{row.citation}）"

@@ -189,9 +189,10 @@ class TargetSuggester:
             # A 时效 indicator is a deadline, a rate or a duration, whatever its name's last word.
             kept = {f: s for f, s in scores.items() if f in allowed}
             scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
-        if self.lexicon.names_amount(name) and len(scores) > 1 and "percent" in scores:
-            # an amount (二氧化硫排放减少量) is no share: ≥90% had been suggested from the rates of similar names
-            kept = {f: s for f, s in scores.items() if f != "percent"}
+        amounts = getattr(self.lexicon, "amount_families", frozenset())
+        if self.lexicon.names_amount(name) and any(f in amounts for f in scores) and any(f not in amounts for f in scores):
+            # an amount (二氧化硫排放减少量) is no share, time or price: ≥90%, then ≥__天, had been suggested for it
+            kept = {f: s for f, s in scores.items() if f in amounts}
             scores = {f: s / (sum(kept.values()) or 1.0) for f, s in kept.items()}
         # a yes/no question, or a name whose only cue is a thing that cannot be counted (长效管理机制建立: 机制, with no
         # head word of a measure) is answered in a checkable qualitative form
@@ -234,8 +235,8 @@ class TargetSuggester:
                 break
             if rank > 0 and self.lexicon.asks_yes_no(name):
                 break  # a question is answered, not counted (是否超预算: 否, not also ≤20万元)
-            if rank > 0 and ruled is not None and frozenset((family, ruled.value)) not in self.lexicon.compatible_families:
-                continue  # a name ending in its measure is read in it or a compatible one (冷库温度: not also ≥__平方米)
+            if rank > 0 and ruled is not None and not self._alternative(ruled.value, family):
+                continue  # a name ending in its measure is read in it or a kindred one (冷库温度: not also ≥__平方米)
             siblings = table.siblings(family, level2) if isinstance(table, TableForms) else _siblings(table or [], family, level2)
             for alternative, suggestion in enumerate(self._suggestions_for(family, name, level2, evidence, year, siblings)):
                 candidates.append((score * (1.0 if alternative == 0 else 0.45 / alternative), suggestion))
@@ -249,6 +250,14 @@ class TargetSuggester:
                 break
         warnings = self._warnings(indicator, given_target, scores, year, level2)
         return {"level2": level2, "family": next(iter(scores), None), "suggestions": suggestions, "warnings": warnings}
+
+    def _alternative(self, head: str, family: str) -> bool:
+        """Whether ``family`` may be offered beside a name whose own measure is ``head`` (``alternative_families`` in
+        ``data/units.json``; lexicons pickled before it use the compatible pairs of ``unit_checks``)."""
+        alternatives = getattr(self.lexicon, "alternatives", None)
+        if alternatives and head in alternatives:
+            return family in alternatives[head]
+        return frozenset((family, head)) in self.lexicon.compatible_families
 
     def _suggestions_for(self, family: str, name: str, level2: str | None, evidence: list[Evidence], year: int | None,
                          table: list[TableForm]) -> list[dict]:
@@ -313,6 +322,17 @@ class TargetSuggester:
         if same:
             # the same indicator's own values (森林覆盖率 ≥65%), not those of loosely similar ones (≥90% of coverage rates)
             values = same
+        elif family == "percent":
+            # a share worked out for one project (90.91%: a kindergarten subsidy's 10 of 11) is no target for another
+            # unless another publisher wrote it too (a helper's trial had 义务教育巩固率 given ≥90.91%)
+            by_value = collections.defaultdict(set)
+            for e in values:
+                by_value[e.value].add(e.row.publisher)
+            values = [e for e in values if abs(e.value * 2 - round(e.value * 2)) < 1e-9 or len(by_value[e.value]) > 1]
+            if not values:
+                text = f"{op}{PLACEHOLDER}{unit}"
+                why = f"{reason}；{unit_why}；{op_why}；相似历史指标的数值只是各自项目算出的比例，请按计划填写（{PLACEHOLDER}处）"
+                return [self.entry(text, "quantitative", op, None, unit, family, same_unit, why, placeholder=True)]
         value, how, spread = _pick_value([e.value for e in values])
         if same:
             how = how.replace("同单位相似历史指标", "同名历史指标")
@@ -416,7 +436,7 @@ class TargetSuggester:
         counts: collections.Counter = collections.Counter()
         total = sum(e.weight for e in mine if e.unit) or 1.0
         for e in mine:
-            if e.unit:
+            if e.unit and e.unit not in SCALE_WORDS:  # 万 alone says how many, not in what (高龄津贴 had got =__万)
                 votes[e.unit] += e.weight / total
                 counts[e.unit] += 1
         default = self.lexicon.default_unit(family)
@@ -425,8 +445,9 @@ class TargetSuggester:
         if not votes:
             return "", "无单位"
         unit = max(votes, key=lambda u: votes[u])
-        if family == "count" and default and unit != default and len({e.row.publisher for e in mine if e.unit == unit}) < 2:
-            # a measure word is the counted noun's: one publisher's 辆 (of vehicles repaired) says nothing of 供水工程
+        if family in ("count", "unit_cost") and default and unit != default and len({e.row.publisher for e in mine if e.unit == unit}) < 2:
+            # a measure word is the counted noun's: one publisher's 辆 (of vehicles repaired) says nothing of 供水工程, and
+            # one kindergarten's rent in 元/平方米 nothing of 失业保险金发放标准
             return default, f"{self.lexicon.families[family].label}默认用“{default}”（相似历史指标的“{unit}”只来自1个单位，计的是别的东西）"
         if counts[unit]:
             return unit, f"{counts[unit]}条相似历史指标用“{unit}”"

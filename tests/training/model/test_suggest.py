@@ -660,3 +660,41 @@ def test_a_capped_share_suggested_at_100_percent_is_equal_to_it(fake_predictor, 
     stub_evidence(fake_predictor, monkeypatch, "percent", "%", [(f"县{i}", "覆盖率", "≥100%") for i in range(4)])
     texts = [s["text"] for s in fake_predictor.suggest_targets(Indicator("营养改善计划覆盖率"), "质量指标", k=3)["suggestions"]]
     assert texts[0] == "=100%" and "≥100%" not in texts
+
+
+@pytest.mark.parametrize(("name", "level2", "family", "unit"), [
+    ("二氧化硫排放减少量", "生态效益指标", "weight", "吨"), ("耕地保有量", "数量指标", "area", "亩"),
+    ("应急响应时间", "时效指标", "duration", "小时"), ("培训场次", "数量指标", "times", "场"),
+    ("信息平台建设访问人流量", "质量指标", "person_times", "人次"),
+])
+def test_the_measure_of_names_a_second_trial_found_misread(fake_predictor, name, level2, family, unit):
+    """A helper's verification (2026-12-01): 二氧化硫排放减少量 had got ≥__天, 耕地保有量 ≥100%, 应急响应时间 also
+    12月31日前 and ≤__%, 培训场次 ≥__次, 访问人流量 ≥100%."""
+    suggestions = fake_predictor.suggest_targets(Indicator(name), level2, k=3)["suggestions"]
+    assert suggestions[0]["family"] == family and suggestions[0]["unit"].endswith(unit), suggestions[0]  # 万人次 too
+    alternatives = fake_predictor.targets.lexicon.alternatives.get(family, frozenset())
+    assert all(s["family"] in alternatives | {family} for s in suggestions), [s["text"] for s in suggestions]
+
+
+def test_a_breakdown_is_a_harm_never_to_happen(fake_predictor):
+    """核心业务系统的瘫痪次数 had got ≥__次."""
+    assert fake_predictor.suggest_targets(Indicator("核心业务系统的瘫痪次数"), "质量指标", k=1)["suggestions"][0]["text"] == "=0次"
+
+
+def test_a_share_one_project_worked_out_is_no_target_for_another(fake_predictor, monkeypatch):
+    """义务教育巩固率 had got ≥90.91% from one kindergarten subsidy's 补贴覆盖民办幼儿园率 (10 of 11)."""
+    written = [("某区教育局", "补贴覆盖民办幼儿园率", "≥90.91%")] * 3 + [("县1", "覆盖率", "≥95%"), ("县2", "覆盖率", "≥95%")]
+    stub_evidence(fake_predictor, monkeypatch, "percent", "%", written)
+    assert fake_predictor.suggest_targets(Indicator("义务教育巩固率"), "质量指标", k=1)["suggestions"][0]["text"] == "≥95%"
+    stub_evidence(fake_predictor, monkeypatch, "percent", "%", written[:3])
+    best = fake_predictor.suggest_targets(Indicator("义务教育巩固率"), "质量指标", k=1)["suggestions"][0]
+    assert best["text"] == "≥__%" and best["placeholder"]
+
+
+def test_a_scale_alone_or_one_publishers_price_unit_is_no_unit_of_a_standard(fake_predictor, monkeypatch):
+    """失业保险金发放标准 had got =__元/平方米 from one kindergarten's rent, 高龄津贴发放标准 =__万."""
+    stub_evidence(fake_predictor, monkeypatch, "unit_cost", "元/平方米", [("某区教育局", "房租补贴标准", "≤71.86元/平方米")] * 3)
+    best = fake_predictor.suggest_targets(Indicator("失业保险金发放标准"), "经济成本指标", k=1)["suggestions"][0]
+    assert best["unit"] != "元/平方米", best
+    stub_evidence(fake_predictor, monkeypatch, "money", "万", [(f"县{i}", "补贴", "≤100万") for i in range(3)])
+    assert all(s["unit"] != "万" for s in fake_predictor.suggest_targets(Indicator("高龄津贴发放总额"), "经济成本指标", k=3)["suggestions"])
