@@ -191,7 +191,7 @@ class IndicatorSuggestRequest(BaseModel):
     project: NameText = Field(json_schema_extra={"minLength": 1, "pattern": VISIBLE_CHAR})
     goal: text(5000) | None = Field(default=None)
     year: Year | None = Field(default=None, description="budget year, for deadlines")
-    k: JsonInt = Field(default=12, ge=6, le=60, description="how many indicators in all")
+    k: JsonInt = Field(default=12, ge=6, le=60, description="how many indicators at most (fewer, with a warning, when fewer relate to the project)")
 
 
 class SuggestedIndicator(BaseModel):

@@ -310,6 +310,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     suggest.add_argument("--level2", help="已填的二级指标，如 数量指标")
     suggest.add_argument("--target", help="已填的指标值，用于检查")
     suggest.add_argument("--year", type=int, help="预算年度，用于完成时限")
-    suggest.add_argument("-k", type=int, default=None, help="返回几条（默认：指标值 3 条，项目指标 12 条）")
+    suggest.add_argument("-k", type=int, default=None, help="最多返回几条（默认：指标值 3 条，项目指标 12 条；与项目相关的指标不足时少于此数并说明）")
     suggest.add_argument("--table", help="该指标所在的表格文件（已填部分）：表中其他行的写法决定用 =50个 还是 ≥50个")
     suggest.set_defaults(handler=cmd_suggest)
