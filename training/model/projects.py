@@ -134,7 +134,8 @@ class IndicatorSuggester:
                 encode: Callable[[list[str]], np.ndarray] | None = None) -> dict:
         """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...], "warnings": [...]}``.
 
-        ``warnings`` says when no historical project is close (``CLOSE_PROJECT``): then the indicators are a loose fit.
+        ``warnings`` says when no historical project is close (``CLOSE_PROJECT``): then the indicators are a loose fit;
+        ``sectors`` lists only the indicator libraries' sectors that are close (培训类项目 had been listed for 农村公路养护).
 
         Each indicator: ``name``, ``level1``/``level2`` (2021 view),
         ``suggested_target`` (text) with ``target`` (the full suggestion),
@@ -206,7 +207,7 @@ class IndicatorSuggester:
             warnings.append(f"no historical project is close to this one{best}: the indicators come from projects and "
                             f"libraries only loosely related; check that each fits{what}")
         return {"project": project, "groups": groups, "similar_projects": [s for s in similar if s["kind"] == "project"],
-                "sectors": [s for s in similar if s["kind"] == "sector"], "warnings": warnings}
+                "sectors": [s for s in similar if s["kind"] == "sector" and s["similarity"] >= close], "warnings": warnings}
 
     def _similar(self, sims: np.ndarray, kind: str) -> list[int]:
         positions = [i for i, k in enumerate(self.projects.kinds) if k == kind]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from training.model.projects import REQUIRED_GROUPS
+from training.model.projects import CLOSE_PROJECT, REQUIRED_GROUPS
 
 
 @pytest.mark.parametrize("k", [6, 12, 20])
@@ -178,6 +178,9 @@ def test_a_sectors_common_indicators_lead_and_unrelated_ones_give_way(fake_predi
         indicators = _indicators(answer)
         assert 7 <= len(indicators) <= 12 and len({i["name"] for i in indicators}) == len(indicators)
         assert all(g["indicators"][0]["source"].startswith("行业常用指标") for g in answer["groups"]), project
+        background = fake_predictor.targets.background
+        close = background["p95"] + CLOSE_PROJECT * (1.0 - background["p95"])
+        assert all(s["similarity"] >= close for s in answer["sectors"])  # 培训类项目 had been listed for 农村公路养护
         words = templates.content_bigrams(project)
         for indicator in indicators:
             if not indicator.get("composed"):
