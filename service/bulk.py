@@ -23,7 +23,7 @@ from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.domain.targets import QUALITATIVE_WEAKNESS
 from training.model.review import names_nothing
-from training.model.suggest import TableForm, checked_target, completed, table_forms, target_category
+from training.model.suggest import PLACEHOLDER, TableForm, checked_target, completed, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 from training.readers.errors import no_rows_error
 from training.readers.table_parser import NO_TARGET_COLUMN, TARGET_UNCOMPUTED
@@ -133,7 +133,24 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
         suggested[key] = suggestion[0] if suggestion else None
     best = suggested[key]
     kept = None if mismatch else completed(target, best, predictor.targets.lexicon.capped_share(row.level3))
+    stated = _stated_unit(row, predictor)
+    if kept is None and stated and target.kind != "quantitative" and (best is None or best.get("unit") != stated):
+        # the table's 计量单位 column says what the row counts: 改造提升泵站 (blank, 座) had been given ≥5% from an
+        # exhibition hall's 展厅改造更新率, 培训基层水管员 (若干, 人次) ≥1次; the value is the unit's to fill
+        family = lexicon.family_of_unit(stated)
+        operator = best.get("operator") if best and best.get("family") == family else lexicon.families[family].operator
+        return f"{operator or '≥'}{PLACEHOLDER}{stated}", weakness
     return (kept or (best["text"] if best else None)), weakness
+
+
+def _stated_unit(row: IndicatorRow, predictor: Predictor) -> str | None:
+    """The unit a row's 计量单位 column gives, when it is a unit of a known family (座, 人次, 万元), else None."""
+    lexicon, taxonomy = predictor.targets.lexicon, predictor.taxonomy
+    for header, cell in (row.input or {}).items():
+        value = cell.strip() if isinstance(cell, str) else ""  # a JSON Lines row's cells may be lists or numbers
+        if value and taxonomy.column_role(header) == "unit" and lexicon.family_of_unit(value):
+            return value
+    return None
 
 
 def _as_read(row: IndicatorRow, roles: Mapping[str, str | None]) -> dict:

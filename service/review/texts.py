@@ -142,7 +142,7 @@ class TargetProblem:
 
 
 MISSING, VAGUE, UNMEASURABLE = "missing", "vague", "unmeasurable"
-GROUP_ZH = {MISSING: "缺失", VAGUE: "模糊", UNMEASURABLE: "不可衡量"}
+GROUP_ZH = {MISSING: "缺失", VAGUE: "模糊", UNMEASURABLE: "不可衡量或不完整"}  # 缺少运算符 counts here: not wrong, but not yet checkable as written
 
 # training/domain/targets.py: target_weakness; training/domain/units.py: unit_mismatch_warning
 _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [

@@ -54,7 +54,7 @@ OTHER_ZH = {"_raw": "原始内容（无法解析的行）"}
 FILLS = {
     "review": ("FFE699", "需复核（置信度低、备选类别接近或名称不像指标）"),
     "disagree": ("F8CBAD", "原标签疑似有误（与把握较大的预测不一致）"),
-    "target": ("FFF2CC", "指标值缺失、模糊或不可衡量"),
+    "target": ("FFF2CC", "指标值缺失、模糊、不可衡量或不完整"),
     "unreadable": ("D9D9D9", "无法读取的行（没有指标名称）"),
     "decided": ("C6EFCE", "已复核"),
 }
@@ -340,7 +340,7 @@ def annotated_workbook(tables: list[IndicatorTable], decisions: Mapping[tuple[in
 
 
 SUMMARY_HEADERS = ["工作表", "文件", "表序号", "项目名称", "单位", "年度", "行数", "无法读取", "需复核", "原标签疑似有误", "指标值缺失",
-                   "指标值模糊", "指标值不可衡量", "缺少的必备类别"]
+                   "指标值模糊", "指标值不可衡量或不完整", "缺少的必备类别"]
 
 
 def _summary_values(summary: TableSummary, with_decisions: bool, categories: list[str]) -> list:

@@ -339,3 +339,13 @@ def test_a_cold_store_below_zero_is_read_with_its_unit_column(fake_predictor):
     first, second = table.records
     assert first["target"] == "≤-18℃" and first["target_warning"] is None
     assert second["target"] == "-18℃" and second["suggested_target"] == "≤-18℃"
+
+
+def test_a_weak_target_is_suggested_in_the_unit_the_unit_column_gives(fake_predictor):
+    """改造提升泵站 (blank, 座) had been given ≥5% from an exhibition hall's rate, 培训基层水管员 (若干, 人次) ≥1次, and
+    工程验收合格率 100% ≥100% (a third trial, 2026-12-01)."""
+    data = ("一级指标,二级指标,三级指标,指标值,计量单位\n产出指标,数量指标,改造提升泵站,,座\n产出指标,数量指标,培训基层水管员,若干,人次\n"
+            "产出指标,质量指标,工程验收合格率,100%,%\n").encode()
+    suggested = {r["三级指标"]: r["suggested_target"] for r in classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")}
+    assert suggested["改造提升泵站"] == "≥__座" and suggested["培训基层水管员"] == "≥__人次"
+    assert suggested["工程验收合格率"] == "=100%"

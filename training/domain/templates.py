@@ -41,11 +41,12 @@ class Template:
 @dataclass(frozen=True)
 class Sector:
     """A sector's common indicators (``sectors`` in ``data/project_templates.json``): ``name``, the ``cues`` one of
-    which a project's name holds, and its indicators as ``Template`` s."""
+    which a project's name holds, its indicators as ``Template`` s, and ``not_cues`` that rule it out."""
 
     name: str
     cues: tuple[str, ...]
     templates: tuple[Template, ...]
+    not_cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class ProjectTemplates:
                    raw.get("place_pattern", ""), tuple(raw.get("place_exceptions", ())), int(raw.get("max_object_chars", 24)),
                    tuple(Sector(e["sector"], tuple(e["cues"]),
                                 tuple(Template(t["group"], t["level2"], t["name"], sector=e["sector"], target=t.get("target"))
-                                      for t in e["indicators"]))
+                                      for t in e["indicators"]), tuple(e.get("not_cues", ())))
                          for e in raw.get("sectors", ())),
                    frozenset(raw.get("generic_words", ())))
 
@@ -136,19 +137,22 @@ class ProjectTemplates:
         return text[match.end():]
 
     def content_bigrams(self, text: str) -> frozenset[str]:
-        """The pairs of adjacent Chinese characters in ``text`` that say what it is about: without the words every project
-        uses (``generic_words``: 农村, 项目, 群众, 建设…). ``农村公路养护`` → {村公, 公路, 路养, 养护}."""
-        chars = "".join(_CJK.findall(text or ""))
-        pairs = {chars[i:i + 2] for i in range(len(chars) - 1)}
-        return frozenset(p for p in pairs if p not in self.generic_words)
+        """The pairs of adjacent Chinese characters in ``text`` that say what it is about: the words every project uses
+        (``generic_words``: 农村, 项目, 群众, 建设, 工程…) are cut out first. ``农村公路养护`` → {公路, 路养, 养护}."""
+        # the common words are cut out first, so that no pair spans one (巩固提升工程 gives 升工 otherwise)
+        rest = "".join(ch if _CJK.match(ch) else " " for ch in (text or ""))
+        for word in sorted(self.generic_words, key=len, reverse=True):
+            rest = rest.replace(word, " ")
+        return frozenset(part[i:i + 2] for part in rest.split() for i in range(len(part) - 1))
 
     def sector_of(self, project: str) -> tuple[Sector, str] | None:
-        """The first sector (in the file's order) one of whose cues the project's name holds, with that cue; else None.
-        (``农村公路养护`` → 公路养护与建设, 公路; ``2025年森林防火专项经费`` → 森林防火, 森林防火.)"""
+        """The first sector (in the file's order) one of whose cues the project's name holds, and none of whose
+        ``not_cues``, with that cue; else None. (``农村公路养护`` → 公路养护与建设, 公路; ``2025年森林防火专项经费`` → 森林防火;
+        ``城市流浪猫狗收容救助`` → none: 救助 of animals is no social aid.)"""
         text = re.sub(r"\s+", "", _QUOTES.sub("", project or ""))
         for sector in self.sectors:
             cue = next((c for c in sector.cues if c in text), None)
-            if cue is not None:
+            if cue is not None and not any(word in text for word in sector.not_cues):
                 return sector, cue
         return None
 

@@ -346,9 +346,12 @@ class TargetSuggester:
         low, high = min(e.value for e in values), max(e.value for e in values)
         scattered = (not scale_of_one and of_scale and scales[1] > 0 and high > 0
                      and (low <= 0 or high / low > scales[1]))  # 工程总投资 ≤3万元 from rows of 0 to 1,125万元
-        if floor_of_nothing or scale_of_one or scattered:
+        # a rate of harm (安全事故发生率) takes its ceiling only from two publishers or more: one row's ≤10% had been offered
+        thin_harm = family == "percent" and op in ("≤", "<") and not same and len(publishers) < 2 and self.lexicon.names_harm(name)
+        if floor_of_nothing or scale_of_one or scattered or thin_harm:
             said = ("相似历史指标写作≥0，不构成目标" if floor_of_nothing else
                     f"相似历史指标只来自1个单位（{format_quantity(op, value, unit)}等），其规模与本项目不可比" if scale_of_one else
+                    f"事故、投诉等的比率上限只有1个单位写过（{format_quantity(op, value, unit)}），不宜照搬" if thin_harm else
                     f"相似历史指标的数值从{format_number(low)}到{format_number(high)}{unit}不等，取决于各项目的规模")
             why = f"{reason}；{unit_why}；{op_why}；{said}，数值请按计划填写（{PLACEHOLDER}处）"
             return [self.entry(f"{op}{PLACEHOLDER}{unit}", "quantitative", op, None, unit, family, values, why, placeholder=True)]
@@ -480,7 +483,10 @@ class TargetSuggester:
         own = cue.value if cue is not None else usual
         harm = self.lexicon.names_harm(name)
         directions = [(own or f.direction) if f.family == "" and f.direction in ("≥", "≤") else f.direction for f in table or []]
-        in_table = collections.Counter(d for d in directions if (cue is None or d in (cue.value, "=")) and not (harm and d == "="))
+        # a level kept low (a concentration, a waiting time, a temperature) takes "=" only from rows of its own family:
+        # PM2.5年均浓度 had become =__微克/立方米 because a count elsewhere in its table was written =50个
+        kept_low = family in LEVELS_KEPT_LOW and not any(f.family == family and f.direction == "=" for f in table or [])
+        in_table = collections.Counter(d for d in directions if (cue is None or d in (cue.value, "=")) and not ((harm or kept_low) and d == "="))
         weights = self.operator_weights
         if in_table:
             parts["table"] = {op: n / sum(in_table.values()) for op, n in in_table.items()}
@@ -679,6 +685,9 @@ def completed(target: Target, suggestion: dict | None, capped: bool = False) -> 
         return parse_target(format_quantity(operator, value, None)).text
     return None
 
+
+# Families whose usual direction is ≤ because what they measure is a level to keep low, not a plan to meet
+LEVELS_KEPT_LOW = ("concentration", "duration", "temperature")
 
 # Shares whose ceiling of 100% is a real target (预算控制率 ≤100%: spending no more than the budget)
 BOUNDED_SHARES = ("控制", "执行", "预算", "支出", "完成")

@@ -84,7 +84,7 @@ def test_summary_sheet(workbook, annotated_seed):
     values = list(sheet.iter_rows(values_only=True))
     header = values[0]
     assert header[:14] == ("工作表", "文件", "表序号", "项目名称", "单位", "年度", "行数", "无法读取", "需复核", "原标签疑似有误", "指标值缺失",
-                           "指标值模糊", "指标值不可衡量", "缺少的必备类别")
+                           "指标值模糊", "指标值不可衡量或不完整", "缺少的必备类别")
     assert any("/" in str(h) for h in header[14:])  # rows per category
     tables = [dict(zip(header, row, strict=False)) for row in values[1:5]]
     assert [t["工作表"] for t in tables] == workbook.sheetnames[1:]

@@ -82,6 +82,7 @@ def test_the_shipped_file_covers_every_group():
     ("基层公共文化服务", "公共文化服务"), ("政务信息系统运维", "信息系统运维"), ("河道清淤整治", "河道整治"),
     ("公共法律服务", "公共法律服务"), ("2025年城乡居民基本医疗保险补助", "医疗保障"), ("科普活动经费", "科普"),
     ("远洋渔船北斗终端更新改造项目", None), ("量子引力波望远镜阵列运维", None), ("专项经费", None),
+    ("基本公共卫生服务补助资金", "基本公共卫生服务"), ("城市流浪猫狗收容救助", None),  # a third trial: animals are no social aid
 ])
 def test_a_project_of_a_common_sector_is_known_by_its_words(project, sector):
     """Twelve projects of a helper's trial (2026-12-01); 运维 alone names no information system."""
@@ -109,4 +110,5 @@ def test_a_sectors_indicators_come_first_and_a_measure_is_not_said_twice():
     assert [t.sector for t, _ in composed] == ["公共文化服务"] * 6
     names = [name for _, name in templates.compose("基层公共文化服务", per_group=1)]
     assert "基层公共文化服务对象满意度" in names and not any("服务服务" in n for n in names)
-    assert templates.content_bigrams("农村公路养护") == {"村公", "公路", "路养", "养护"}
+    assert templates.content_bigrams("农村公路养护") == {"公路", "路养", "养护"}  # 农村 cut out before the pairs are made
+    assert not templates.content_bigrams("巩固提升工程") & templates.content_bigrams("农村饮水安全巩固提升工程")

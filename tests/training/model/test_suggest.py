@@ -698,3 +698,25 @@ def test_a_scale_alone_or_one_publishers_price_unit_is_no_unit_of_a_standard(fak
     assert best["unit"] != "元/平方米", best
     stub_evidence(fake_predictor, monkeypatch, "money", "万", [(f"县{i}", "补贴", "≤100万") for i in range(3)])
     assert all(s["unit"] != "万" for s in fake_predictor.suggest_targets(Indicator("高龄津贴发放总额"), "经济成本指标", k=3)["suggestions"])
+
+
+def test_a_rate_of_harm_takes_no_ceiling_from_one_publisher(fake_predictor, monkeypatch):
+    """安全事故发生率 had been offered ≤10% from one row (a third trial, 2026-12-01)."""
+    stub_evidence(fake_predictor, monkeypatch, "percent", "%", [("某县", "事故发生率", "≤10%")] * 2)
+    best = fake_predictor.suggest_targets(Indicator("安全事故发生率"), "质量指标", k=1)["suggestions"][0]
+    assert best["text"] == "≤__%" and best["placeholder"], best
+
+
+@pytest.mark.parametrize(("name", "level2"), [("PM2.5年均浓度", "生态效益指标"), ("门诊患者平均等待时间", "质量指标")])
+def test_a_level_kept_low_takes_no_equals_from_the_rest_of_the_table(fake_predictor, name, level2):
+    """PM2.5年均浓度 had become =__微克/立方米 because a count in its table was written =50个."""
+    table = table_forms([(parse_target("=50个"), "数量指标"), (parse_target("=100%"), "质量指标")], fake_predictor.targets.lexicon)
+    best = fake_predictor.suggest_targets(Indicator(name), level2, k=1, table=table)["suggestions"][0]
+    assert best["operator"] == "≤", best
+
+
+@pytest.mark.parametrize(("name", "expected"), [("特困人员供养标准", "="), ("文物保护单位修缮数量", "处")])
+def test_a_third_trials_units_and_operators(fake_predictor, name, expected):
+    lexicon = fake_predictor.targets.lexicon
+    assert (lexicon.operator_cue(name).value if expected == "=" else lexicon.unit_choice(name, "count").value) == expected
+    assert lexicon.local_level("农村自来水普及率") == "自来水普及"
