@@ -71,6 +71,9 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
     searched = predictor.targets.neighbours(vectors[[position[n] for n in weak_names]]) if weak_names else None
     neighbours = {n: (searched[0][i], searched[1][i]) for i, n in enumerate(weak_names)}
     suggested: dict[tuple, dict | None] = {}  # one suggestion per (name, category, year, table)
+    columns = {column for row in rows for column in (row.input or {})}
+    roles = {column: predictor.taxonomy.column_role(column) for column in columns}
+    unit_columns = frozenset(column for column, role in roles.items() if role == "unit")
     for start in range(0, len(readable), BATCH):
         chunk = readable[start : start + BATCH]
         results_chunk = [dict(classified_by_key[_classify_key(row)]) for row in chunk]
@@ -81,12 +84,10 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
         for row, result in zip(chunk, results_chunk, strict=True):
             table = (row.source, row.table)
             result["target_advice"] = _target_advice(row, result, vectors[position[row.level3]], predictor, forms[table],
-                                                     suggested, table, neighbours.get(row.level3), checks[id(row)])
+                                                     suggested, table, neighbours.get(row.level3), checks[id(row)], unit_columns)
             results[id(row)] = result
         if progress:
             progress(len(chunk))
-    columns = {column for row in rows for column in (row.input or {})}
-    roles = {column: predictor.taxonomy.column_role(column) for column in columns}
     return [_record(row, results.get(id(row)), roles) for row in rows]
 
 
@@ -100,14 +101,15 @@ def _classify_key(row: IndicatorRow) -> tuple:
 def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predictor: Predictor, forms: list[TableForm],
                    suggested: dict[tuple, dict | None], table: tuple,
                    neighbours: tuple[np.ndarray, np.ndarray] | None = None,
-                   check: tuple | None = None) -> tuple[str | None, str | None]:
+                   check: tuple | None = None, unit_columns: frozenset[str] | None = None) -> tuple[str | None, str | None]:
     """(suggested target, warning): the canonical target when measurable, else the best suggestion and why.
 
     ``forms``: how the row's table writes its other targets (operators and rate conventions follow it). The category
     is the published one unless the classifier disagrees with it (``target_category``). The
     suggestion depends only on the name, the category, the year and the table, so it is looked up once per such key
     (``suggested`` holds them for the whole run); ``neighbours`` are the name's similar rows from the job's one search;
-    ``check`` is ``checked_target`` of the row when the job has it already.
+    ``check`` is ``checked_target`` of the row when the job has it already; ``unit_columns`` the headers that are 计量单位
+    columns (found once per job; else per row).
     """
     lexicon = predictor.targets.lexicon
     target, weakness, mismatch = check or checked_target(row.level3, row.target, lexicon, row.year)
@@ -133,7 +135,7 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
         suggested[key] = suggestion[0] if suggestion else None
     best = suggested[key]
     kept = None if mismatch else completed(target, best, predictor.targets.lexicon.capped_share(row.level3))
-    stated = _stated_unit(row, predictor)
+    stated = _stated_unit(row, predictor, unit_columns)
     if kept is None and stated and target.kind != "quantitative" and (best is None or best.get("unit") != stated):
         # the table's 计量单位 column says what the row counts: 改造提升泵站 (blank, 座) had been given ≥5% from an
         # exhibition hall's 展厅改造更新率, 培训基层水管员 (若干, 人次) ≥1次; the value is the unit's to fill
@@ -143,12 +145,13 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
     return (kept or (best["text"] if best else None)), weakness
 
 
-def _stated_unit(row: IndicatorRow, predictor: Predictor) -> str | None:
+def _stated_unit(row: IndicatorRow, predictor: Predictor, unit_columns: frozenset[str] | None = None) -> str | None:
     """The unit a row's 计量单位 column gives, when it is a unit of a known family (座, 人次, 万元), else None."""
     lexicon, taxonomy = predictor.targets.lexicon, predictor.taxonomy
     for header, cell in (row.input or {}).items():
         value = cell.strip() if isinstance(cell, str) else ""  # a JSON Lines row's cells may be lists or numbers
-        if value and taxonomy.column_role(header) == "unit" and lexicon.family_of_unit(value):
+        is_unit = header in unit_columns if unit_columns is not None else taxonomy.column_role(header) == "unit"
+        if value and is_unit and lexicon.family_of_unit(value):
             return value
     return None
 
