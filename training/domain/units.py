@@ -26,6 +26,9 @@ _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
 _JOINERS = re.compile(r"\s*[/／.、·每]\s*")
 
 
+_FREQUENCY = re.compile(r"^(?:每|按)[\u4e00-\u9fff]{1,2}\s*(?:不少于|至少|≥)?\s*\d+(?:\.\d+)?\s*[次场期]")  # 每月1次, 每季度不少于2次
+
+
 @dataclass(frozen=True)
 class Family:
     """One unit family: ``kind`` is ``quantitative``, ``deadline`` or ``qualitative``; ``operator`` the usual direction."""
@@ -148,7 +151,9 @@ class UnitLexicon:
         if target is None:
             return None
         if target.kind == "deadline":
-            return "deadline"
+            # a frequency kept as written (每日1次, 每季度2次) counts times, not a date: 数据备份频率 每日1次 had been said
+            # to be in 时限 where the name measures 次数
+            return "times" if _FREQUENCY.search(target.text or "") else "deadline"
         if target.kind == "quantitative" and target.unit and not (target.unit in self.word_units and glued_unit(target)):
             return self.family_of_unit(target.unit)
         return None

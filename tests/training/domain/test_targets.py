@@ -374,3 +374,8 @@ def test_words_of_amount_without_a_figure_are_vague_not_unread(raw):
     """若干, 较少 and 丰富 had been 无法识别, telling the reviewer the file was misread (a newcomer's trial, 2026-12-01)."""
     target = parse_target(raw)
     assert target.kind == "qualitative" and target.vague
+
+
+def test_sets_of_equipment_keep_their_measure_word():
+    """设备采购数量 10台套 had become ≥10台 (套 lost; a third trial, 2026-12-01)."""
+    assert parse_target("10台套").unit == "台套" and parse_target("≥10台套").text == "≥10台套"

@@ -720,3 +720,14 @@ def test_a_third_trials_units_and_operators(fake_predictor, name, expected):
     lexicon = fake_predictor.targets.lexicon
     assert (lexicon.operator_cue(name).value if expected == "=" else lexicon.unit_choice(name, "count").value) == expected
     assert lexicon.local_level("农村自来水普及率") == "自来水普及"
+
+
+@pytest.mark.parametrize(("name", "given", "warned"), [("数据备份频率", "每日1次", False), ("巡查次数", "每季度不少于2次", False),
+                                                       ("项目完成时间", "每月1次", True)])
+def test_a_frequency_counts_times(name, given, warned):
+    """数据备份频率 每日1次 had been said to be in 时限 where the name counts times (a third trial, 2026-12-01)."""
+    from training.domain.units import load_units
+    from training.model.suggest import checked_target
+
+    warning = checked_target(name, parse_target(given), load_units())[1]
+    assert (warning is not None and "unit does not fit" in warning) == warned, warning
