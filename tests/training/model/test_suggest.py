@@ -731,3 +731,11 @@ def test_a_frequency_counts_times(name, given, warned):
 
     warning = checked_target(name, parse_target(given), load_units())[1]
     assert (warning is not None and "unit does not fit" in warning) == warned, warning
+
+
+def test_funding_per_pupil_is_a_floor_and_its_standard_exact(fake_predictor):
+    """义务教育小学生均公用经费 had been ≤780元/生/年: the 基准定额 is a minimum (a third trial, 2026-12-01)."""
+    lexicon = fake_predictor.targets.lexicon
+    assert lexicon.operator_cue("义务教育小学生均公用经费").value == "≥"
+    assert lexicon.operator_cue("生均公用经费标准").value == "="
+    assert lexicon.operator_cue("公用经费支出").value == "≤"
