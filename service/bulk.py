@@ -23,7 +23,7 @@ from service.review.workbook import annotated_csv, annotated_workbook
 from training.domain.records import IndicatorRow
 from training.domain.targets import QUALITATIVE_WEAKNESS
 from training.model.review import names_nothing
-from training.model.suggest import PLACEHOLDER, TableForm, checked_target, completed, table_forms, target_category
+from training.model.suggest import PLACEHOLDER, TableForm, checked_target, completed_checked, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
 from training.readers.errors import no_rows_error
 from training.readers.table_parser import NO_TARGET_COLUMN, TARGET_UNCOMPUTED
@@ -134,7 +134,7 @@ def _target_advice(row: IndicatorRow, result: dict, vector: np.ndarray, predicto
                                                neighbours=neighbours)["suggestions"]
         suggested[key] = suggestion[0] if suggestion else None
     best = suggested[key]
-    kept = None if mismatch else completed(target, best, predictor.targets.lexicon.capped_share(row.level3))
+    kept, weakness = (None, weakness) if mismatch else completed_checked(row.level3, target, weakness, best, lexicon, row.year)
     stated = _stated_unit(row, predictor, unit_columns)
     if kept is None and stated and target.kind != "quantitative" and (best is None or best.get("unit") != stated):
         # the table's 计量单位 column says what the row counts: 改造提升泵站 (blank, 座) had been given ≥5% from an

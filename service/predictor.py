@@ -21,7 +21,7 @@ from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
 from training.model.projects import REQUIRED_GROUPS, IndicatorSuggester, ProjectIndex, project_query
 from training.model.review import UNKNOWN_LABEL, name_problems, names_nothing
-from training.model.suggest import PLACEHOLDER, TableForm, TargetSuggester, checked_target, completed, table_forms
+from training.model.suggest import PLACEHOLDER, TableForm, TargetSuggester, checked_target, completed_checked, table_forms
 
 
 @dataclass
@@ -251,7 +251,12 @@ class Predictor:
         elif lexicon.stated_condition(given, level2):
             kept = self.targets.entry(given.text or given.raw.strip(), "qualitative", None, None, None, "qualitative", [],
                                       "保留填写的条件：社会成本、生态环境成本可以用文字写明可核查的条件（2021年指标体系）")
-        elif (text := completed(given, first, lexicon.capped_share(name))) and PLACEHOLDER in text:
+        elif (checked := completed_checked(name, given, weakness, first, lexicon, year)) and checked[1] != weakness:
+            # completed, it cannot be meant (1e5 for a share is ≥100000%): said instead of the form's fault, not kept
+            old = f"target {given_target!r}: {weakness}"
+            answer["warnings"] = [f"target {given_target!r}: {checked[1]}", *[w for w in answer.get("warnings") or [] if w != old]]
+            return
+        elif (text := checked[0]) and PLACEHOLDER in text:
             # ≥ written without its figure: the writer's operator (and unit) kept, the value left to fill
             kept = {**first, "text": text, "operator": given.operator or first.get("operator"), "value": None,
                     "unit": given.unit or first.get("unit"), "placeholder": True, "spread": None,

@@ -220,7 +220,8 @@ def _widths(headers: list[str], rows: list[dict[str, Cell]]) -> list[float]:
 
 def sheet_name(index: int, table: IndicatorTable, taken: set[str]) -> str:
     """``3 科普宣传``: the table's number in the workbook and its project (or file), within Excel's 31 characters, unique."""
-    label = _SHEET_FORBIDDEN.sub("", table.project or table.file).strip("'") or "表"
+    # a file name may carry control characters (a\x01b.csv): XML cannot, and the workbook had not opened
+    label = _ILLEGAL.sub("", _SHEET_FORBIDDEN.sub("", table.project or table.file)).strip("'").strip() or "表"
     name = f"{index + 1} {label}"[:31].strip().rstrip("'")  # Excel refuses a sheet name that ends in an apostrophe
     suffix = 2
     while name in taken or name == SUMMARY_SHEET:

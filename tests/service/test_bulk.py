@@ -349,3 +349,10 @@ def test_a_weak_target_is_suggested_in_the_unit_the_unit_column_gives(fake_predi
     suggested = {r["三级指标"]: r["suggested_target"] for r in classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")}
     assert suggested["改造提升泵站"] == "≥__座" and suggested["培训基层水管员"] == "≥__人次"
     assert suggested["工程验收合格率"] == "=100%"
+
+
+def test_a_bulk_target_that_cannot_be_meant_is_replaced_even_once_completed(fake_predictor):
+    data = "一级指标,二级指标,三级指标,指标值\n效益指标,生态效益指标,森林覆盖率,100000%\n效益指标,生态效益指标,植被覆盖率,1e5\n".encode()
+    records = classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")
+    assert all("100000" not in (r["suggested_target"] or "") for r in records), [r["suggested_target"] for r in records]
+    assert all(r["target_warning"] == "a share over 100%" for r in records), [r["target_warning"] for r in records]

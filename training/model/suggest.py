@@ -482,7 +482,9 @@ class TargetSuggester:
         # cost ≥12345.68元), and a harm takes no "=" from it (投诉率 5% is ≤5%, not =5%; a harm's zero is =0 anyway).
         own = cue.value if cue is not None else usual
         harm = self.lexicon.names_harm(name)
-        directions = [(own or f.direction) if f.family == "" and f.direction in ("≥", "≤") else f.direction for f in table or []]
+        # whether the table writes "=" is the habit; ≥ or ≤ is the name's own meaning, even in its own family's rows (居民健康
+        # 素养水平 had become ≤ because 孕产妇死亡率 ≤15/10万 sat in the same category)
+        directions = [(own or f.direction) if f.direction in ("≥", "≤") else f.direction for f in table or []]
         # a level kept low (a concentration, a waiting time, a temperature) takes "=" only from rows of its own family:
         # PM2.5年均浓度 had become =__微克/立方米 because a count elsewhere in its table was written =50个
         kept_low = family in LEVELS_KEPT_LOW and not any(f.family == family and f.direction == "=" for f in table or [])
@@ -552,6 +554,7 @@ OVER_A_WHOLE = "a share over 100%"
 BEFORE_THE_YEAR = "a deadline before the budget year"
 PART_OF_ONE = "a count that is no whole number"
 BEYOND_BELIEF = "a figure no project reaches"
+CANNOT_BE_MEANT = (FLOOR_OF_ZERO, WRONG_DIRECTION, OVER_A_WHOLE, BEFORE_THE_YEAR, PART_OF_ONE, BEYOND_BELIEF)
 # The largest figure a project's target can state, in the family's base unit (人, 户, 元, %): more people or households
 # than China has (1.41 billion people, about 494 million households: 2020 census), more money than a year's whole
 # national general public budget (about 27.5 trillion yuan in 2023: 10万亿 is a safe bound for one project), a level
@@ -627,6 +630,21 @@ def beyond_belief(target: Target, lexicon: UnitLexicon) -> bool:
     return max(abs(target.value), abs(target.upper or 0.0)) * scale > _LARGEST[family]
 
 
+def completed_checked(name: str | None, target: Target, weakness: str | None, suggestion: dict | None, lexicon: UnitLexicon,
+                      year: int | None = None) -> tuple[str | None, str | None]:
+    """``(completed text or None, weakness)``: ``completed`` for a target whose only fault is its form (no operator,
+    unit or value), checked again once completed; none for a target that cannot be meant (``CANNOT_BE_MEANT``:
+    森林覆盖率 ``100000%`` had been kept as ``≥100000%``, and ``1e5`` completed to it without a word). Bulk jobs and
+    single suggestions alike."""
+    if weakness in CANNOT_BE_MEANT:
+        return None, weakness
+    text = completed(target, suggestion, lexicon.capped_share(name))
+    if text is None or PLACEHOLDER in text:
+        return text, weakness
+    again = checked_target(name, parse_target(text), lexicon, year)[1]
+    return (None, again) if again in CANNOT_BE_MEANT else (text, weakness)
+
+
 def completed(target: Target, suggestion: dict | None, capped: bool = False) -> str | None:
     """The given target with only what it lacks taken from ``suggestion``: the operator (``100%`` → ``≥100%``), the
     unit (``=0`` → ``=0%``) or both (``100`` → ``≥100人``), so a writer's own value is never replaced by another; None
@@ -687,7 +705,7 @@ def completed(target: Target, suggestion: dict | None, capped: bool = False) -> 
 
 
 # Families whose usual direction is ≤ because what they measure is a level to keep low, not a plan to meet
-LEVELS_KEPT_LOW = ("concentration", "duration", "temperature")
+LEVELS_KEPT_LOW = ("concentration", "duration", "temperature", "noise")
 
 # Shares whose ceiling of 100% is a real target (预算控制率 ≤100%: spending no more than the budget)
 BOUNDED_SHARES = ("控制", "执行", "预算", "支出", "完成")

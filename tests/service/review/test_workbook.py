@@ -241,3 +241,18 @@ def test_scores_are_numbers_a_reviewer_can_sum(fake_predictor):
     tables = classify_tables(Path("s.csv"), fake_predictor, data=data, name="s.csv")
     rows = rows_of(load_workbook(io.BytesIO(render(tables, "xlsx"))).worksheets[1])
     assert [r["分值"] for r in rows] == [10, 2.5] and rows[0]["备注"] == "007"
+
+
+def test_a_file_name_with_control_characters_gives_a_workbook_that_opens(fake_predictor, tmp_path):
+    """a\\x01b.csv had given a sheet name XML cannot carry: a 200 answer whose workbook did not open (a final trial)."""
+    from io import BytesIO
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from service.bulk import classify_tables, render
+
+    data = "一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训人数,≥100人\n".encode()
+    tables = classify_tables(Path("a\x00\x01b\x1f.csv"), fake_predictor, data=data, name="a\x00\x01b\x1f.csv")
+    book = load_workbook(BytesIO(render(tables, "xlsx")))
+    assert all(not any(ord(ch) < 32 for ch in name) for name in book.sheetnames), book.sheetnames

@@ -739,3 +739,28 @@ def test_funding_per_pupil_is_a_floor_and_its_standard_exact(fake_predictor):
     assert lexicon.operator_cue("义务教育小学生均公用经费").value == "≥"
     assert lexicon.operator_cue("生均公用经费标准").value == "="
     assert lexicon.operator_cue("公用经费支出").value == "≤"
+
+
+@pytest.mark.parametrize(("given", "warning"), [("100000%", "a share over 100%"), ("1e5", "a share over 100%")])
+def test_a_target_that_cannot_be_meant_is_not_kept_even_once_completed(fake_predictor, given, warning):
+    """森林覆盖率 100000% had been kept as ≥100000%, and 1e5 completed to it without a word (a final trial, 2026-12-01)."""
+    answer = fake_predictor.suggest_targets(Indicator("森林覆盖率"), "生态效益指标", k=2, given_target=given)
+    assert all("100000" not in s["text"] for s in answer["suggestions"]), answer["suggestions"]
+    assert f"target {given!r}: {warning}" in answer["warnings"]
+
+
+def test_a_ceiling_elsewhere_in_the_category_does_not_reverse_a_rate_to_reach(fake_predictor):
+    """居民健康素养水平 (提升) had been given ≤__% because 孕产妇死亡率 ≤15/10万 sat in its category (a final trial)."""
+    table = table_forms([(parse_target("≤15/10万"), "社会效益指标"), (parse_target("≤5‰"), "社会效益指标")],
+                        fake_predictor.targets.lexicon)
+    best = fake_predictor.suggest_targets(Indicator("居民健康素养水平"), "社会效益指标", k=1, table=table)["suggestions"][0]
+    assert best["operator"] == "≥", best
+
+
+def test_noise_is_in_decibels_kept_low_and_near_sightedness_is_a_harm(fake_predictor):
+    """区域环境噪声 ≤55dB had become ≤55次 and ≤55分贝 ≤55%; 学生近视率 had got ≥90% (a final trial, 2026-12-01)."""
+    assert parse_target("≤55dB").text == "≤55分贝"
+    answer = fake_predictor.suggest_targets(Indicator("区域环境噪声"), "生态效益指标", k=2, given_target="≤55dB")
+    assert answer["suggestions"][0]["text"] == "≤55分贝" and answer["warnings"] == []
+    assert fake_predictor.suggest_targets(Indicator("区域环境噪声"), "生态效益指标", k=1)["suggestions"][0]["text"].startswith("≤")
+    assert fake_predictor.targets.lexicon.operator_cue("学生近视率").value == "≤"
