@@ -94,3 +94,21 @@ def test_full_lane_answers_503_with_retry_after(make_client):
         while (status := client.post("/v1/classify", json={"items": [{"name": "培训人次"}]}).status_code) == 503 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert status == 200
+
+
+def test_review_uploads_wait_in_the_table_lane_and_a_full_one_is_said_in_chinese(make_client):
+    """POST /review had annotated outside the lanes: four 3,000-row uploads ran side by side (a final trial, 2026-12-01)."""
+    table = "一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训人数,≥100人\n".encode()
+    with make_client(api_table_workers=1, api_table_queue=0) as client:
+        release = blocker(client.app.state.pools["tables"], "someone-else")
+        try:
+            response = client.post("/review", files={"files": ("t.csv", table, "text/csv")}, follow_redirects=False)
+            assert response.status_code == 503 and int(response.headers["retry-after"]) >= 1
+            assert "服务器" in response.text or "繁忙" in response.text or "稍后" in response.text, response.text[:500]
+        finally:
+            release.set()
+        deadline = time.monotonic() + 5
+        while (response := client.post("/review", files={"files": ("t.csv", table, "text/csv")},
+                                       follow_redirects=False)).status_code == 503 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert response.status_code == 303
