@@ -199,7 +199,7 @@ class IndicatorSuggester:
         if found < k:
             warnings.append(f"only {found} indicators relate to this project (from close projects, its sector or its own "
                             f"name), not {k}: the rest of the table is the unit's to write")
-        if loose:
+        if loose and found:  # with none to show, "the indicators come from…" would speak of nothing
             best = f" (the closest, {self.projects.names[projects[0]]}, at {sims[projects[0]]:.2f})" if projects else ""
             sector = next((template.sector for template, _ in composed if template.sector), None)
             what = (f"; the common indicators of its sector ({sector}) come first in each group" if sector else

@@ -50,7 +50,9 @@ def read_metadata(rows: list[list[str]], title: str | None, taxonomy: Taxonomy) 
         if taxonomy.period_of(title):  # 2023—2025年中期绩效目标表: the table's targets are for the period
             meta.setdefault("period", taxonomy.period_of(title))
         owner = title_owner(title)
-        if owner and "unit_name" not in meta and "project" in meta:
+        # the title's owner is the unit unless it is the project itself (城区道路维修改造工程 项目绩效目标表 with a 项目名称 row
+        # of the same name had shown 单位 = 城区道路维修改造工程)
+        if owner and "unit_name" not in meta and "project" in meta and owner != meta["project"]:
             meta["unit_name"] = owner
         elif owner and "project" not in meta:
             meta["project"] = owner

@@ -194,3 +194,10 @@ def test_the_reviewers_own_export_reads_back_with_its_published_labels():
 def test_none_in_the_target_column_is_kept_as_written():
     (row,) = read_csv(["一级指标,二级指标,三级指标,指标值", "成本指标,社会成本指标,对周边居民生活影响,无"]).rows
     assert row.target_raw == "无" and row.target.kind == "empty"
+
+
+def test_a_project_named_in_the_title_is_no_unit():
+    """汇总 had shown 单位 = 城区道路维修改造工程 for a table titled with its project (a final trial, 2026-12-01)."""
+    (row,) = read_csv(["2025年度 城区道路维修改造工程 项目绩效目标表", "项目名称,城区道路维修改造工程", "主管部门,某县住房和城乡建设局",
+                       "三级指标,指标值", "道路维修面积,≥5000平方米"]).rows
+    assert row.project == "城区道路维修改造工程" and row.unit_name != "城区道路维修改造工程"
