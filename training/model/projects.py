@@ -168,16 +168,20 @@ class IndicatorSuggester:
                      if item not in composed]
         reserved = collections.Counter(template.group for template, _ in composed)
         candidates = self._candidates(chosen, sims, vector)
-        # A historical indicator must be about the project: from a close project, or sharing pairs of characters that
-        # span four characters of its name (one word such as 数字化 is not enough), other than the words every project uses (农村实用人才培养 had filled a 农村公路养护 table, and
-        # 发布国家标准 a 高标准农田建设 one by 标准 alone: the encoder finds short names alike that share one word). Places
-        # left go to the sector's further indicators, else to the project's object with a measure; an unrelated
-        # indicator is never a filler, so fewer than k may come back, with a warning.
+        # A historical indicator must be about the project: from a close project, or sharing pairs of characters with
+        # its name that span four characters, once the words every project uses are cut out (农村实用人才培养 had filled
+        # a 农村公路养护 table, 发布国家标准 a 高标准农田建设 one by 标准 alone, 数字化培训包 古籍数字化保护修复 by 数字化:
+        # the encoder finds short names alike that share one word). Places left go to the sector's further indicators,
+        # then to the project's object with a measure; an unrelated indicator is never a filler, so fewer than k may
+        # come back, with a warning.
         templates = self.templates or load_templates()
         words = templates.content_bigrams(project)
         sector_names = {name for _, name in composed + spare}
-        candidates = [c for c in candidates if c["name"] not in sector_names
-                      and (any(sims[i] >= close for i in c["from"]) or len(set("".join(words & templates.content_bigrams(c["name"])))) >= 4)]
+        def related(c: dict) -> bool:
+            shared = words & templates.content_bigrams(c["name"])
+            return any(sims[i] >= close for i in c["from"]) or len(set("".join(shared))) >= 4
+
+        candidates = [c for c in candidates if c["name"] not in sector_names and related(c)]
         picked = self._allocate(candidates, k - len(composed), reserved)
         composed += spare[: max(0, k - len(composed) - len(picked))]
         if encode is not None and self.composed != "never":
