@@ -272,9 +272,13 @@ class IndicatorSuggester:
 
     def _composed(self, composed: list, encode: Callable[[list[str]], np.ndarray], year: int | None) -> dict[str, list[dict]]:
         """The indicators for ``composed`` (``[(Template, name)]``), each with its suggested target, by group."""
-        vectors = np.asarray(encode([name for _, name in composed]), dtype=np.float32)
+        # only names whose target the suggester writes are encoded: a sector's indicator with its form in the file needs no
+        # vector (encoding all of them had doubled a project suggestion's time)
+        needed = [name for template, name in composed if template.sector is None or template.target is None]
+        encoded = dict(zip(needed, np.asarray(encode(needed), dtype=np.float32), strict=True)) if needed else {}
         out: dict[str, list[dict]] = collections.defaultdict(list)
-        for (template, name), vector in zip(composed, vectors, strict=True):
+        for template, name in composed:
+            vector = encoded.get(name)
             level1, level2 = self.taxonomy.view(template.level2, "2021")
             if template.sector is not None:
                 out[template.group].append({
@@ -295,7 +299,7 @@ class IndicatorSuggester:
                 "why": f"没有相近的历史项目：以本项目名称加常用的“{template.suffix}”组成，请按项目实际修改"})
         return out
 
-    def _sector_target(self, template: Template, name: str, vector: np.ndarray, year: int | None) -> dict:
+    def _sector_target(self, template: Template, name: str, vector: np.ndarray | None, year: int | None) -> dict:
         """``{"suggested_target", "target"}`` of a sector's indicator: the form the file gives (``≥__公里``, ``≤0.9‰``,
         ``=0次``), or the target suggester's when it gives none (a deadline with the table's year)."""
         if template.target is None:
