@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from training.domain.targets import QUALITATIVE_WEAKNESS
 from training.model.review import names_nothing
 from training.model.suggest import PLACEHOLDER, TableForm, checked_target, completed_checked, table_forms, target_category
 from training.readers import ReadError, ReadLimits, read_file
-from training.readers.errors import no_rows_error
+from training.readers.errors import TOO_MANY_ROWS, no_rows_error
 from training.readers.table_parser import NO_TARGET_COLUMN, TARGET_UNCOMPUTED
 
 OUTPUT_COLUMNS = ["published_level1", "published_level2", "pred_level1", "pred_level2", "confidence", "alternatives", "needs_review",
@@ -34,8 +35,12 @@ BATCH = 512
 
 
 def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2021",
-             progress: Callable[[int], None] | None = None) -> list[dict]:
+             progress: Callable[[int], None] | None = None, year: int | None = None) -> list[dict]:
     """One output record per input row, in order; rows without a name are kept and marked in ``error``.
+
+    ``year``: the budget year of the rows whose file names none (``zhibiao classify --year``, ``?year=``), for
+    suggested deadlines (``2025年12月31日前``) and for deadlines copied from an older table; a year the file states
+    stays.
 
     Record keys: the row's own cells (``input``), ``source``, ``table``, ``row``,
     then ``OUTPUT_COLUMNS``. ``alternatives`` is a list of
@@ -44,6 +49,8 @@ def annotate(rows: list[IndicatorRow], predictor: Predictor, framework: str = "2
     reason in ``target_warning``), and is the target in canonical spelling when
     it is measurable already.
     """
+    if year is not None:
+        rows = [r if r.year else dataclasses.replace(r, year=year) for r in rows]
     readable = [r for r in rows if r.level3]
     distinct = sorted({r.level3 for r in readable})
     vectors = predictor.encoder.encode(distinct, "query") if distinct else np.zeros((0, 1), dtype=np.float32)
@@ -283,18 +290,28 @@ def summarize(records: list[dict]) -> dict:
     return summary
 
 
-def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str = "2021", max_rows: int | None = None,
-                    limits: ReadLimits | None = None) -> AnnotatedTable:
-    """Read an uploaded file's bytes and annotate every row. Raises ``ReadError`` (unreadable, or more than ``max_rows`` rows).
+BATCH_FULL = "BATCH_FULL"
 
-    ``limits`` bound the reading (default: the configured ``ReadLimits``); past one, a ``ReadLimitError``.
+
+def annotate_upload(data: bytes, name: str, predictor: Predictor, framework: str = "2021", max_rows: int | None = None,
+                    limits: ReadLimits | None = None, room: int | None = None, year: int | None = None) -> AnnotatedTable:
+    """Read an uploaded file's bytes and annotate every row. Raises ``ReadError``: unreadable; code ``TOO_MANY_ROWS``
+    for more than ``max_rows`` indicator rows; code ``BATCH_FULL`` for more than ``room`` (the rows a review batch has
+    left), both before any row is annotated.
+
+    ``limits`` bound the reading (default: the configured ``ReadLimits``); past one, a ``ReadLimitError``. ``year``
+    as in :func:`annotate`.
     """
     rows = read_file(name, data=data, name=name, limits=limits).rows
     if not rows:
         raise no_rows_error(name)
     if max_rows is not None and len(rows) > max_rows:
-        raise ReadError(f"{name}: {len(rows)} rows; at most {max_rows}")
-    records = annotate(rows, predictor, framework)
+        raise ReadError(f"{name}: {len(rows)} rows; at most {max_rows}", code=TOO_MANY_ROWS,
+                        message_zh=f"{name}：有 {len(rows)} 行指标，超过每个文件 {max_rows} 行的上限")
+    if room is not None and len(rows) > room:
+        raise ReadError(f"{name}: {len(rows)} rows; the batch has room for {room}", code=BATCH_FULL,
+                        message_zh=f"{name}：有 {len(rows)} 行指标，本批只剩 {room} 行的空间")
+    records = annotate(rows, predictor, framework, year=year)
     return AnnotatedTable(records, summarize(records), split_tables(rows, records, name), rows)
 
 

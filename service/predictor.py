@@ -21,7 +21,15 @@ from training.lifecycle.bundle import LoadedModel, load_model
 from training.model.compiled import CompiledClassifier
 from training.model.projects import REQUIRED_GROUPS, IndicatorSuggester, ProjectIndex, project_query
 from training.model.review import UNKNOWN_LABEL, name_problems, names_nothing
-from training.model.suggest import PLACEHOLDER, TableForm, TargetSuggester, checked_target, completed_checked, table_forms
+from training.model.suggest import (
+    OVER_A_WHOLE,
+    PLACEHOLDER,
+    TableForm,
+    TargetSuggester,
+    checked_target,
+    completed_checked,
+    table_forms,
+)
 
 
 @dataclass
@@ -270,6 +278,9 @@ class Predictor:
             kept = {**first, "text": text, "operator": target.operator, "value": target.value, "unit": target.unit,
                     "placeholder": False, "spread": None,
                     "why": "；".join([f"保留填写的数值，补上所缺的{added}", *reasons[:1]])}
+            if weakness == OVER_A_WHOLE:  # 工程验收合格率 ≥150% → =100%: all was meant
+                kept.update(kind="quantitative", family="percent", family_label=lexicon.families["percent"].label,
+                            why=f"填写的{given.text}超过100%，而该比例最多为100%：按全部达到写作{text}")
         else:
             return
         answer["suggestions"] = [kept, *[s for s in answer["suggestions"] if s["text"] != kept["text"]]][:k]

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # the reviewer's page (/review): uploaded tables and the reviewer's decisions, kept across visits
     review_dir: Path = Field(default=PROJECT_ROOT / "review", description="folder of the review page's SQLite database (review.sqlite3)")
     review_max_files: int = Field(default=20, ge=1, description="files one upload on the review page may hold (each within max_upload_bytes)")
+    review_max_rows: int = Field(default=20_000, ge=1, description="indicator rows one review batch may hold, all its files together; "
+                                 "a file that would pass it is listed as not processed (about 40 s of work on 2 cores)")
 
     # HTTP API: bounded work, fairness, what a request may send, who may call (issue #14)
     max_json_bytes: int = Field(default=5 * 1024 * 1024, ge=1, description="request body of a JSON route; a larger Content-Length is refused before the body is read")

@@ -57,6 +57,7 @@ _ARGPARSE_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"argument (.+?): invalid int value: (.*)"), "参数 {0} 需要整数，收到 {1}"),
     (re.compile(r"argument (.+?): invalid float value: (.*)"), "参数 {0} 需要数字，收到 {1}"),
     (re.compile(r"argument (.+?): not a positive whole number: (.*)"), "参数 {0} 需要正整数，收到 {1}"),
+    (re.compile(r"argument (.+?): (不是.*)"), "参数 {0}：{1}"),
     (re.compile(r"argument (.+?): invalid \w+ value: (.*)"), "参数 {0} 的取值 {1} 无效"),
     (re.compile(r"argument (.+?): expected one argument"), "参数 {0} 后面需要一个值"),
     (re.compile(r"argument (.+?): expected at least one argument"), "参数 {0} 后面至少需要一个值"),
@@ -84,6 +85,19 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
+
+
+def budget_year(text: str) -> int:
+    """An argparse ``type`` for ``--year``: a budget year within ``BUDGET_YEARS`` (1990–2100), else a usage error."""
+    from training.domain.records import BUDGET_YEARS
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not BUDGET_YEARS[0] <= value <= BUDGET_YEARS[1]:
+        raise argparse.ArgumentTypeError(f"不是预算年度：{text!r}（应在 {BUDGET_YEARS[0]}–{BUDGET_YEARS[1]} 之间）")
     return value
 
 

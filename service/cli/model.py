@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from service.cli.common import ReviewerError, os_reason_zh, print_json
+from service.cli.common import ReviewerError, budget_year, os_reason_zh, print_json
 from service.cli.data import cmd_corpus
 
 
@@ -186,7 +186,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     tables = []
     for path, rows in read:
         with tqdm(desc=f"分类 {path.name}", unit="行", disable=not sys.stderr.isatty()) as bar:
-            tables.extend(split_tables(rows, annotate(rows, predictor, framework=args.framework, progress=bar.update), path.name))
+            tables.extend(split_tables(rows, annotate(rows, predictor, framework=args.framework, progress=bar.update, year=args.year),
+                                       path.name))
     records = [record for table in tables for record in table.records]
     if args.output and tables:
         about = about_zh(predictor.version, args.framework)
@@ -300,6 +301,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     classify.add_argument("-o", "--output", help="结果文件，格式由后缀决定（.xlsx、.csv、.jsonl）；不给则在屏幕上逐行输出 JSON")
     classify.add_argument("--framework", choices=["2021", "2015"], default="2021",
                           help="类别体系：2021 年指引（默认）或 2015 年框架")
+    classify.add_argument("--year", type=budget_year, help="预算年度：文件未写明年度的行按此年度给出完成时限（如 2025年12月31日前）")
     classify.set_defaults(handler=cmd_classify)
 
     suggest = sub.add_parser("suggest", help="为三级指标建议可衡量的指标值，或为项目建议指标（suggest targets or indicators）",

@@ -10,7 +10,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
-from service.bulk import annotate_upload
+from service.bulk import BATCH_FULL, annotate_upload
 from service.predictor import Predictor
 from service.review.store import FileError, ReviewStore
 from service.review.summary import TableSummary, combine, summarize_table
@@ -68,23 +68,37 @@ class UploadResult:
 
 
 def annotate_batch(uploads: list[Upload], predictor: Predictor, store: ReviewStore, framework: str = "2021",
-                   max_rows: int | None = None) -> UploadResult:
-    """Read and annotate every file, store the readable ones as one batch; unreadable files are listed with the reader's Chinese message."""
+                   max_rows: int | None = None, max_batch_rows: int | None = None) -> UploadResult:
+    """Read and annotate every file, store the readable ones as one batch; unreadable files are listed with the reader's Chinese message.
+
+    ``max_rows``: rows one file may have (``Settings.max_table_rows``); ``max_batch_rows``: indicator rows the whole
+    batch may hold (``Settings.review_max_rows``). A file that would pass the batch's limit is not annotated and is
+    listed with code ``BATCH_FULL`` (upload it in another batch); the files before it are kept, so no file's rows are
+    ever cut short.
+    """
     tables: list[IndicatorTable] = []
     rows: list[list[dict]] = []
     errors: list[FileError] = []
     seen: dict[str, str] = {}
+    held = 0
     for upload in uploads:
         digest = hashlib.sha256(upload.data).hexdigest()
         if digest in seen:  # the same file chosen twice (or a copy): its rows would be reviewed twice
             errors.append(FileError(upload.name, "DUPLICATE", f"与 {seen[digest]} 内容相同，已跳过"))
             continue
         seen[digest] = upload.name
-        try:
-            annotated = annotate_upload(upload.data, upload.name, predictor, framework=framework, max_rows=max_rows)
-        except ReadError as error:
-            errors.append(FileError(upload.name, error.code, without_file_name(upload.name, error.message_zh or str(error))))
+        full = FileError(upload.name, BATCH_FULL, f"本批最多 {max_batch_rows} 行指标，加上此文件会超过上限，此文件未处理：请另建一批上传")
+        if max_batch_rows is not None and held >= max_batch_rows:
+            errors.append(full)
             continue
+        room = None if max_batch_rows is None else max_batch_rows - held
+        try:  # a file over the room left is stopped once read, before its rows are annotated
+            annotated = annotate_upload(upload.data, upload.name, predictor, framework=framework, max_rows=max_rows, room=room)
+        except ReadError as error:
+            errors.append(full if error.code == BATCH_FULL else
+                          FileError(upload.name, error.code, without_file_name(upload.name, error.message_zh or str(error))))
+            continue
+        held += len(annotated.rows)
         by_table: dict[int, list[dict]] = {}
         for row in annotated.rows:
             by_table.setdefault(row.table, []).append(row.as_dict())

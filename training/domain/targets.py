@@ -45,11 +45,12 @@ _UNITS = sorted(
         "站", "点", "生", "宗", "例", "床", "盏", "根", "公里/年", "k", "g", "kg", "mg", "t", "个工作日", "个小时",
         "个百分点", "微克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "毫克/立方米", "mg/m³", "mg/m3", "毫克/升", "mg/L", "立方厘米",
         "万公斤", "万千克", "斤", "万斤", "亿斤", "千", "千人", "千户", "眼", "个等级", "等级", "/10万", "/十万", "/万", "/千", "/100万", "‱", "尾", "口", "千瓦时", "度电",
-        "分贝", "dB", "℃", "°C", "摄氏度", "m", "m2", "m²", "㎡", "km2", "km²", "㎢", "m3", "m³", "㎥", "㎞", "㎏", "kwh", "kw·h", "hm2", "ha",
+        "分贝", "dB", "℃", "°C", "摄氏度", "m", "m2", "m²", "㎡", "km2", "km²", "㎢", "m3", "m³", "㎥", "㎞", "㎏", "kwh", "kw·h", "hm2", "ha", "h", "秒",
     },
     key=len,
     reverse=True,
 )
+_KNOWN_UNITS = frozenset(_UNITS)
 _UNIT_JOINERS = "/／.、·每"
 
 _QUALITATIVE_MEASURABLE = [
@@ -169,7 +170,8 @@ SCALE_WORDS = ("万", "千", "百", "亿", "百万", "千万")
 # Latin and squared symbols as tables write them (3000㎡, 2.5km, 10m³; any case): the Chinese unit the lexicon knows
 _LATIN_UNITS = {"km": "公里", "㎞": "公里", "m2": "平方米", "m²": "平方米", "㎡": "平方米", "km2": "平方公里", "km²": "平方公里",
                 "㎢": "平方公里", "m3": "立方米", "m³": "立方米", "㎥": "立方米", "kg": "千克", "㎏": "千克", "kwh": "千瓦时",
-                "kw·h": "千瓦时", "ha": "公顷", "hm2": "公顷", "m": "米", "°c": "℃", "摄氏度": "℃", "db": "分贝"}
+                "kw·h": "千瓦时", "ha": "公顷", "hm2": "公顷", "m": "米", "°c": "℃", "摄氏度": "℃", "db": "分贝",
+                "h": "小时"}
 
 
 def _canonical_unit(unit: str | None) -> str | None:
@@ -180,7 +182,13 @@ def _canonical_unit(unit: str | None) -> str | None:
         return "%"
     if unit == "百分点":  # a change of a rate (提高2个百分点), not a rate: kept apart from %
         return "个百分点"
-    return _LATIN_UNITS.get(unit.lower(), unit)
+    if unit.lower() in _LATIN_UNITS:
+        return _LATIN_UNITS[unit.lower()]
+    if unit in _KNOWN_UNITS:  # a unit of its own (μg/m³, 公里/年)
+        return unit
+    # a compound unit: each part as the lexicon knows it (km/h → 公里/小时; a trial found ≥60km/h read as ≥60公里)
+    parts = re.split(r"([/／])", unit)
+    return "".join(_LATIN_UNITS.get(part.lower(), part) for part in parts) if len(parts) > 1 else unit
 
 
 def _strip_note(rest: str) -> str | None:

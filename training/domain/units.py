@@ -89,6 +89,9 @@ class UnitLexicon:
         self.count_heads: frozenset[str] = frozenset(counting.get("words", ()))
         self.not_counted: frozenset[str] = frozenset(counting.get("not_families", ()))
         self.remedies: tuple[str, ...] = tuple(raw.get("remedies", {}).get("words", ()))
+        self.spent_words: tuple[str, ...] = tuple(raw.get("spent_words", {}).get("words", ()))
+        paid = raw.get("paid_per_head", {})
+        self.paid_per_head: tuple[tuple[str, ...], tuple[str, ...]] = (tuple(paid.get("per", ())), tuple(paid.get("paid", ())))
         self.per_prefixes: tuple[str, ...] = tuple(raw.get("per_prefixes", {}).get("words", ()))
         self.amount_endings: tuple[str, ...] = tuple(raw.get("amount_heads", {}).get("endings", ()))
         self.amount_families: frozenset[str] = frozenset(raw.get("amount_heads", {}).get("families", ()))
@@ -325,6 +328,9 @@ class UnitLexicon:
                     key = (position + len(word), len(word))
                     if best is None or key > best[:2]:
                         best = (*key, Cue(word, operator))
+        if (best is None or best[2].value == "≤") and self.pays_per_head(text):
+            # 人均生活补助经费: a standard paid to each beneficiary, exact (=89元/人), not a cost kept under (≤89元)
+            return Cue(next(w for w in self.paid_per_head[1] if w in text), "=")
         if best is not None and best[2].value == "≤" and not self._costs(best[2].word):
             # 修复破损路面面积, 投诉处理率: what was put right, an output; a cost of the work stays ≤ (维修费用)
             # (``remedies``; lexicons pickled before the list existed have none)
@@ -333,10 +339,17 @@ class UnitLexicon:
                 return Cue(remedy, "≥")
         return best[2] if best else None
 
+    def pays_per_head(self, name: str | None) -> bool:
+        """Whether the name is money paid to each beneficiary at a set standard (``paid_per_head`` in ``data/units.json``:
+        a per-head word and a payment word, 人均生活补助经费, 生均资助金额)."""
+        text = self.clean(name)
+        per, paid = self.paid_per_head
+        return any(w in text for w in per) and any(w in text for w in paid)
+
     def _costs(self, word: str) -> bool:
         """Whether an operator cue names money or time spent (成本, 费用, 支出, 时长): kept low whatever the work."""
         spent = self.name_cues.get("money", ()) + self.name_cues.get("unit_cost", ()) + self.name_cues.get("duration", ())
-        return any(w in word or word in w for w in spent if len(w) > 1) or word in ("费", "耗时", "时间", "时长", "能耗", "损耗")
+        return any(w in word or word in w for w in spent if len(w) > 1) or word in self.spent_words
 
     def operator_cues_in(self, name: str | None) -> dict[str, bool]:
         """For each operator, whether any of its cues appears in the cleaned name."""

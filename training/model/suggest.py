@@ -635,7 +635,10 @@ def completed_checked(name: str | None, target: Target, weakness: str | None, su
     """``(completed text or None, weakness)``: ``completed`` for a target whose only fault is its form (no operator,
     unit or value), checked again once completed; none for a target that cannot be meant (``CANNOT_BE_MEANT``:
     森林覆盖率 ``100000%`` had been kept as ``≥100000%``, and ``1e5`` completed to it without a word). Bulk jobs and
-    single suggestions alike."""
+    single suggestions alike. A share written over 100% with a floor or none (验收合格率 ``≥150%``) becomes
+    ``=100%``: all of it was meant, and no share passes it."""
+    if weakness == OVER_A_WHOLE and direction(target.operator) != "≤":
+        return "=100%", weakness  # 工程验收合格率 ≥150%: the writer meant all of it, and a share is at most all (a trial)
     if weakness in CANNOT_BE_MEANT:
         return None, weakness
     text = completed(target, suggestion, lexicon.capped_share(name))
@@ -691,7 +694,10 @@ def completed(target: Target, suggestion: dict | None, capped: bool = False) -> 
         unit = suggested_unit if suggested_unit.startswith(target.unit) else target.unit + suggested_unit.lstrip("".join(SCALE_WORDS))
         return parse_target(format_quantity(target.operator or operator, target.value, unit)).text
     if not target.operator and target.unit and target.unit not in SCALE_WORDS and operator:
-        return parse_target(format_quantity(operator, target.value, target.unit)).text
+        unit = target.unit
+        if "/" in suggested_unit and "/" not in unit and suggested_unit.split("/", 1)[0] == unit:
+            unit = suggested_unit  # 人均生活补助经费 89元 → =89元/人: the money is per head, as the name says
+        return parse_target(format_quantity(operator, target.value, unit)).text
     unit, value = suggestion.get("unit"), target.value
     if unit == "%" and 0 < value < 1 and direction(target.operator or operator) != "≤":
         value = round(value * 100, 6)  # 资金拨付率 0.95 → ≥95%: a share written as a fraction (not so for a small ≤ rate)

@@ -104,7 +104,7 @@ async def review_upload(request: Request, store: StoreDep, settings: SettingsDep
         return _error_page(request, 503, "模型尚未加载", "服务还没有可用的模型，请先训练（zhibiao train）或稍后再试。")
     try:
         result = await lane.run(lambda: page.annotate_batch(uploads, predictor, store, framework=framework,
-                                                             max_rows=settings.max_table_rows))
+                                                             max_rows=settings.max_table_rows, max_batch_rows=settings.review_max_rows))
     except Busy as busy:
         answer = _index(request, store, settings, 429 if busy.code == "CLIENT_BUSY" else 503, message=busy.message_zh)
         answer.headers["Retry-After"] = str(busy.retry_after)
@@ -294,4 +294,7 @@ def review_labelled(request: Request, batch: str, store: StoreDep):
     if isinstance(found, Response):
         return found
     content = reviewed_jsonl(found, store.decisions(batch), store.indicator_rows(batch))
+    if not content.strip():  # no row decided: a trial downloaded a 0-byte file and could not tell why
+        return _error_page(request, 409, "还没有复核结果",
+                           "这批表格还没有复核过的行：请先逐行确认或修改类别和指标值，再导出复核结果。")
     return _download(content, f"{_stem(found)}_复核标注.jsonl", MEDIA_TYPES["jsonl"])

@@ -16,6 +16,7 @@ from service.api.schemas import TableClassifyResponse
 from service.bulk import MEDIA_TYPES, about_zh, annotate_upload, render
 from service.predictor import Predictor
 from service.review.texts import record_zh, summary_zh
+from training.domain.records import BUDGET_YEARS
 from training.readers import ReadError, ReadLimits
 from training.settings import Settings
 
@@ -27,7 +28,8 @@ def _ascii_fallback(name: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "download"
 
 
-def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str, settings: Settings, format: str | None) -> Response:
+def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str, settings: Settings, format: str | None,
+                    year: int | None = None) -> Response:
     """Read and annotate an uploaded table and render the answer (JSON, or the file); runs on a worker thread.
 
     Rendering happens here too, so a large answer is never serialized on the
@@ -35,7 +37,7 @@ def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str
     """
     try:
         table = annotate_upload(data, name, predictor, framework=framework, max_rows=settings.max_table_rows,
-                                limits=ReadLimits.from_settings(settings))
+                                limits=ReadLimits.from_settings(settings), year=year)
     except ReadError as error:
         raise from_read_error(error) from None
     if format in ("csv", "xlsx"):
@@ -54,7 +56,9 @@ def classify_upload(data: bytes, name: str, predictor: Predictor, framework: str
                         **errors(400, 413, 415, 429, 503)})
 async def classify_table(request: Request, predictor: PredictorDep, settings: SettingsDep, lane: TableLaneDep, file: UploadFile = File(...),
                          format: str | None = Query(default=None, pattern="^(csv|xlsx|json)$"),
-                         framework: str = Query(default="2021", pattern="^(2021|2015)$")):
+                         framework: str = Query(default="2021", pattern="^(2021|2015)$"),
+                         year: int | None = Query(default=None, ge=BUDGET_YEARS[0], le=BUDGET_YEARS[1],
+                                                  description="budget year of rows whose file names none, for suggested deadlines")):
     files = [f for f in (await request.form()).getlist("file") if not isinstance(f, str)]
     if len(files) > 1:
         raise ApiError("MULTIPLE_FILES", f"{len(files)} files in the `file` field; send one table per request")
@@ -68,6 +72,6 @@ async def classify_table(request: Request, predictor: PredictorDep, settings: Se
                            details={"limit": "max_upload_bytes", "allowed": settings.max_upload_bytes, "found": len(data)})
         if not data:
             raise ApiError("EMPTY_UPLOAD", f"{name}: empty file", f"{name}：文件是空的")
-        return classify_upload(data, name, predictor, framework, settings, format)
+        return classify_upload(data, name, predictor, framework, settings, format, year)
 
     return await lane.run(work)

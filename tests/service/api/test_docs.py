@@ -17,6 +17,7 @@ def test_swagger_ui_is_self_hosted(client):
         response = client.get(path)
         assert response.status_code == 200 and len(response.content) > 1000, path
     assert client.get("/docs/oauth2-redirect").status_code == 200
+    assert '"validatorUrl": null' in page.text  # else Swagger UI fetches validator.swagger.io when served by name
 
 
 def test_redoc_is_self_hosted(client):
@@ -28,3 +29,20 @@ def test_redoc_is_self_hosted(client):
 
 def test_openapi_still_served(client):
     assert client.get("/openapi.json").json()["info"]["title"].startswith("Zhibiao")
+
+
+def test_redoc_bundle_asks_nothing_of_the_network(client):
+    """The bundle as shipped shows Redocly's logo from cdn.redoc.ly (a newcomer's trial saw /redoc fetch it)."""
+    from service.api.docs import REDOC_REMOTE_LOGO, assets_folder
+
+    assert REDOC_REMOTE_LOGO in (assets_folder() / "redoc.standalone.js").read_text(encoding="utf-8")
+    served = client.get("/static/docs/redoc.standalone.js")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/javascript")
+    assert "cdn.redoc.ly" not in served.text and not re.search(r"""src:["']https?://""", served.text)
+    assert len(served.content) > 500_000
+
+
+def test_healthz_answers_head(client):
+    """A load balancer's HEAD probe (a trial had 405)."""
+    response = client.head("/healthz")
+    assert response.status_code == 200 and response.content == b""

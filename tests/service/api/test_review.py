@@ -182,6 +182,8 @@ def test_an_empty_file_does_not_stop_the_others(client):
     assert "无法读取的文件" in response.text and "empty.csv" in response.text and "是空文件" in response.text
     export = client.get(f"{response.url.path.rstrip('/')}/export.xlsx")
     assert export.status_code == 200
+    nothing = client.get(f"{response.url.path.rstrip('/')}/reviewed.jsonl")  # no row decided yet: said, not a 0-byte file
+    assert nothing.status_code == 409 and "还没有复核结果" in nothing.text and "attachment" not in nothing.headers.get("content-disposition", "")
     assert "filename*=UTF-8''" + quote("one等2个文件_标注.xlsx") in export.headers["content-disposition"]  # named after a file it holds
 
 
@@ -240,3 +242,18 @@ def test_the_same_file_chosen_twice_is_reviewed_once(client):
     total = next(row for row in summary if row and row[0] == "合计")
     assert total[1] == "1 个文件" and not any(row == ["无法读取的文件"] for row in summary)
     assert ["跳过的重复文件", "again.csv（与 one.csv 内容相同，已跳过）"] in summary
+
+
+def test_a_batch_holds_at_most_review_max_rows(make_client):
+    """Twenty files of 50,000 rows each were one batch (a million rows in the table lane): the batch has a limit, and a
+    file that would pass it is listed as not processed, never cut short."""
+    def table(*names: str) -> bytes:
+        return ("一级指标,二级指标,三级指标,指标值\n" + "".join(f"产出指标,数量指标,{n},≥100人\n" for n in names)).encode()
+
+    files = [("files", ("a.csv", table("培训人数", "受益人数"))), ("files", ("b.csv", table("参训人次", "走访户数"))),
+             ("files", ("c.csv", table("慰问人数")))]
+    with make_client(review_max_rows=3) as client:
+        response = client.post("/review", files=files, data={"framework": "2021"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "培训人数" in response.text and "受益人数" in response.text and "慰问人数" in response.text
+    assert "参训人次" not in response.text and "b.csv" in response.text and "最多 3 行指标" in response.text

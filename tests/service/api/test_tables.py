@@ -78,3 +78,14 @@ def test_a_file_field_sent_as_text_is_said_so(client):
     assert error["code"] == "VALIDATION_ERROR" and "<class" not in error["message"]
     assert error["message"] == "file: send a file here (a multipart part with a filename), not text"
     assert error["message_zh"] == "请求内容不符合要求：file 应为上传的文件（multipart 表单中带文件名的文件部分），而不是文本"
+
+
+def test_year_dates_the_suggested_deadlines(client):
+    """``?year=`` is the budget year of rows whose file names none (as ``zhibiao classify --year``); outside 1990–2100, 422."""
+    table = "一级指标,二级指标,三级指标,指标值\n产出指标,时效指标,资金拨付完成时间,\n".encode()
+    dated = client.post("/v1/tables/classify?year=2026", files={"file": ("t.csv", table)}).json()
+    assert dated["rows"][0]["suggested_target"] == "2026年12月31日前"
+    plain = client.post("/v1/tables/classify", files={"file": ("t.csv", table)}).json()
+    assert plain["rows"][0]["suggested_target"] == "12月31日前"
+    refused = client.post("/v1/tables/classify?year=3000", files={"file": ("t.csv", table)})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "VALIDATION_ERROR"

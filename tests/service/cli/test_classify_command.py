@@ -204,3 +204,26 @@ def test_a_signed_target_is_a_value_not_an_option(fake_model, capsys):
     assert with_signed_values(["suggest", "x", "--target", "-k"]) == ["suggest", "x", "--target", "-k"]
     assert main(["suggest", "办公经费压减", "--target", "-5万元"]) == 0
     assert json.loads(capsys.readouterr().out)["suggestions"][0]["text"] == "-5万元"
+
+
+def test_classify_year_dates_the_suggested_deadlines(fake_model, tmp_path):
+    """``--year`` is the budget year of rows whose file names none: a missing deadline gets that year (a trial found no
+    way to give it), and a deadline from an older year is said to be copied from an old table."""
+    table = tmp_path / "t.csv"
+    table.write_text("一级指标,二级指标,三级指标,指标值\n产出指标,时效指标,资金拨付完成时间,\n"
+                     "产出指标,时效指标,项目完成时间,2019年12月底前\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", str(table), "--year", "2026", "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["suggested_target"] == "2026年12月31日前"
+    assert "2026" in records[1]["suggested_target"] and records[1]["target_warning"]
+    assert main(["classify", str(table), "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["suggested_target"] == "12月31日前"
+
+
+@pytest.mark.parametrize("year", ["1800", "20x5", "3000"])
+def test_classify_refuses_a_year_that_is_no_budget_year(monkeypatch, tmp_path, capsys, year):
+    monkeypatch.setattr("service.cli.model._predictor", lambda encoder=None: pytest.fail("the model was loaded"))
+    with pytest.raises(SystemExit) as stop:
+        main(["classify", str(tmp_path / "t.csv"), "--year", year])
+    assert stop.value.code == 2 and "不是预算年度" in capsys.readouterr().err

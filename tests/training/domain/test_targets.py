@@ -379,3 +379,15 @@ def test_words_of_amount_without_a_figure_are_vague_not_unread(raw):
 def test_sets_of_equipment_keep_their_measure_word():
     """设备采购数量 10台套 had become ≥10台 (套 lost; a third trial, 2026-12-01)."""
     assert parse_target("10台套").unit == "台套" and parse_target("≥10台套").text == "≥10台套"
+
+
+@pytest.mark.parametrize(("raw", "text", "unit"), [
+    ("≥60km/h", "≥60公里/小时", "公里/小时"),  # a trial: read as ≥60公里, the /h lost
+    ("60KM/H", "60公里/小时", "公里/小时"),
+    ("≤5m3/h", "≤5立方米/小时", "立方米/小时"),
+    ("24h", "24小时", "小时"),
+    ("10kg/m2", "10千克/平方米", "千克/平方米"),
+])
+def test_a_compound_unit_keeps_every_part_in_chinese(raw, text, unit):
+    target = parse_target(raw)
+    assert (target.text, target.unit) == (text, unit)

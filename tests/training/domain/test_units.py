@@ -136,3 +136,20 @@ def test_money_per_something_is_a_unit_cost():
     for name, unit in [("门诊次均费用", "元/次"), ("农民人均增收", "元/人"), ("单位面积造价", "元/平方米")]:
         assert lexicon.head(name).value == "unit_cost" and lexicon.unit_choice(name, "unit_cost").value == unit
     assert lexicon.head("项目总成本").value == "money"
+
+
+def test_speeds_lasting_periods_and_payments_per_head():
+    """Trials of 2026-12-01: ≥60km/h had been a length; 设备保修期限 长期 had got a deadline; 人均生活补助经费 89元 had
+    been completed to ≤89元 (a standard paid to each is exact: =89元/人)."""
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    assert lexicon.family_of_unit("公里/小时") == "speed" and lexicon.head("道路设计时速").value == "speed"
+    assert lexicon.operator_cue("车辆限速").value == "≤"
+    for name in ("设备保修期限", "工程使用期限", "服务期限"):
+        assert lexicon.head(name).value == "duration" and lexicon.operator_cue(name).value == "≥", name
+    assert lexicon.head("项目完成期限").value == "deadline" and lexicon.head("整改期限").value == "deadline"
+    for name in ("人均生活补助经费", "生均资助金额", "户均补贴"):
+        assert lexicon.head(name).value == "unit_cost" and lexicon.operator_cue(name).value == "=", name
+    for name in ("人均培训成本", "补助资金"):  # a cost per head, or a fund in all: not a standard paid to each
+        assert (lexicon.operator_cue(name) or lexicon.head(name)).value != "=", name

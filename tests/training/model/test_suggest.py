@@ -764,3 +764,23 @@ def test_noise_is_in_decibels_kept_low_and_near_sightedness_is_a_harm(fake_predi
     assert answer["suggestions"][0]["text"] == "≤55分贝" and answer["warnings"] == []
     assert fake_predictor.suggest_targets(Indicator("区域环境噪声"), "生态效益指标", k=1)["suggestions"][0]["text"].startswith("≤")
     assert fake_predictor.targets.lexicon.operator_cue("学生近视率").value == "≤"
+
+
+def test_a_share_over_a_whole_becomes_all_of_it_and_money_per_head_keeps_its_head(fake_predictor):
+    """A trial: 工程验收合格率 ≥150% had been replaced by ≥90% (the writer meant all: =100%); 人均生活补助经费 89元 had
+    become ≤89元 (=89元/人)."""
+    from service.bulk import annotate
+    from training.domain.records import IndicatorRow
+    from training.model.suggest import completed
+
+    assert completed(parse_target("89元"), {"kind": "quantitative", "operator": "=", "unit": "元/人"}) == "=89元/人"
+    assert completed(parse_target("89万元"), {"kind": "quantitative", "operator": "≤", "unit": "元/人"}) == "≤89万元"
+    answer = fake_predictor.suggest_targets(Indicator("工程验收合格率"), "质量指标", k=2, given_target="≥150%")
+    best = answer["suggestions"][0]
+    assert best["text"] == "=100%" and "超过100%" in best["why"] and "target '≥150%': a share over 100%" in answer["warnings"]
+    row = IndicatorRow(source="t.csv", table=0, row=1, doc="d", level3="工程验收合格率", level1_raw="产出指标",
+                       level2_raw="质量指标", target_raw="≥150%", target=parse_target("≥150%"))
+    record = annotate([row], fake_predictor)[0]
+    assert record["suggested_target"] == "=100%" and record["target_warning"]
+    paid = fake_predictor.suggest_targets(Indicator("人均生活补助经费"), "经济成本指标", k=1, given_target="89元")
+    assert paid["suggestions"][0]["text"] == "=89元/人", paid
