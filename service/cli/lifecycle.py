@@ -80,8 +80,12 @@ def cmd_models(args: argparse.Namespace) -> int:
             if previous is None:
                 raise CliError("no previous model to roll back to")
             _check_encoder(previous, args.force)
+            was = bundles.current_version()
             bundles.promote(previous, action="rollback")
             print(f"rolled back: current -> {previous}")
+            if was:  # a trial rolled back twice and was back where it started, unwarned
+                print(f"previous is now {was}: a second rollback returns to it; to go further back: "
+                      f"zhibiao models promote VERSION (zhibiao models list)")
         elif args.action == "sign":
             versions = bundles.version_names() if args.version == "all" else [args.version] if args.version else []
             if not versions:

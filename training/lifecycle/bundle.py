@@ -438,11 +438,28 @@ def _runtime_problem(bundle: Path, metadata: dict) -> str | None:
     return None
 
 
+REJECTED_REPORTS = ".rejected"  # under the models folder: the reports of pruned candidates the gate rejected
+_REPORT_FILES = (RETRAIN_REPORT, "retrain.md", "retrain_per_class.png")
+
+
+def _keep_reports(bundle: Path, into: Path) -> None:
+    """Copy a bundle's retrain reports (those it has) into ``into``; a copy that fails leaves the bundle as it was."""
+    found = [bundle / name for name in _REPORT_FILES if (bundle / name).is_file()]
+    if found:
+        into.mkdir(parents=True, exist_ok=True)
+        for path in found:
+            shutil.copy2(path, into / path.name)
+
+
 def prune(keep: int, root: Path | None = None) -> list[str]:
     """Delete all but the ``keep`` newest bundles; ``current``, ``previous`` and the newest fallback that verifies are
     always kept (so the server still has a model to fall back to when ``previous`` is damaged). A candidate the retrain
     gate rejected is no model to keep: it does not count among the ``keep`` newest, and goes (it had kept its place
     while working models were pruned).
+
+    A rejected candidate's reports (``retrain.json``, ``retrain.md``, its picture) are moved to
+    ``<root>/.rejected/<version>/`` first (``REJECTED_REPORTS``): the reasons stay for the operator (a trial found them
+    gone with the candidate), the weights do not.
 
     Staging folders left by a killed save are removed once they are an hour old
     (a younger one may belong to a save still running).
@@ -457,6 +474,8 @@ def prune(keep: int, root: Path | None = None) -> list[str]:
         removed = []
         for entry in kept[max(keep, 0):] + rejected:
             if entry["version"] not in protected:
+                if entry.get("retrain_decision") == "rejected":
+                    _keep_reports(root / entry["version"], root / REJECTED_REPORTS / entry["version"])
                 shutil.rmtree(root / entry["version"], ignore_errors=True)
                 removed.append(entry["version"])
         for staging in root.glob(".staging-*"):

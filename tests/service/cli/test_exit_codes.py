@@ -182,7 +182,10 @@ def test_promoting_a_bundle_of_another_encoder_is_refused_unless_forced(env, cap
     assert "v2 was trained with encoder another-encoder, the local encoder is local-encoder" in one_line(capsys.readouterr().err)
     assert bundles.current_version(tmp_path / "models") == "v1"
     assert main(["models", "promote", "v2", "--force"]) == 0 and bundles.current_version(tmp_path / "models") == "v2"
+    capsys.readouterr()
     assert main(["models", "rollback"]) == 0  # back to v1, this machine's encoder
+    said = capsys.readouterr().out  # a trial rolled back twice and was back where it started, unwarned
+    assert "current -> v1" in said and "previous is now v2: a second rollback returns to it" in said
 
 
 @pytest.mark.parametrize(("argv", "said"), [

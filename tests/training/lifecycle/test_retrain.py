@@ -93,9 +93,15 @@ def test_prune_removes_rejected_candidates_first(tmp_path):
         bundles.promote(version, tmp_path)  # v2 current, v1 previous
     for version in ("v3", "v4"):  # the two newest: rejected by the gate
         (tmp_path / version / bundles.RETRAIN_REPORT).write_text(json.dumps({"decision": "rejected"}), encoding="utf-8")
+    (tmp_path / "v3" / "retrain.md").write_text("# 拒绝：level2_accuracy below the current model", encoding="utf-8")
     removed = bundles.prune(1, tmp_path)
     assert sorted(removed) == ["v0", "v3", "v4"]  # v2 current (the one kept), v1 previous and sound
     assert sorted(e["version"] for e in bundles.list_versions(tmp_path)) == ["v1", "v2"]
+    # the gate's reasons stay for the operator, the weights go (a trial found the reports gone with the candidates)
+    kept = tmp_path / bundles.REJECTED_REPORTS
+    assert sorted(p.name for p in kept.iterdir()) == ["v3", "v4"]
+    assert (kept / "v3" / "retrain.md").read_text(encoding="utf-8").startswith("# 拒绝")
+    assert sorted(p.name for p in (kept / "v4").iterdir()) == [bundles.RETRAIN_REPORT]
 
 
 def test_prune_keeps_a_sound_fallback_when_previous_is_damaged(tmp_path):
