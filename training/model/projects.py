@@ -155,13 +155,19 @@ class IndicatorSuggester:
         loose = not projects or sims[projects[0]] < close
         share = max(1, k // len(REQUIRED_GROUPS))
         composed, spare = [], []
+        templates = self.templates or load_templates()
+        match = templates.sector_of(project) if self.sectors else None
+        # the closest project is of another sector than this one (科协's 设备购置 for 消防救援装备购置), or of none
+        other_sector = match is not None and not loose and (
+            templates.sector_of(self.projects.names[projects[0]]) or (None,))[0] != match[0]
         if encode is not None and self.composed != "never":
-            templates = self.templates or load_templates()
             generic = self.composed == "always" or loose
             half = (share + 1) // 2
             # a close historical project with a whole table of its own (科普活动专项经费, 47 rows) says more than the
-            # sector's common indicators; one with three rows (乡村道路建设养护项目 for 农村公路养护) does not
-            sector = self.sectors and (loose or len(self.projects.rows[projects[0]]) < k)
+            # sector's common indicators, unless it is not of the project's sector (a trial: 消防救援装备购置 had got
+            # the whole of a 科协's 设备购置 table, 科技工作者满意度 and 提升公民科学素质); one with three rows
+            # (乡村道路建设养护项目 for 农村公路养护) does not
+            sector = self.sectors and (loose or other_sector or len(self.projects.rows[projects[0]]) < k)
             composed = templates.compose(project, per_group=half if generic else 0, sector_per_group=half if sector else 0)[:k]
             # the sector's further indicators, for places no related historical indicator takes
             spare = [item for item in templates.compose(project, per_group=0, sector_per_group=share if sector else 0)
@@ -174,12 +180,17 @@ class IndicatorSuggester:
         # the encoder finds short names alike that share one word). Places left go to the sector's further indicators,
         # then to the project's object with a measure; an unrelated indicator is never a filler, so fewer than k may
         # come back, with a warning.
-        templates = self.templates or load_templates()
         words = templates.content_bigrams(project)
         sector_names = {name for _, name in composed + spare}
+        # a project of another sector (or of none) is no evidence for this one: its rows must share words as any other
+        vouching = [i for i in range(len(sims)) if sims[i] >= close and not (
+            other_sector and self.projects.kinds[i] == "project"
+            and (templates.sector_of(self.projects.names[i]) or (None,))[0] != match[0])]
+        vouching = set(vouching)
+
         def related(c: dict) -> bool:
             shared = words & templates.content_bigrams(c["name"])
-            return any(sims[i] >= close for i in c["from"]) or len(set("".join(shared))) >= 4
+            return any(i in vouching for i in c["from"]) or len(set("".join(shared))) >= 4
 
         candidates = [c for c in candidates if c["name"] not in sector_names and related(c)]
         picked = self._allocate(candidates, k - len(composed), reserved)
@@ -274,11 +285,15 @@ class IndicatorSuggester:
         """The indicators for ``composed`` (``[(Template, name)]``), each with its suggested target, by group."""
         # only names whose target the suggester writes are encoded: a sector's indicator with its form in the file needs no
         # vector (encoding all of them had doubled a project suggestion's time)
-        needed = [name for template, name in composed if template.sector is None or template.target is None]
+        # a name composed from the project's object takes the target of its measure alone (任务完成率, 工作达标率): the
+        # whole name's neighbours had given each project another figure for the same measure (a trial: ≥100%, ≥95%,
+        # =100%, ≥98% for 任务完成率 and 工作达标率 across five projects)
+        asked = {name: (name if template.sector is not None else template.suffix) for template, name in composed}
+        needed = sorted({asked[name] for template, name in composed if template.sector is None or template.target is None})
         encoded = dict(zip(needed, np.asarray(encode(needed), dtype=np.float32), strict=True)) if needed else {}
         out: dict[str, list[dict]] = collections.defaultdict(list)
         for template, name in composed:
-            vector = encoded.get(name)
+            vector = encoded.get(asked[name])
             level1, level2 = self.taxonomy.view(template.level2, "2021")
             if template.sector is not None:
                 out[template.group].append({
@@ -286,7 +301,7 @@ class IndicatorSuggester:
                     "support": 0, "from_project": None, "source": f"行业常用指标（{template.sector}）", "composed": True,
                     "why": f"项目属于“{template.sector}”类：这类项目的绩效目标表常用的指标，请按项目实际修改"})
                 continue
-            answer = self.targets.suggest(Indicator(name), vector, template.level2, k=1, year=year)
+            answer = self.targets.suggest(Indicator(template.suffix), vector, template.level2, k=1, year=year)
             target = answer["suggestions"][0] if answer["suggestions"] else None
             if target and target["kind"] == "quantitative" and target["family"] != "percent" and target["value"] is not None:
                 # a cost or a head count is this project's own scale, not that of the rows the unit came from

@@ -83,6 +83,10 @@ def test_the_shipped_file_covers_every_group():
     ("公共法律服务", "公共法律服务"), ("2025年城乡居民基本医疗保险补助", "医疗保障"), ("科普活动经费", "科普"),
     ("远洋渔船北斗终端更新改造项目", None), ("量子引力波望远镜阵列运维", None), ("专项经费", None),
     ("基本公共卫生服务补助资金", "基本公共卫生服务"), ("城市流浪猫狗收容救助", None),  # a third trial: animals are no social aid
+    # a fourth trial: road lighting had been road maintenance, and these had no sector
+    ("城市道路照明维护", "城市照明"), ("消防救援装备购置", "消防救援"), ("森林消防队伍建设", "森林防火"),
+    ("非物质文化遗产传承人补助", "非物质文化遗产保护"), ("老年人助餐服务", "养老服务"), ("老年人医疗救助", "社会救助"),
+    ("畜禽粪污资源化利用", "畜禽粪污资源化利用"), ("农村生活污水治理", "环境卫生"),
 ])
 def test_a_project_of_a_common_sector_is_known_by_its_words(project, sector):
     """Twelve projects of a helper's trial (2026-12-01); 运维 alone names no information system."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+
 import pytest
 
 from training.model.projects import CLOSE_PROJECT, REQUIRED_GROUPS
@@ -191,3 +193,25 @@ def test_a_sectors_common_indicators_lead_and_unrelated_ones_give_way(fake_predi
     assert (rate["text"], rate["operator"], rate["value"], rate["unit"], rate["placeholder"]) == ("≤0.9‰", "≤", 0.9, "‰", False)
     area = fire["防火巡护面积"]["target"]
     assert area["text"] == "≥__亩" and area["placeholder"] and area["value"] is None
+
+
+def test_a_close_project_of_another_sector_gives_way_and_composed_measures_agree(fake_predictor):
+    """A trial (2026-12-01): 消防救援装备购置 had got the whole of a 科协's 设备购置 table (科技工作者满意度, 提升公民科学素质),
+    and 任务完成率 / 工作达标率 composed from five projects' names had five figures (≥100%, ≥95%, =100%, ≥98%)."""
+    answer = fake_predictor.suggest_indicators("消防救援装备购置", k=12, year=2026)
+    names = {i["name"] for i in _indicators(answer)}
+    assert all(g["indicators"][0]["source"] == "行业常用指标（消防救援）" for g in answer["groups"])
+    assert not names & {"科技工作者满意度", "提升公民科学素质", "服务政府科学决策"}, names
+    own = fake_predictor.suggest_indicators("科普活动专项经费", k=12)  # a close project of the same sector keeps its table
+    assert not any(i.get("composed") for i in _indicators(own))
+    from training.domain.templates import load_templates
+
+    # 服务对象满意度 after 基层公共文化服务 is written 对象满意度 (not said twice)
+    suffixes = sorted({t.suffix for t in load_templates().templates} | {"对象满意度"}, key=len, reverse=True)
+    figures = collections.defaultdict(set)
+    for project in ("远洋渔船北斗终端更新改造项目", "量子引力波望远镜阵列运维", "检疫犬经费"):
+        for indicator in _indicators(fake_predictor.suggest_indicators(project, k=12, year=2026)):
+            if indicator.get("composed") and indicator["source"] == "按项目名称组成":
+                measure = next(m for m in suffixes if indicator["name"].endswith(m))
+                figures[measure].add(indicator["suggested_target"])
+    assert figures and all(len(texts) == 1 for texts in figures.values()), figures
