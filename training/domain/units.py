@@ -90,6 +90,8 @@ class UnitLexicon:
         self.not_counted: frozenset[str] = frozenset(counting.get("not_families", ()))
         self.remedies: tuple[str, ...] = tuple(raw.get("remedies", {}).get("words", ()))
         self.spent_words: tuple[str, ...] = tuple(raw.get("spent_words", {}).get("words", ()))
+        self.levels_kept_low: frozenset[str] = frozenset(raw.get("levels_kept_low", {}).get(
+            "families", ("concentration", "duration", "temperature", "noise")))
         paid = raw.get("paid_per_head", {})
         self.paid_per_head: tuple[tuple[str, ...], tuple[str, ...]] = (tuple(paid.get("per", ())), tuple(paid.get("paid", ())))
         self.per_prefixes: tuple[str, ...] = tuple(raw.get("per_prefixes", {}).get("words", ()))
@@ -188,7 +190,10 @@ class UnitLexicon:
                     best = Cue(word, family)
                     break
         if best is not None and best.word in self.generic_heads:
-            inner = [c for c in self._counted(best.word, text) if c.value != best.value]
+            counted = self._counted(best.word, text)
+            # the noun ending last before the generic head names what is counted: of the head's own family too
+            # (培训合格证书发放数量 counts 证书, 张; it had deferred to 培训 and got ≥__次)
+            inner = counted[:1] if counted and counted[0].value == best.value else [c for c in counted if c.value != best.value]
             if inner:
                 return Cue(inner[0].word, inner[0].value)
         if best is None:
@@ -335,7 +340,8 @@ class UnitLexicon:
             # 修复破损路面面积, 投诉处理率: what was put right, an output; a cost of the work stays ≤ (维修费用)
             # (``remedies``; lexicons pickled before the list existed have none)
             remedy = next((w for w in getattr(self, "remedies", ()) if w in text and w != best[2].word), None)
-            if remedy is not None:
+            head = self.head(name) if remedy is not None else None
+            if remedy is not None and (head is None or head.value not in self.levels_kept_low):
                 return Cue(remedy, "≥")
         return best[2] if best else None
 

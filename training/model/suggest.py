@@ -487,7 +487,7 @@ class TargetSuggester:
         directions = [(own or f.direction) if f.direction in ("≥", "≤") else f.direction for f in table or []]
         # a level kept low (a concentration, a waiting time, a temperature) takes "=" only from rows of its own family:
         # PM2.5年均浓度 had become =__微克/立方米 because a count elsewhere in its table was written =50个
-        kept_low = family in LEVELS_KEPT_LOW and not any(f.family == family and f.direction == "=" for f in table or [])
+        kept_low = family in self.lexicon.levels_kept_low and not any(f.family == family and f.direction == "=" for f in table or [])
         in_table = collections.Counter(d for d in directions if (cue is None or d in (cue.value, "=")) and not ((harm or kept_low) and d == "="))
         weights = self.operator_weights
         if in_table:
@@ -709,9 +709,6 @@ def completed(target: Target, suggestion: dict | None, capped: bool = False) -> 
         return parse_target(format_quantity(operator, value, None)).text
     return None
 
-
-# Families whose usual direction is ≤ because what they measure is a level to keep low, not a plan to meet
-LEVELS_KEPT_LOW = ("concentration", "duration", "temperature", "noise")
 
 # Shares whose ceiling of 100% is a real target (预算控制率 ≤100%: spending no more than the budget)
 BOUNDED_SHARES = ("控制", "执行", "预算", "支出", "完成")

@@ -153,3 +153,25 @@ def test_speeds_lasting_periods_and_payments_per_head():
         assert lexicon.head(name).value == "unit_cost" and lexicon.operator_cue(name).value == "=", name
     for name in ("人均培训成本", "补助资金"):  # a cost per head, or a fund in all: not a standard paid to each
         assert (lexicon.operator_cue(name) or lexicon.head(name)).value != "=", name
+
+
+@pytest.mark.parametrize(("name", "family", "operator", "unit"), [
+    ("培训合格证书发放数量", "count", None, "张"),  # had deferred to 培训: ≥__次
+    ("新增停车泊位数", "count", None, "个"),  # had been ≥__辆
+    ("档案数字化页数", "count", None, "页"),  # had been ≥__件
+    ("网站安全漏洞修复时限", "duration", "≤", None),  # had been a deadline, then ≥ by 修复
+    ("公交车平均运营速度", "speed", None, None),  # had been ≥100%
+    ("污水处理厂出水化学需氧量浓度", "concentration", "≤", None),  # 处理 had made it ≥
+    ("每餐补贴金额", "unit_cost", "=", "元/餐"),  # a payment per meal: had been ≤__元/人
+])
+def test_names_an_own_check_found_measured_in_the_wrong_unit(name, family, operator, unit):
+    """Spot checks of 2026-12-01 (30 names of common sectors)."""
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    assert lexicon.head(name).value == family
+    if operator:
+        assert lexicon.operator_cue(name).value == operator
+    if unit:
+        assert lexicon.unit_choice(name, family).value == unit
+    assert lexicon.capped_share("粪污处理设施配套率") and lexicon.capped_share("地表水考核断面水质优良比例")  # had got ≥100%
