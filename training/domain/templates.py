@@ -32,6 +32,7 @@ class Template:
     when: tuple[str, ...] = ()
     sector: str | None = None
     target: str | None = None
+    unless_sector: bool = False  # not for a project of a sector (工作达标率 beside the sector's own quality measures)
 
     def fits(self, found: str) -> bool:
         """Whether the template applies to the object ``found``: always without ``when``, else when it holds one of its words."""
@@ -72,7 +73,8 @@ class ProjectTemplates:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return cls(raw["version"], tuple(raw["strip_prefixes"]), tuple(raw["strip_suffixes"]), tuple(raw["strip_trailing"]),
                    frozenset(raw["generic_objects"]), int(raw["min_object_chars"]),
-                   tuple(Template(t["group"], t["level2"], t["suffix"], tuple(t.get("when", ()))) for t in raw["templates"]),
+                   tuple(Template(t["group"], t["level2"], t["suffix"], tuple(t.get("when", ())),
+                                  unless_sector=bool(t.get("unless_sector"))) for t in raw["templates"]),
                    raw.get("place_pattern", ""), tuple(raw.get("place_exceptions", ())), int(raw.get("max_object_chars", 24)),
                    tuple(Sector(e["sector"], tuple(e["cues"]),
                                 tuple(Template(t["group"], t["level2"], t["name"], sector=e["sector"], target=t.get("target"))
@@ -155,12 +157,13 @@ class ProjectTemplates:
     def compose(self, project: str, per_group: int = 1, sector_per_group: int = 0) -> list[tuple[Template, str]]:
         """Composed indicators, in the file's order: ``[(template, name), ...]``. First up to ``sector_per_group`` per
         group of the project's sector (``sector_of``), then names of the project's object plus a measure until each
-        group has ``per_group``; none of those without an object. An object ending as the measure begins is not said
-        twice (基层公共文化服务 + 服务对象满意度 → 基层公共文化服务对象满意度)."""
+        group has ``per_group``; none of those without an object, and no ``unless_sector`` template for a project of a
+        sector. An object ending as the measure begins is not said twice (基层公共文化服务 + 服务对象满意度 →
+        基层公共文化服务对象满意度)."""
         taken: dict[str, int] = {}
         out = []
-        match = self.sector_of(project) if sector_per_group > 0 else None
-        if match is not None:
+        match = self.sector_of(project)
+        if match is not None and sector_per_group > 0:
             for template in match[0].templates:
                 if taken.get(template.group, 0) < sector_per_group:
                     out.append((template, template.suffix))
@@ -169,6 +172,8 @@ class ProjectTemplates:
         if found is None:
             return out
         for template in self.templates:
+            if template.unless_sector and match is not None:
+                continue
             if taken.get(template.group, 0) < per_group and template.fits(found) and not found.endswith(template.suffix):
                 out.append((template, _joined(found, template.suffix)))
                 taken[template.group] = taken.get(template.group, 0) + 1

@@ -197,10 +197,15 @@ class IndicatorSuggester:
         composed += spare[: max(0, k - len(composed) - len(picked))]
         if encode is not None and self.composed != "never":
             names = {name for _, name in composed} | {c["name"] for c in picked}
-            # not a measure a sector's indicator of the group already names (工程总成本: not also 河道清淤整治总成本)
+            # not a measure a sector's indicator of the group already names (工程总成本: not also 河道清淤整治总成本), nor
+            # a head count or an amount a sector's indicator of any group counts (老年人助餐服务受益人数 beside 服务老年人人数:
+            # an expert's judgement found such pairs repeated)
             said = {(template.group, name[-2:]) for template, name in composed if template.sector}
+            lexicon = self.targets.lexicon
+            counted = {cue.value for template, name in composed if template.sector and (cue := lexicon.head(name))} - {"percent"}
             own = [item for item in templates.compose(project, per_group=share)
-                   if item[1] not in names and (item[0].group, item[0].suffix[-2:]) not in said]
+                   if item[1] not in names and (item[0].group, item[0].suffix[-2:]) not in said
+                   and not ((cue := lexicon.head(item[0].suffix)) and cue.value in counted)]
             composed += own[: max(0, k - len(composed) - len(picked))]
         made = self._composed(composed, encode, year) if composed else {}
         groups = []

@@ -607,7 +607,8 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year:
     head = lexicon.head(name)
     if (target.kind == "quantitative" and not target.unit and target.upper is None and head is not None
             and head.value in lexicon.families and lexicon.families[head.value].kind == "quantitative"
-            and not lexicon.families[head.value].units):
+            and not lexicon.families[head.value].units and not lexicon.families[head.value].default_unit):
+        # (a unit cost has no fixed list of units but a unit all the same: 每立方米清淤单价 ≤35 lacks 元/立方米)
         # 农田灌溉水有效利用系数 ≥0.6: a coefficient has no unit
         return target, (None if target.operator else "no operator (≥, ≤, =)"), False
     if target.kind == "qualitative" and not target.vague and lexicon.uncountable(name) and (

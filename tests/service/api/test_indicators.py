@@ -82,7 +82,9 @@ def test_a_bad_table_gets_422(client, table):
 def test_project_suggestions_count_k_in_all_with_targets(client):
     body = client.post("/v1/indicators/suggest", json={"project": "高标准农田建设", "k": 12, "year": 2025}).json()
     indicators = [i for g in body["groups"] for i in g["indicators"]]
-    assert len(indicators) == 12 and all(g["indicators"] for g in body["groups"])
+    assert all(g["indicators"] for g in body["groups"])
+    # k is the most: fewer come back when fewer relate to the project, and the answer says so
+    assert len(indicators) == 12 or (len(indicators) < 12 and body["warnings"][0].startswith(f"only {len(indicators)} indicators"))
     assert all(i["suggested_target"] and i["target"]["text"] == i["suggested_target"] and i["why"] for i in indicators)
     assert body["similar_projects"]
 

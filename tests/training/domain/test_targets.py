@@ -391,3 +391,11 @@ def test_sets_of_equipment_keep_their_measure_word():
 def test_a_compound_unit_keeps_every_part_in_chinese(raw, text, unit):
     target = parse_target(raw)
     assert (target.text, target.unit) == (text, unit)
+
+
+@pytest.mark.parametrize(("raw", "text", "unit"), [("提升至20年一遇", "≥20年一遇", "年一遇"), ("50年一遇", "50年一遇", "年一遇"),
+                                                  ("提高到95%", "≥95%", "%")])
+def test_a_level_to_reach_and_a_flood_standard(raw, text, unit):
+    """河道行洪能力 提升至20年一遇 (a valid standard) had been replaced by ≥__公里 (an expert's judgement, 2026-12-01)."""
+    target = parse_target(raw)
+    assert (target.kind, target.text, target.unit) == ("quantitative", text, unit)

@@ -163,6 +163,11 @@ def test_speeds_lasting_periods_and_payments_per_head():
     ("公交车平均运营速度", "speed", None, None),  # had been ≥100%
     ("污水处理厂出水化学需氧量浓度", "concentration", "≤", None),  # 处理 had made it ≥
     ("每餐补贴金额", "unit_cost", "=", "元/餐"),  # a payment per meal: had been ≤__元/人
+    ("应急物资储备品种", "count", None, "种"),  # had been ≥100%
+    ("畜禽存栏量", "count", None, "头"),  # had been ≥95%
+    ("受补贴农机具数量", "count", None, "台"),  # had been ≥21个
+    ("灌溉面积", "area", None, "亩"),  # had been ≥__平方米
+    ("储备粮轮换数量", "weight", None, None),  # had been ≥__个
 ])
 def test_names_an_own_check_found_measured_in_the_wrong_unit(name, family, operator, unit):
     """Spot checks of 2026-12-01 (30 names of common sectors)."""
@@ -174,4 +179,42 @@ def test_names_an_own_check_found_measured_in_the_wrong_unit(name, family, opera
         assert lexicon.operator_cue(name).value == operator
     if unit:
         assert lexicon.unit_choice(name, family).value == unit
-    assert lexicon.capped_share("粪污处理设施配套率") and lexicon.capped_share("地表水考核断面水质优良比例")  # had got ≥100%
+    for share in ("粪污处理设施配套率", "地表水考核断面水质优良比例", "项目资金使用合规率"):  # had got ≥100%
+        assert lexicon.capped_share(share), share
+
+
+def test_bandwidth_and_bridges():
+    """Spot checks of 2026-12-01: 电子政务外网带宽 had got ≥100%, 改造提升农村公路危桥数量 ≥__公里."""
+    from training.domain.targets import parse_target
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    assert lexicon.head("电子政务外网带宽").value == "bandwidth" and parse_target("≥100Mbps").unit == "Mbps"
+    assert lexicon.family_of_unit("Gbps") == "bandwidth"
+    assert lexicon.head("改造提升农村公路危桥数量").value == "count"
+    assert lexicon.unit_choice("改造提升农村公路危桥数量", "count").value == "座"
+
+
+@pytest.mark.parametrize(("name", "family", "operator", "unit"), [
+    ("消防车辆平均到场时间", "duration", "≤", "分钟"),  # had been ≤__小时
+    ("采购消防水带米数", "length", None, "米"),  # had been ≥__个
+    ("门诊次均费用增长率", "percent", "≤", None),  # a cost's growth is kept low: had been ≥2%
+    ("新建幼儿园学位数", "count", None, "个"),  # had been ≥__所
+    ("工程质量保修期限", "duration", "≥", "年"),  # had been ≥__天
+    ("项目资金支出进度", "percent", "≥", None),  # 支出 had made it ≤
+    ("居家养老上门服务时长", "duration", "≥", "小时"),  # service given: had been ≤__天
+    ("应急救援队伍组建数量", "count", None, "支"),  # had been ≥__人
+    ("因工程施工造成的环境污染事件", "count", None, "起"),  # had been ≤__%; a harm never to cause: =0
+    ("河道行洪能力", "recurrence", None, None),  # 提升至20年一遇 had been replaced by ≥__公里
+])
+def test_names_an_experts_judgement_found_measured_wrongly(name, family, operator, unit):
+    """An expert's judgement of 80 suggestions (2026-12-01): the first suggestion's unit or operator was wrong."""
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    assert lexicon.head(name).value == family
+    if operator:
+        assert lexicon.operator_cue(name).value == operator
+    if unit:
+        assert lexicon.unit_choice(name, family).value == unit
+    assert lexicon.zero_target("因工程施工造成的环境污染事件", "count") is not None

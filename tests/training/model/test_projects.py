@@ -215,3 +215,10 @@ def test_a_close_project_of_another_sector_gives_way_and_composed_measures_agree
                 measure = next(m for m in suffixes if indicator["name"].endswith(m))
                 figures[measure].add(indicator["suggested_target"])
     assert figures and all(len(texts) == 1 for texts in figures.values()), figures
+
+
+def test_a_composed_head_count_does_not_repeat_the_sectors(fake_predictor):
+    """老年人助餐服务受益人数 beside 服务老年人人数, 困难群众临时救助受益人数 beside 救助人数 (an expert's judgement)."""
+    for project, sector_count in (("老年人助餐服务", "服务老年人人数"), ("困难群众临时救助", "救助人数")):
+        names = [i["name"] for i in _indicators(fake_predictor.suggest_indicators(project, k=12, year=2026))]
+        assert sector_count in names and not any(n.endswith("受益人数") for n in names), names

@@ -784,3 +784,14 @@ def test_a_share_over_a_whole_becomes_all_of_it_and_money_per_head_keeps_its_hea
     assert record["suggested_target"] == "=100%" and record["target_warning"]
     paid = fake_predictor.suggest_targets(Indicator("人均生活补助经费"), "经济成本指标", k=1, given_target="89元")
     assert paid["suggestions"][0]["text"] == "=89元/人", paid
+
+
+def test_a_unit_cost_without_its_unit_is_weak_and_completed(fake_predictor):
+    """每立方米清淤单价 ≤35 had passed as measurable (a unit cost was taken for a family without units, as 系数)."""
+    from training.model.suggest import checked_target
+
+    lexicon = fake_predictor.targets.lexicon
+    assert checked_target("每立方米清淤单价", parse_target("≤35"), lexicon)[1] is not None
+    assert checked_target("农田灌溉水有效利用系数", parse_target("≥0.6"), lexicon)[1] is None
+    answer = fake_predictor.suggest_targets(Indicator("每立方米清淤单价"), "经济成本指标", k=1, given_target="≤35")
+    assert answer["suggestions"][0]["text"] == "≤35元/立方米", answer
