@@ -333,6 +333,13 @@ class TargetSuggester:
                 text = f"{op}{PLACEHOLDER}{unit}"
                 why = f"{reason}；{unit_why}；{op_why}；相似历史指标的数值只是各自项目算出的比例，请按计划填写（{PLACEHOLDER}处）"
                 return [self.entry(text, "quantitative", op, None, unit, family, same_unit, why, placeholder=True)]
+        if family == "percent" and not same and self.lexicon.head(name) is None:
+            # a name that names no share (群众出行条件, 解决老年人就餐难问题) took ≥90% or ≥95% from loosely similar rates:
+            # a percentage of nothing (an expert's judgement); what is counted is the writer's to say
+            text = f"{op}{PLACEHOLDER}{unit}"
+            why = (f"{reason}；名称没有说明按什么比例衡量，相似指标的比例不可借用：请把名称写成可计算的比例"
+                   f"（如“…达标率”“…覆盖率”）再填写数值（{PLACEHOLDER}处），或改用可核查的定性目标")
+            return [self.entry(text, "quantitative", op, None, unit, family, values, why, placeholder=True)]
         value, how, spread = _pick_value([e.value for e in values])
         if same:
             how = how.replace("同单位相似历史指标", "同名历史指标")

@@ -218,3 +218,13 @@ def test_names_an_experts_judgement_found_measured_wrongly(name, family, operato
     if unit:
         assert lexicon.unit_choice(name, family).value == unit
     assert lexicon.zero_target("因工程施工造成的环境污染事件", "count") is not None
+
+
+def test_a_concentration_given_in_percent_is_a_unit_that_does_not_fit():
+    """出境断面化学需氧量浓度 ≤20% had passed unwarned in a bulk job (an expert's judgement, 2026-12-01)."""
+    from training.domain.targets import parse_target
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    assert lexicon.unit_mismatch("出境断面化学需氧量浓度", parse_target("≤20%")) == ("percent", "concentration")
+    assert lexicon.unit_mismatch("PM2.5年均浓度", parse_target("≤35微克/立方米")) is None

@@ -795,3 +795,13 @@ def test_a_unit_cost_without_its_unit_is_weak_and_completed(fake_predictor):
     assert checked_target("农田灌溉水有效利用系数", parse_target("≥0.6"), lexicon)[1] is None
     answer = fake_predictor.suggest_targets(Indicator("每立方米清淤单价"), "经济成本指标", k=1, given_target="≤35")
     assert answer["suggestions"][0]["text"] == "≤35元/立方米", answer
+
+
+def test_a_name_that_names_no_share_gets_no_borrowed_percentage(fake_predictor):
+    """群众出行条件 逐步完善 had been given ≥90%, 解决老年人就餐难问题 ≥95%: a percentage of nothing (an expert's judgement)."""
+    for name in ("群众出行条件", "解决老年人就餐难问题"):
+        best = fake_predictor.suggest_targets(Indicator(name), "社会效益指标", k=1)["suggestions"][0]
+        if best["family"] == "percent":
+            assert best["placeholder"] and best["value"] is None and "没有说明按什么比例衡量" in best["why"], best
+    rate = fake_predictor.suggest_targets(Indicator("社会公众知晓率"), "社会效益指标", k=1)["suggestions"][0]
+    assert rate["value"] is not None  # a name that says its share keeps the value similar rates give
