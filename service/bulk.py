@@ -191,7 +191,10 @@ def _record(row: IndicatorRow, result: dict | None, roles: Mapping[str, str | No
     record.setdefault("source", row.source)
     record.setdefault("table", row.table)
     record.setdefault("row", row.row)
-    record["published_level1"], record["published_level2"] = row.level1_raw, row.level2_raw
+    # a level-1 label with one level 2 only (满意度指标 merged across both columns) names that level 2: a trial found
+    # published_level2 empty for it, and no flag
+    implied = row.level2 if row.level1_raw and not row.level2_raw else None
+    record["published_level1"], record["published_level2"] = row.level1_raw, row.level2_raw or implied
     if result is None:
         record.update({c: None for c in OUTPUT_COLUMNS if c not in record})
         record["error"] = "; ".join(row.issues) or "no indicator name"

@@ -207,6 +207,8 @@ class Predictor:
         """
         problems = name_problems(indicator.name)
         notes = [f"name {indicator.name!r}: {problem}" for problem in problems]
+        if level2 is not None and not level2.strip():
+            level2 = None  # an empty label is none given (a trial: level2 "" had been warned 类别“”不在指标体系中)
         if level2 is not None:
             mapped = self.taxonomy.map_labels(None, level2).level2  # canonical, 2015 and regional labels: 社会效益 → 社会效益指标
             if mapped is None:

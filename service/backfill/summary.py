@@ -62,6 +62,7 @@ def workbook_bytes(summary: dict) -> bytes:
     """The summary as an xlsx for reviewers, in Chinese: 概况, 按类别, 按文件, 无法读取的文件, 重复文件."""
     import xlsxwriter
 
+    from service.review.texts import beijing_time
     from service.review.workbook import Styles
 
     buffer = io.BytesIO()
@@ -73,8 +74,9 @@ def workbook_bytes(summary: dict) -> bytes:
     rows = [
         ("模型版本", summary["model_version"]),
         ("分类框架", f"{summary['framework']} 年版"),
-        ("开始时间（UTC）", summary.get("created")),
-        ("最近一次完成时间（UTC）", last.get("finished")),
+        # as the review page and the workbooks show times (a trial found UTC here alone)
+        ("开始时间（北京时间）", beijing_time(summary["created"]) if summary.get("created") else None),
+        ("最近一次完成时间（北京时间）", beijing_time(last["finished"]) if last.get("finished") else None),
         ("运行次数", len(runs)),
         ("已处理的文件", files["done"]),
         ("无法读取的文件", files["unreadable"]),

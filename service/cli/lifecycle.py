@@ -86,6 +86,9 @@ def cmd_models(args: argparse.Namespace) -> int:
             if was:  # a trial rolled back twice and was back where it started, unwarned
                 print(f"previous is now {was}: a second rollback returns to it; to go further back: "
                       f"zhibiao models promote VERSION (zhibiao models list)")
+            # a trial's next retrain trained on the rolled-back run's tables without a word
+            print("the corpus is unchanged: tables added by retrains stay in data/added/ and the next train or retrain "
+                  "learns from them; to drop one, delete its data/added/<hash>.jsonl and run zhibiao corpus")
         elif args.action == "sign":
             versions = bundles.version_names() if args.version == "all" else [args.version] if args.version else []
             if not versions:

@@ -42,9 +42,19 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"model present: {bundles.current_version()} (use `zhibiao train` to retrain)")
             return 0
         print(f"{why}; training a new one")
-    if not (get_settings().data_dir / "corpus.jsonl").exists():
-        cmd_corpus(argparse.Namespace(data_dir=None))
-    path = train(evaluate=not args.no_evaluate, log=lambda line: print(line, flush=True))
+    from training.lifecycle.lock import models_lock
+    from training.lifecycle.retrain import CorpusSnapshot
+
+    settings = get_settings()
+    with models_lock(settings.models_dir, "train"):  # held to the end: no retrain's journal is live meanwhile
+        # a retrain killed outright left its rows in the corpus and a journal of the corpus before it: put it back
+        # first (a trial's `zhibiao train` had trained on a killed run's rows)
+        if CorpusSnapshot.recover(settings.data_dir):
+            print("a retrain that was stopped before it finished had changed the corpus: it is back as it was before that run",
+                  flush=True)
+        if not (settings.data_dir / "corpus.jsonl").exists():
+            cmd_corpus(argparse.Namespace(data_dir=None))
+        path = train(evaluate=not args.no_evaluate, log=lambda line: print(line, flush=True))
     metadata = bundles.read_metadata(path)
     metrics = metadata.get("metrics", {})
     other = metrics.get("other_publishers", {})

@@ -162,14 +162,23 @@ def make_decision(record: dict, indicator_row: dict, choice: str, target: str | 
     return Decision(level1, level2, label_action, target, target_action)
 
 
-def kept_target_warning_zh(target: str | None) -> str | None:
+def kept_target_warning_zh(target: str | None, name: str | None = None) -> str | None:
     """What is still wrong with the target a reviewer kept (``有所提高`` → ``复核的指标值仍不可衡量：表述模糊…``), in
-    Chinese; None for a measurable one or none kept. The decision stands: the reviewer may mean it."""
+    Chinese; None for a measurable one or none kept. The decision stands: the reviewer may mean it.
+
+    With the row's ``name`` the target is checked as a bulk job checks it (``checked_target``: 投诉次数 ``≥5次`` is the
+    wrong direction, a unit that does not fit the name is said); a suggestion's placeholder kept unfilled (``≥__公里``)
+    is said as such (a trial had read 无法识别)."""
     if not target:
         return None
     from training.domain.targets import parse_target, target_weakness
+    from training.domain.units import load_units
+    from training.model.suggest import PLACEHOLDER, checked_target
 
-    weakness = target_weakness(parse_target(target))
+    if PLACEHOLDER in target:
+        return f"复核的指标值仍不可衡量：数值未填写（{PLACEHOLDER}处），请按计划填写"
+    parsed = parse_target(target)
+    weakness = checked_target(name, parsed, load_units())[1] if name else target_weakness(parsed)
     return None if weakness is None or weakness.startswith("qualitative;") else f"复核的指标值仍不可衡量：{target_warning_zh(weakness)}"
 
 

@@ -161,6 +161,7 @@ _TARGET_RULES: list[tuple[re.Pattern, str, str, Callable[[re.Match], str]]] = [
     (re.compile(r"a figure no project reaches"), "beyond_belief", UNMEASURABLE,
      lambda m: "数值大得不可能：超过全国人口、户数或全年财政预算，或比例超过1000%，可能单位或数量级写错，请核实"),
     (re.compile(r"a count that is no whole number"), "part_of_one", UNMEASURABLE, lambda m: "人数或个数不是整数，请核实"),
+    (re.compile(r"a cost of nothing"), "zero_cost", UNMEASURABLE, lambda m: "成本为0：不构成目标，请按预算填写上限"),
     (re.compile(r"a floor \(≥\) for what the name keeps low"), "wrong_direction", UNMEASURABLE,
      lambda m: "方向相反：名称计量的是应控制在上限以下的事项，指标值却写了下限（≥）"),
     (re.compile(r"a range; .*"), "range", UNMEASURABLE, lambda m: "范围值：宜写成带运算符的一个数值（下限用 ≥，上限用 ≤）"),

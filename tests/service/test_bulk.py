@@ -356,3 +356,22 @@ def test_a_bulk_target_that_cannot_be_meant_is_replaced_even_once_completed(fake
     records = classify_file(Path("t.csv"), fake_predictor, data=data, name="t.csv")
     assert all("100000" not in (r["suggested_target"] or "") for r in records), [r["suggested_target"] for r in records]
     assert all(r["target_warning"] == "a share over 100%" for r in records), [r["target_warning"] for r in records]
+
+
+def test_a_level1_with_one_level2_names_it_when_merged_across_both(fake_predictor, tmp_path):
+    """A trial's workbook merged 满意度指标 over the 一级 and 二级 columns: published_level2 had been empty."""
+    from openpyxl import Workbook
+
+    from service.bulk import annotate_upload
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    sheet.append(["产出指标", "数量指标", "助餐服务人次", "≥5000人次"])
+    sheet.append(["满意度指标", None, "服务老年人满意度", "≥90%"])
+    sheet.append(["效益指标", None, "受益人数", "≥100人"])  # 效益 has several level 2s: none is implied
+    sheet.merge_cells("A3:B3")
+    path = tmp_path / "h.xlsx"
+    book.save(path)
+    records = annotate_upload(path.read_bytes(), "h.xlsx", fake_predictor).records
+    assert [r["published_level2"] for r in records] == ["数量指标", "服务对象满意度指标", None]

@@ -352,6 +352,14 @@ class UnitLexicon:
         per, paid = self.paid_per_head
         return any(w in text for w in per) and any(w in text for w in paid)
 
+    def is_cost(self, word: str) -> bool:
+        """Whether an operator cue (``Cue.word``) names money spent (成本, 费用, 造价, 支出), not time: a floor for it is
+        the wrong direction. Money paid to beneficiaries (补助, 补贴) and funding per pupil are no cost (their cues are =
+        or ≥)."""
+        money = self.name_cues.get("money", ()) + self.name_cues.get("unit_cost", ())
+        return word in ("成本", "费用", "费", "造价", "支出", "单价", "价格", "经费支出") or (
+            word in money and word not in ("资金", "金额", "补助", "补贴", "奖励", "投资", "投入", "收入", "收益", "产值"))
+
     def _costs(self, word: str) -> bool:
         """Whether an operator cue names money or time spent (成本, 费用, 支出, 时长): kept low whatever the work."""
         spent = self.name_cues.get("money", ()) + self.name_cues.get("unit_cost", ()) + self.name_cues.get("duration", ())
@@ -372,7 +380,10 @@ class UnitLexicon:
         head = self.head(name)
         if given is None or head is None or head.value == given or head.value not in self.checked_families:
             return None
-        if frozenset((head.value, given)) in self.compatible_families or not self.clean(name).endswith(head.word):
+        text = self.clean(name)
+        # a name ends with its head word, or with a generic head that counts it (受益学校数量 ≥25%: 学校 counted by 数量)
+        ends = text.endswith(head.word) or (head.value == "count" and text.endswith(tuple(self.count_heads) or ("\0",)))
+        if frozenset((head.value, given)) in self.compatible_families or not ends:
             return None
         return given, head.value
 

@@ -141,6 +141,12 @@ def _retrain(ingested: list[IngestedFile], snapshot: CorpusSnapshot, taxonomy, y
         if no_names:
             shown = "、".join(dict.fromkeys(no_names[:3]))
             log(f"  {len(no_names)} rows kept out of training: their names are no indicator names ({shown})")
+        # rows the reader could not make out (a line that is no JSON, a row without a name): kept for the record,
+        # never trained on, and said (a trial's corrupt line had gone into the corpus without a word)
+        unread = [issue for row in item.rows if not row.level3 for issue in (row.issues or ["no indicator name"])[:1]]
+        if unread:
+            log(f"  {len(unread)} rows could not be read and are not trained on: " + "; ".join(unread[:3])
+                + ("; …" if len(unread) > 3 else ""))
     corpus = build_corpus(data_root, taxonomy)
     write_corpus(corpus, data_root)
     result = RetrainResult(ingested=ingested)

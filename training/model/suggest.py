@@ -561,7 +561,8 @@ OVER_A_WHOLE = "a share over 100%"
 BEFORE_THE_YEAR = "a deadline before the budget year"
 PART_OF_ONE = "a count that is no whole number"
 BEYOND_BELIEF = "a figure no project reaches"
-CANNOT_BE_MEANT = (FLOOR_OF_ZERO, WRONG_DIRECTION, OVER_A_WHOLE, BEFORE_THE_YEAR, PART_OF_ONE, BEYOND_BELIEF)
+ZERO_COST = "a cost of nothing"
+CANNOT_BE_MEANT = (FLOOR_OF_ZERO, WRONG_DIRECTION, OVER_A_WHOLE, BEFORE_THE_YEAR, PART_OF_ONE, BEYOND_BELIEF, ZERO_COST)
 # The largest figure a project's target can state, in the family's base unit (人, 户, 元, %): more people or households
 # than China has (1.41 billion people, about 494 million households: 2020 census), more money than a year's whole
 # national general public budget (about 27.5 trillion yuan in 2023: 10万亿 is a safe bound for one project), a level
@@ -603,13 +604,18 @@ def checked_target(name: str | None, target: Target, lexicon: UnitLexicon, year:
     if (target.kind == "quantitative" and target.value is not None and target.unit and not target.value.is_integer()
             and not target.unit.startswith(SCALE_WORDS) and lexicon.family_of_unit(target.unit) in _COUNTED):
         return target, PART_OF_ONE, False
+    if (target.kind == "quantitative" and target.value == 0 and target.operator in ("≤", "<", "=") and target.upper is None
+            and lexicon.family_of_unit(target.unit) in ("money", "unit_cost") and not lexicon.names_harm(name)):
+        # 项目总成本 ≤0万元: a cost of nothing plans no work (a trial found it kept unwarned)
+        return target, ZERO_COST, False
     if (target.kind == "quantitative" and target.value is not None and target.operator in ("≥", ">") and target.upper is None
             and not is_change(target)):  # 投诉量 较上年下降10%: at least a 10% fall, the right way
         if target.value == 0:
             return target, FLOOR_OF_ZERO, False  # 安全事故发生次数 ≥0次: every count is at least zero
         cue = lexicon.operator_cue(name)
-        if lexicon.names_harm(name) and cue is not None and cue.value == "≤":
-            # 群众投诉次数 ≥5次: a floor for what is kept low (no row of the corpus's 1,414 is flagged)
+        if cue is not None and cue.value == "≤" and (lexicon.names_harm(name) or lexicon.is_cost(cue.word)):
+            # 群众投诉次数 ≥5次: a floor for what is kept low; 防火物资购置成本 ≥80万元: a floor for a cost (a trial found it
+            # kept unwarned)
             return target, WRONG_DIRECTION, False
     head = lexicon.head(name)
     if (target.kind == "quantitative" and not target.unit and target.upper is None and head is not None

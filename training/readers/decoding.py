@@ -69,8 +69,28 @@ def html_charset(data: bytes) -> str | None:
     return "gb18030" if encoding.name.lower() in _GBK_FAMILY else encoding.codec_info.name
 
 
+def _line_by_line(data: bytes) -> str | None:
+    """A file pasted together from two encodings (a UTF-8 table with one line saved as GBK: a trial lost the whole
+    file): each line as UTF-8, else GB18030; None when most lines are neither (then it is no text of these), a line
+    that is neither keeps its readable part with U+FFFD for the rest."""
+    lines = data.split(b"\n")
+    out, bad = [], 0
+    for line in lines:
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                out.append(line.decode(encoding))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            bad += 1
+            out.append(line.decode("utf-8", errors="replace"))
+    return "\n".join(out) if len(lines) > 1 and bad * 2 < len(lines) else None
+
+
 def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
-    """Text of ``data``: a BOM decides, then ``declared`` (an HTML charset), then UTF-8, then GB18030.
+    """Text of ``data``: a BOM decides, then ``declared`` (an HTML charset), then UTF-8, then GB18030, then each line
+    in the first of the two that reads it (a file pasted together from both).
 
     Raises ``ReadError`` (``UNREADABLE_FILE``) for bytes that are none of these.
     """
@@ -90,5 +110,8 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+    mixed = _line_by_line(data)
+    if mixed is not None:
+        return mixed
     raise ReadError(f"{name}: not text in UTF-8, UTF-16 or GB18030", code=UNREADABLE_FILE,
                     message_zh=f"{name}：不是 UTF-8、UTF-16 或 GB18030 编码的文本")

@@ -148,6 +148,7 @@ class _TableReader:
         self.rows: list[IndicatorRow] = []
         self.previous: IndicatorRow | None = None  # the indicator on the row just above, for a wrapped name
         self.unknown_levels: list[str] = []  # the current row's level cells with an uncomputed formula
+        self.project_cell = ""  # the last 项目名称 cell of this table: another one starts the next project's table
 
     def read(self) -> list[IndicatorRow]:
         body = self.section.rows[self.header.end :]
@@ -290,6 +291,13 @@ class _TableReader:
 
     def _emit(self, cells: list[str], placed: dict[str, str], issues: list[str]) -> None:
         header, taxonomy, context = self.header, self.taxonomy, self.context
+        project_cell = header.column(cells, "project")
+        if project_cell and self.project_cell and project_cell != self.project_cell:
+            # a 项目名称 column naming another project: that project's own table (a trial's file of three projects was
+            # one table, its missing categories and counts worked out over all three); the level cells carry on
+            self.table = context.next_table
+            context.next_table += 1
+        self.project_cell = project_cell or self.project_cell
         target_raw = compose_target(placed["target"], header.column(cells, "operator"), header.column(cells, "unit"))
         target = parse_target(target_raw or None, placed["explanation"] or None)
         mapping = taxonomy.map_labels(self.levels["level1"], self.levels["level2"])

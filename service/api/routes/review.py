@@ -162,6 +162,14 @@ def review_batch(request: Request, batch: str, store: StoreDep, table_param: str
     })
 
 
+def _row_name(store: ReviewStore, batch: str, table: int, position: int) -> str | None:
+    """The 三级指标 of a batch's row as read (None when there is no such row)."""
+    try:
+        return store.row(batch, table, position)[1].get("level3")
+    except NotFound:
+        return None
+
+
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
@@ -182,7 +190,7 @@ def _after_change(request: Request, store: ReviewStore, batch: str, table: int, 
         "label_action_zh": LABEL_ACTION_ZH.get(decision.label_action) if decision else None,
         "target_action_zh": TARGET_ACTION_ZH.get(decision.target_action or "") if decision else None,
         # the target kept is the reviewer's to choose, but one still not measurable is said (有所提高 had been kept silently)
-        "target_warning_zh": page.kept_target_warning_zh(decision.target) if decision else None,
+        "target_warning_zh": page.kept_target_warning_zh(decision.target, _row_name(store, batch, table, position)) if decision else None,
         "counts": {"reviewed": overall.reviewed, "open_flagged": overall.open_flagged, "rows": overall.rows},
         "summary_html": summary_html,
     })

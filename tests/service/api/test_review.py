@@ -83,8 +83,11 @@ def test_a_kept_target_still_not_measurable_is_said(client, batch):
     body = client.post(url, data={"category": "产出指标/数量指标", "target": "有所提高"}, headers={"Accept": "application/json"}).json()
     assert body["decision"]["target"] == "有所提高" and body["target_warning_zh"].startswith("复核的指标值仍不可衡量：表述模糊")
     assert "复核的指标值仍不可衡量" in client.get(f"/review/{batch}").text
-    measurable = client.post(url, data={"category": "产出指标/数量指标", "target": "≥100人"}, headers={"Accept": "application/json"})
+    measurable = client.post(url, data={"category": "产出指标/数量指标", "target": "≥95%"}, headers={"Accept": "application/json"})
     assert measurable.json()["target_warning_zh"] is None
+    # checked against the row's name as a bulk job checks it: this row's name is a rate
+    other_unit = client.post(url, data={"category": "产出指标/数量指标", "target": "≥100人"}, headers={"Accept": "application/json"})
+    assert "单位与名称不符" in other_unit.json()["target_warning_zh"]
     client.post(f"{url}/undo", headers={"Accept": "application/json"})
 
 
@@ -257,3 +260,16 @@ def test_a_batch_holds_at_most_review_max_rows(make_client):
     assert response.status_code == 200
     assert "培训人数" in response.text and "受益人数" in response.text and "慰问人数" in response.text
     assert "参训人次" not in response.text and "b.csv" in response.text and "最多 3 行指标" in response.text
+
+
+def test_a_kept_placeholder_or_reversed_target_is_said_as_such(client):
+    """A trial: confirming ≥__公里 was said to be 无法识别, and keeping 投诉次数 ≥5次 (a floor for a harm) said nothing."""
+    table = "一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,道路改造里程,\n产出指标,质量指标,群众投诉次数,≥5次\n".encode()
+    page = client.post("/review", files=[("files", ("t.csv", table))], data={"framework": "2021"}, follow_redirects=False)
+    batch = page.headers["location"].rsplit("/", 1)[-1]
+    ask = {"Accept": "application/json"}
+    placeholder = client.post(f"/review/{batch}/rows/0/0", data={"category": "产出指标/数量指标", "target": "≥__公里"}, headers=ask)
+    assert "数值未填写" in placeholder.json()["target_warning_zh"]
+    reversed_ = client.post(f"/review/{batch}/rows/0/1", data={"category": "产出指标/质量指标", "target": "≥5次"}, headers=ask)
+    assert "方向相反" in reversed_.json()["target_warning_zh"]
+    assert "方向相反" in client.get(f"/review/{batch}").text

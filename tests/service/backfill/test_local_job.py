@@ -80,6 +80,9 @@ def test_the_summary_workbook_is_in_chinese(finished, archive):
     assert book.sheetnames == ["概况", "按类别", "按文件", "无法读取的文件", "重复文件"]
     overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=2, values_only=True)}
     assert overview["指标行数"] == summary["rows"] and overview["无法读取的文件"] == 2 and overview["模型版本"] == summary["model_version"]
+    from service.review.texts import beijing_time  # 北京时间, as the review page and the workbooks (a trial found UTC here)
+
+    assert overview["开始时间（北京时间）"] == beijing_time(summary["created"]) and "开始时间（UTC）" not in overview
     categories = list(book["按类别"].iter_rows(min_row=2, values_only=True))
     assert sum(row[2] for row in categories) == summary["rows"] - summary["unreadable_rows"]
     assert {row[1] for row in book["无法读取的文件"].iter_rows(min_row=2, values_only=True)} == {"UNREADABLE_FILE", "NO_TABLE"}

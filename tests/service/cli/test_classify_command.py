@@ -227,3 +227,10 @@ def test_classify_refuses_a_year_that_is_no_budget_year(monkeypatch, tmp_path, c
     with pytest.raises(SystemExit) as stop:
         main(["classify", str(tmp_path / "t.csv"), "--year", year])
     assert stop.value.code == 2 and "不是预算年度" in capsys.readouterr().err
+
+
+def test_suggest_with_an_empty_category_takes_none_given(fake_model, capsys):
+    """A trial: level2 "" had been warned 类别“”不在指标体系中; it is no category given."""
+    assert main(["suggest", "培训人数", "--level2", ""]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert not any("unknown category" in w for w in answer["warnings"]) and answer["suggestions"]

@@ -186,6 +186,7 @@ def test_promoting_a_bundle_of_another_encoder_is_refused_unless_forced(env, cap
     assert main(["models", "rollback"]) == 0  # back to v1, this machine's encoder
     said = capsys.readouterr().out  # a trial rolled back twice and was back where it started, unwarned
     assert "current -> v1" in said and "previous is now v2: a second rollback returns to it" in said
+    assert "the corpus is unchanged" in said  # the rolled-back run's tables stay for the next retrain, and it says so
 
 
 @pytest.mark.parametrize(("argv", "said"), [

@@ -454,3 +454,55 @@ def test_a_retrain_starts_by_undoing_a_killed_one_and_leaves_no_journal(retrain_
     assert (data / "corpus.jsonl").read_bytes() == snapshot.files["corpus.jsonl"]
     retrain_workspace["run"]()
     assert not (data / retrain_module.JOURNAL_DIR).exists()
+
+
+def test_zhibiao_train_first_undoes_a_retrain_killed_outright(retrain_workspace, monkeypatch, capsys):
+    """A trial: `zhibiao train` after a `kill -9`'d retrain trained on the killed run's rows (only the next retrain
+    put the corpus back). The command now puts it back first, under the models lock."""
+    from service.cli import main
+    from training.lifecycle import retrain as retrain_module
+    from training.lifecycle import train as train_module
+    from training.settings import get_settings
+
+    data = retrain_workspace["data"]
+    before = corpus_files(data)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):
+        raise Killed
+    with monkeypatch.context() as during:
+        during.setattr(retrain_module, "compare", killed)
+        during.setattr(retrain_module.CorpusSnapshot, "restore", lambda self: None)
+        with pytest.raises(Killed):
+            retrain_workspace["run"]()
+    assert corpus_files(data) != before
+    seen = []
+
+    def fake_train(evaluate=True, log=None, **kwargs):
+        seen.append(corpus_files(data))
+        return bundles.current_bundle(retrain_workspace["models"])
+    monkeypatch.setattr(train_module, "train", fake_train)
+    monkeypatch.setenv("ZHIBIAO_DATA_DIR", str(data))
+    monkeypatch.setenv("ZHIBIAO_MODELS_DIR", str(retrain_workspace["models"]))
+    get_settings.cache_clear()
+    try:
+        assert main(["train", "--no-evaluate"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert seen == [before] and "back as it was before that run" in capsys.readouterr().out
+    assert not (data / retrain_module.JOURNAL_DIR).exists()
+
+
+def test_a_line_that_cannot_be_read_is_said_not_added_silently(retrain_workspace, tmp_path, fake_encoder):
+    """A trial's JSON Lines file with one corrupt line went into the corpus without a word (only `ingest` said it)."""
+    from training.lifecycle import retrain as retrain_module
+
+    table = tmp_path / "m2.jsonl"
+    table.write_text('{"level3": "图书借阅量", "level2": "数量指标", "target": "≥1万册"}\n{broken\n', encoding="utf-8")
+    said = []
+    retrain_module.retrain([table], year=2026, data_root=retrain_workspace["data"], models_root=retrain_workspace["models"],
+                           n_splits=2, encoder=fake_encoder, log=said.append)
+    line = next(s for s in said if "could not be read" in s)
+    assert "1 rows could not be read and are not trained on: line 2: invalid JSON" in line

@@ -45,3 +45,14 @@ def test_bytes_that_are_no_text_are_one_error():
     with pytest.raises(ReadError) as caught:
         decode_text(b"\x81\x30\xff\xfe\xfd" * 3, "bin.txt")
     assert caught.value.code == "UNREADABLE_FILE"
+
+
+def test_a_utf8_table_with_one_gbk_line_keeps_every_row():
+    """A trial's UTF-8 csv with one line saved as GBK was unreadable as a whole (no row at all)."""
+    from training.readers import read_file
+
+    data = ("一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,培训人数,≥100人\n".encode()
+            + "产出指标,质量指标,培训合格率,≥95%\n".encode("gbk")
+            + "效益指标,社会效益指标,群众知晓率,≥90%\n".encode())
+    rows = read_file("mixed.csv", data=data, name="mixed.csv").rows
+    assert [r.level3 for r in rows] == ["培训人数", "培训合格率", "群众知晓率"]

@@ -201,3 +201,17 @@ def test_a_project_named_in_the_title_is_no_unit():
     (row,) = read_csv(["2025年度 城区道路维修改造工程 项目绩效目标表", "项目名称,城区道路维修改造工程", "主管部门,某县住房和城乡建设局",
                        "三级指标,指标值", "道路维修面积,≥5000平方米"]).rows
     assert row.project == "城区道路维修改造工程" and row.unit_name != "城区道路维修改造工程"
+
+
+def test_a_project_column_naming_several_projects_gives_one_table_each():
+    """A trial's csv of three projects was one table, its missing categories worked out over all three."""
+    result = read_csv([
+        "项目名称,一级指标,二级指标,三级指标,指标值",
+        "城市道路照明维护,产出指标,数量指标,维护路灯数量,≥500盏",
+        "城市道路照明维护,产出指标,质量指标,路灯亮灯率,≥98%",
+        "消防救援装备购置,产出指标,数量指标,购置消防车辆数量,≥2辆",
+        ",产出指标,质量指标,装备验收合格率,=100%",  # a blank project cell stays with the project above
+        "城乡居民医疗救助,效益指标,社会效益指标,困难群众救助覆盖率,=100%",
+    ])
+    assert [(r.table, r.project) for r in result.rows] == [
+        (0, "城市道路照明维护"), (0, "城市道路照明维护"), (1, "消防救援装备购置"), (1, None), (2, "城乡居民医疗救助")]
