@@ -74,7 +74,7 @@ class UnitLexicon:
             if family not in self.families:
                 raise ValueError(f"units.json: name cues for unknown family {family!r}")
             self.name_cues[family] = tuple(sorted(set(words), key=len, reverse=True))
-        self.qualitative_forms = [(tuple(e["cues"]), e["form"], e.get("why"), tuple(e.get("then", ())))
+        self.qualitative_forms = [(tuple(e["cues"]), e["form"], e.get("why"), tuple(e.get("then", ())), tuple(e.get("categories", ())))
                                   for e in raw.get("qualitative_forms", ())]
         self.measure_words = [(e["unit"], tuple(e["nouns"])) for e in raw.get("measure_words", ())]
         self.unit_choices = {f: [(e["unit"], tuple(e["nouns"])) for e in entries] for f, entries in raw.get("unit_choices", {}).items()}
@@ -270,6 +270,14 @@ class UnitLexicon:
         text = self.clean(name)
         return next((word for word in getattr(self, "local_levels", ()) if word in text), None)
 
+    def stated_in_words(self, name: str | None, level2: str | None) -> bool:
+        """Whether a cost the guideline lets a unit state in words is asked (``qualitative_categories``) and the name
+        has no measure of its own but one of a ``categories`` form's cues (对周边居民生活影响程度: 无明显不利影响; it had
+        been given a percentage of nothing)."""
+        if level2 not in self.qualitative_categories or self.head(name) is not None:
+            return False
+        return self.qualitative_form(name, level2).value != self.qualitative_form(name).value
+
     def uncountable(self, name: str | None) -> bool:
         """Whether the name asks for a qualitative target: a yes/no question, or a qualitative name cue (机制, 制度)."""
         return self.asks_yes_no(name) or any(cue.value == "qualitative" for cue in self.contained(name))
@@ -420,11 +428,16 @@ class UnitLexicon:
         words = (*self.zero_cues, *getattr(self, "ceiling_words", ()))
         return not any(word in text for word in self.zero_handling) and any(w in text for w in words)
 
-    def qualitative_form(self, name: str | None) -> Cue:
+    def qualitative_form(self, name: str | None, level2: str | None = None) -> Cue:
         """The checkable qualitative form for an indicator that cannot be counted: ``是否…`` → 是, 机制 → 建立并运行;
-        an entry's ``then`` words must follow its cue (``是否对生态环境造成影响`` → 否)."""
+        an entry's ``then`` words must follow its cue (``是否对生态环境造成影响`` → 否); an entry with ``categories``
+        applies only to them (对周边居民生活影响程度, a 社会成本指标 → 无明显不利影响; not a benefit's 影响)."""
         text = name or ""
-        for cues, form, why, *then in self.qualitative_forms:  # lexicons pickled before ``then`` have three fields
+        for cues, form, why, *rest in self.qualitative_forms:  # lexicons pickled before ``then`` have three fields
+            then = rest[:1]
+            categories = rest[1] if len(rest) > 1 else ()
+            if categories and level2 not in categories:
+                continue
             cue = next((c for c in cues if c in text), None)
             if cue is None:
                 continue

@@ -225,6 +225,9 @@ class TargetSuggester:
         name = indicator.name or ""
         evidence = self.evidence(vector, level2, exclude_group, neighbours)
         scores = self.family_scores(name, level2, evidence)
+        if self.lexicon.stated_in_words(name, level2):
+            # 对周边居民生活影响程度, a 社会成本指标: a condition in words (无明显不利影响), not a percentage of nothing
+            scores = {"qualitative": 1.0, **{f: v for f, v in scores.items() if f != "qualitative"}}
         candidates: list[tuple[float, dict]] = []
         best = next(iter(scores.values()), 0.0)
         head = self.lexicon.head(name)
@@ -271,7 +274,9 @@ class TargetSuggester:
             why = f"{reason}；建议写明完成时限{text}" + ("（按表格年度）" if year else "（不知道年度，请补上年份）")
             return [self.entry(text, "deadline", "≤", None, None, family, mine, why)]
         if spec.kind == "qualitative":
-            form = self.lexicon.qualitative_form(name)
+            form = self.lexicon.qualitative_form(name, level2)
+            if self.lexicon.stated_in_words(name, level2):
+                reason = "名称没有可计数的量"  # the category's rule decided, not the unit model
             why = f"{reason}；{form.why or '无法计数，给出可核查的定性目标'}"
             return [self.entry(form.value, "qualitative", None, None, None, family, mine, why)]
         unit, unit_why = self._unit(family, name, mine)

@@ -831,3 +831,12 @@ def test_a_cost_of_nothing_and_units_per_lamp_and_minutes_for_fires(fake_predict
     assert lexicon.unit_choice("火情处置响应时间", "duration").value == "分钟"
     answer = fake_predictor.suggest_targets(Indicator("项目总成本"), "经济成本指标", k=1, given_target="≤0万元")
     assert answer["suggestions"][0]["text"] != "≤0万元" and f"target '≤0万元': {ZERO_COST}" in answer["warnings"]
+
+
+def test_a_social_cost_without_a_measure_is_stated_in_words(fake_predictor):
+    """对周边居民生活影响程度 (社会成本指标) had got ≥90% (an expert's judgement: 无明显影响 expected); a benefit's 影响 is not
+    a cost's condition."""
+    best = fake_predictor.suggest_targets(Indicator("对周边居民生活影响程度"), "社会成本指标", k=1)["suggestions"][0]
+    assert (best["text"], best["kind"]) == ("无明显不利影响", "qualitative") and "2021年指引" in best["why"]
+    benefit = fake_predictor.suggest_targets(Indicator("对当地经济发展的影响"), "经济效益指标", k=1)["suggestions"][0]
+    assert benefit["text"] != "无明显不利影响"
