@@ -171,6 +171,13 @@ def test_speeds_lasting_periods_and_payments_per_head():
 ])
 def test_names_an_own_check_found_measured_in_the_wrong_unit(name, family, operator, unit):
     """Spot checks of 2026-12-01 (30 names of common sectors)."""
+    lexicon = _read_as(name, family, operator, unit)
+    for share in ("粪污处理设施配套率", "地表水考核断面水质优良比例", "项目资金使用合规率"):  # had got ≥100%
+        assert lexicon.capped_share(share), share
+
+
+def _read_as(name: str, family: str, operator: str | None, unit: str | None):
+    """Check the name's head family, operator cue and unit choice; return the lexicon."""
     from training.domain.units import UnitLexicon
 
     lexicon = UnitLexicon.load()
@@ -179,8 +186,7 @@ def test_names_an_own_check_found_measured_in_the_wrong_unit(name, family, opera
         assert lexicon.operator_cue(name).value == operator
     if unit:
         assert lexicon.unit_choice(name, family).value == unit
-    for share in ("粪污处理设施配套率", "地表水考核断面水质优良比例", "项目资金使用合规率"):  # had got ≥100%
-        assert lexicon.capped_share(share), share
+    return lexicon
 
 
 def test_bandwidth_and_bridges():
@@ -209,14 +215,7 @@ def test_bandwidth_and_bridges():
 ])
 def test_names_an_experts_judgement_found_measured_wrongly(name, family, operator, unit):
     """An expert's judgement of 80 suggestions (2026-12-01): the first suggestion's unit or operator was wrong."""
-    from training.domain.units import UnitLexicon
-
-    lexicon = UnitLexicon.load()
-    assert lexicon.head(name).value == family
-    if operator:
-        assert lexicon.operator_cue(name).value == operator
-    if unit:
-        assert lexicon.unit_choice(name, family).value == unit
+    lexicon = _read_as(name, family, operator, unit)
     assert lexicon.zero_target("因工程施工造成的环境污染事件", "count") is not None
 
 
