@@ -225,12 +225,14 @@ class TargetSuggester:
         name = indicator.name or ""
         evidence = self.evidence(vector, level2, exclude_group, neighbours)
         scores = self.family_scores(name, level2, evidence)
-        if self.lexicon.stated_in_words(name, level2):
-            # 对周边居民生活影响程度, a 社会成本指标: a condition in words (无明显不利影响), not a percentage of nothing
+        head = self.lexicon.head(name)
+        ends_qualitative = head is not None and head.value == "qualitative" and self.lexicon.clean(name).endswith(head.word)
+        if self.lexicon.stated_in_words(name, level2) or ends_qualitative:
+            # 对周边居民生活影响程度, a 社会成本指标: a condition in words (无明显不利影响), not a percentage of nothing;
+            # a name ending in what cannot be counted (…应急管理体系 filed under 时效指标 had got ≥100%): 建立并运行
             scores = {"qualitative": 1.0, **{f: v for f, v in scores.items() if f != "qualitative"}}
         candidates: list[tuple[float, dict]] = []
         best = next(iter(scores.values()), 0.0)
-        head = self.lexicon.head(name)
         ruled = head if head is not None and head.value == next(iter(scores), None) and self.lexicon.clean(name).endswith(head.word) else None
         for rank, (family, score) in enumerate(scores.items()):
             # another unit family only when it is a plausible reading of the name (培训人数 is counted in 人, not %)

@@ -840,3 +840,11 @@ def test_a_social_cost_without_a_measure_is_stated_in_words(fake_predictor):
     assert (best["text"], best["kind"]) == ("无明显不利影响", "qualitative") and "2021年指引" in best["why"]
     benefit = fake_predictor.suggest_targets(Indicator("对当地经济发展的影响"), "经济效益指标", k=1)["suggestions"][0]
     assert benefit["text"] != "无明显不利影响"
+
+
+def test_a_name_ending_in_what_cannot_be_counted_gets_its_checkable_form_in_any_category(fake_predictor):
+    """…应急管理体系 filed under 时效指标 had got ≥100% (a project suggestion, 2026-12-01): 建立并运行 whatever the category;
+    a rate of it is still a rate."""
+    name = "建立并及时完善进出境重大动物疫情应急管理体系"
+    assert fake_predictor.suggest_targets(Indicator(name), "时效指标", k=1)["suggestions"][0]["text"] == "建立并运行"
+    assert fake_predictor.suggest_targets(Indicator("管理制度执行率"), "质量指标", k=1)["suggestions"][0]["family"] == "percent"
