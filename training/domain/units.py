@@ -102,6 +102,9 @@ class UnitLexicon:
         self.local_levels: tuple[str, ...] = tuple(sorted(raw.get("local_levels", {}).get("words", ()), key=len, reverse=True))
         self.ceiling_words: tuple[str, ...] = tuple(raw.get("ceiling_words", {}).get("words", ()))
         self.capped_shares: tuple[str, ...] = tuple(raw.get("capped_shares", {}).get("words", ()))
+        self.any_rate_capped: bool = bool(raw.get("capped_shares", {}).get("any_rate"))
+        self.uncapped_shares: tuple[str, ...] = tuple(raw.get("capped_shares", {}).get("uncapped", ()))
+        self.full_shares: tuple[str, ...] = tuple(raw.get("full_shares", {}).get("words", ()))
         self.word_units: frozenset[str] = frozenset(raw.get("word_units", {}).get("units", ()))
         stated = raw.get("qualitative_categories", {})
         self.qualitative_categories: frozenset[str] = frozenset(stated.get("categories", ()))
@@ -418,8 +421,16 @@ class UnitLexicon:
         return Cue(word, "0") if word else None
 
     def capped_share(self, name: str | None) -> bool:
-        """Whether the name is a share that cannot pass 100% (``capped_shares``: 满意度, 合格率, 覆盖率 at its end)."""
-        return self.clean(name).endswith(getattr(self, "capped_shares", ()) or ("\0",))
+        """Whether the name is a share that cannot pass 100% (``capped_shares``: 满意度, 合格率, 覆盖率 at its end; with
+        ``any_rate``, any name ending in 率 but the ``uncapped`` ones: 完成率, 增长率, 回报率 may pass 100%)."""
+        text = self.clean(name)
+        if text.endswith(self.capped_shares or ("\0",)):
+            return True
+        return self.any_rate_capped and text.endswith("率") and not text.endswith(self.uncapped_shares or ("\0",))
+
+    def full_share(self, name: str | None) -> bool:
+        """Whether the law requires the share to be all (``full_shares``: 病死畜禽无害化处理率): =100%."""
+        return self.clean(name).endswith(self.full_shares or ("\0",))
 
     def names_harm(self, name: str | None) -> bool:
         """Whether the name measures something kept under a ceiling (事故, 伤亡 …: ``zero_targets`` cues; 投诉, 故障 …:

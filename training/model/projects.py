@@ -203,8 +203,12 @@ class IndicatorSuggester:
             said = {(template.group, name[-2:]) for template, name in composed if template.sector}
             lexicon = self.targets.lexicon
             counted = {cue.value for template, name in composed if template.sector and (cue := lexicon.head(name))} - {"percent"}
+            # nor any group a sector's indicator already covers: X任务完成率, X完成及时率 beside a sector's own count and
+            # deadline were filler (an expert's judgement: in all 14 projects, duplicating 完成时间)
+            covered = {template.group for template, _ in composed + spare if template.sector}
             own = [item for item in templates.compose(project, per_group=share)
                    if item[1] not in names and (item[0].group, item[0].suffix[-2:]) not in said
+                   and item[0].group not in covered
                    and not ((cue := lexicon.head(item[0].suffix)) and cue.value in counted)]
             composed += own[: max(0, k - len(composed) - len(picked))]
         made = self._composed(composed, encode, year) if composed else {}

@@ -287,6 +287,10 @@ class TargetSuggester:
         if harm is not None and op != "≥":
             why = f"{reason}；{unit_why}；“{harm.word}”类指标的目标是不发生，写作{format_quantity('=', 0.0, unit)}"
             return [self.entry(format_quantity("=", 0.0, unit), "quantitative", "=", 0.0, unit, family, mine, why)]
+        if family == "percent" and unit == "%" and self.lexicon.full_share(name):
+            # the law requires all of it (病死畜禽无害化处理率 had taken ≥90% from similar rates: an expert's judgement)
+            why = f"{reason}；{unit_why}；法律法规要求全部处理（data/units.json 的 full_shares 注明依据），写作=100%"
+            return [self.entry("=100%", "quantitative", "=", 100.0, unit, family, mine, why)]
         same_unit = [e for e in mine if e.unit == unit and e.value is not None]
         # A row without an operator, or with "=", means what its family usually means (100% a rate reached, 5万元 a
         # cost); its value serves only a suggestion of that direction: 群众投诉率 ≤ took ≤90% from satisfaction rates'

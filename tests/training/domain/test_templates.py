@@ -92,6 +92,7 @@ def test_the_shipped_file_covers_every_group():
     ("农机购置补贴", "农机购置补贴"), ("高校毕业生就业创业补贴", "就业创业"), ("小型水库除险加固", "水利工程"),
     ("县级文物保护单位修缮", "文物保护"), ("全域旅游宣传推广", "旅游发展"), ("特色种养产业发展", "乡村产业发展"),
     ("职业技能提升培训", "培训"), ("博物馆免费开放", "公共文化服务"),
+    ("食品安全监督抽检", "食品安全监管"), ("地质灾害隐患点综合治理", "地质灾害防治"),  # a second judgement: no sector
 ])
 def test_a_project_of_a_common_sector_is_known_by_its_words(project, sector):
     """Twelve projects of a helper's trial (2026-12-01); 运维 alone names no information system."""

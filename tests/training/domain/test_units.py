@@ -240,3 +240,18 @@ def test_a_count_written_as_a_percentage_is_warned_whatever_the_model(name, targ
     from training.domain.units import UnitLexicon
 
     assert UnitLexicon.load().unit_mismatch(name, parse_target(target)) == mismatch
+
+
+def test_rates_that_cannot_pass_all_and_shares_the_law_requires_whole():
+    """A second expert judgement (2026-12-01): 项目资金支出进度 and 12345热线接通率 had got ≥100%, 病死畜禽无害化处理率 ≥90%,
+    水土流失治理面积 ≥__平方米, 食品安全监督抽检批次 ≥__次."""
+    from training.domain.units import UnitLexicon
+
+    lexicon = UnitLexicon.load()
+    for name in ("项目资金支出进度", "12345热线接通率", "群众满意度", "病死畜禽无害化处理率"):
+        assert lexicon.capped_share(name), name
+    for name in ("项目完成率", "预算执行率", "投资回报率", "设备使用率", "农民收入增长率"):
+        assert not lexicon.capped_share(name), name
+    assert lexicon.full_share("病死畜禽无害化处理率") and not lexicon.full_share("污水处理率")
+    assert lexicon.unit_choice("水土流失治理面积", "area").value == "平方公里"
+    assert lexicon.unit_choice("食品安全监督抽检批次", "times").value == "批次"

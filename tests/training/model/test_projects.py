@@ -222,3 +222,13 @@ def test_a_composed_head_count_does_not_repeat_the_sectors(fake_predictor):
     for project, sector_count in (("老年人助餐服务", "服务老年人人数"), ("困难群众临时救助", "救助人数")):
         names = [i["name"] for i in _indicators(fake_predictor.suggest_indicators(project, k=12, year=2026))]
         assert sector_count in names and not any(n.endswith("受益人数") for n in names), names
+
+
+def test_no_name_built_filler_beside_a_sectors_own_indicators(fake_predictor):
+    """A second judgement: X任务完成率 and X完成及时率 in every project, beside the sector's own count and deadline."""
+    for project in ("老年人助餐服务", "消防救援装备购置", "城市道路照明维护"):
+        answer = fake_predictor.suggest_indicators(project, k=12, year=2026)
+        assert not any(i["source"] == "按项目名称组成" for i in _indicators(answer)), project
+        assert all(g["indicators"] for g in answer["groups"])  # the sector still covers every group
+    loose = fake_predictor.suggest_indicators("量子引力波望远镜阵列运维", k=12)  # no sector: its own name's measures
+    assert any(i["source"] == "按项目名称组成" for i in _indicators(loose))

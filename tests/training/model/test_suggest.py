@@ -848,3 +848,9 @@ def test_a_name_ending_in_what_cannot_be_counted_gets_its_checkable_form_in_any_
     name = "建立并及时完善进出境重大动物疫情应急管理体系"
     assert fake_predictor.suggest_targets(Indicator(name), "时效指标", k=1)["suggestions"][0]["text"] == "建立并运行"
     assert fake_predictor.suggest_targets(Indicator("管理制度执行率"), "质量指标", k=1)["suggestions"][0]["family"] == "percent"
+
+
+def test_a_share_the_law_requires_whole_is_all_of_it(fake_predictor):
+    """病死畜禽无害化处理率 had got ≥90% from similar rates (动物防疫法 requires the whole)."""
+    best = fake_predictor.suggest_targets(Indicator("病死畜禽无害化处理率"), "质量指标", k=1)["suggestions"][0]
+    assert best["text"] == "=100%" and "法律法规" in best["why"]
