@@ -328,4 +328,7 @@ def about_zh(model_version: str, framework: str) -> dict[str, str]:
     from service.review.texts import FRAMEWORK_ZH, beijing_time
 
     now = beijing_time(datetime.datetime.now(datetime.UTC).isoformat())[:16]
-    return {"模型版本": model_version, "指标框架": FRAMEWORK_ZH.get(framework, framework), "生成时间（北京时间）": now}
+    about = {"模型版本": model_version, "指标框架": FRAMEWORK_ZH.get(framework, framework)}
+    if framework == "2021":  # a judge found 可持续影响 rows shown as 社会效益 with no word of why
+        about["框架说明"] = "本指标框架没有“可持续影响指标”：这类行的预测与复核类别写作社会效益指标，原二级指标列保留原表的写法"
+    return {**about, "生成时间（北京时间）": now}

@@ -289,6 +289,7 @@ def test_the_summary_says_when_in_beijing_time(fake_predictor, table, tmp_path):
     shown = datetime.datetime.strptime(summary["生成时间（北京时间）"], "%Y-%m-%d %H:%M")
     beijing_now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + datetime.timedelta(hours=8)
     assert abs((beijing_now - shown).total_seconds()) < 600
+    assert "可持续影响指标" in summary["框架说明"] and "框架说明" not in about_zh("v1", "2015")  # 2015 keeps the category
 
 
 def test_the_annotated_workbook_and_csv_read_back_without_the_guidelines_year(fake_predictor, tmp_path):
