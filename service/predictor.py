@@ -222,7 +222,7 @@ class Predictor:
         vector = self.encoder.encode([indicator.name], "query")[0]
         answer = self.targets.suggest(indicator, vector, level2, k=k, year=year, given_target=given_target, table=table)
         if given_target:
-            self._keep_what_was_given(answer, indicator.name, given_target, level2, k, year)
+            self._keep_what_was_given(answer, indicator.name, given_target, level2, k, year, indicator.description)
         if notes:
             answer["warnings"] = notes + list(answer.get("warnings") or [])
         return self._in_view(answer)
@@ -240,7 +240,7 @@ class Predictor:
         return answer
 
     def _keep_what_was_given(self, answer: dict, name: str, given_target: str, level2: str | None, k: int,
-                             year: int | None = None) -> None:
+                             year: int | None = None, description: str | None = None) -> None:
         """What a bulk job does with a given target, for one suggestion (``training.model.suggest.checked_target``).
 
         A measurable target is kept as the first suggestion, in canonical spelling; a unit that measures something
@@ -248,7 +248,9 @@ class Predictor:
         lacking its operator or unit is kept, completed by the best suggestion (``100`` → ``≥100人``).
         """
         lexicon = self.targets.lexicon
-        given, weakness, mismatch = checked_target(name, parse_target(given_target), lexicon, year)
+        # read with the description, as the warnings read it: a code (1 with 1=及时；2=不及时) is no value to complete
+        # (a final trial had ≥1% kept as 保留填写的数值)
+        given, weakness, mismatch = checked_target(name, parse_target(given_target, description), lexicon, year)
         if mismatch:
             answer["warnings"] = [f"target {given_target!r}: {weakness}",
                                   *[w for w in answer.get("warnings") or [] if UNIT_MISMATCH_WORDS not in w]]

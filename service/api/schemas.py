@@ -219,6 +219,8 @@ class IndicatorSuggestResponse(BaseModel):
     groups: list[IndicatorGroup]
     similar_projects: list[dict]
     sectors: list[dict] = Field(default=[], description="indicator-library sectors (会议培训类, 购置类项目, ...) the project resembles")
+    sector: str | None = Field(default=None, description="the common sector the project's name places it in (data/project_templates.json: "
+                                                         "养老服务, 城市照明, ...), whose indicators lead each group; null for none")
     warnings: list[str] = Field(default=[], description="e.g. no historical project is close: the indicators are a loose fit")
     warnings_zh: list[str] = Field(default=[], description="warnings in Chinese, for people (one per warning)")
 

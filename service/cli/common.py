@@ -57,6 +57,7 @@ _ARGPARSE_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"argument (.+?): invalid int value: (.*)"), "参数 {0} 需要整数，收到 {1}"),
     (re.compile(r"argument (.+?): invalid float value: (.*)"), "参数 {0} 需要数字，收到 {1}"),
     (re.compile(r"argument (.+?): not a positive whole number: (.*)"), "参数 {0} 需要正整数，收到 {1}"),
+    (re.compile(r"argument (.+?): not a whole number of at least 2: (.*)"), "参数 {0} 需要不小于 2 的整数，收到 {1}"),
     (re.compile(r"argument (.+?): (不是.*)"), "参数 {0}：{1}"),
     (re.compile(r"argument (.+?): invalid \w+ value: (.*)"), "参数 {0} 的取值 {1} 无效"),
     (re.compile(r"argument (.+?): expected one argument"), "参数 {0} 后面需要一个值"),
@@ -85,6 +86,18 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
+
+
+def at_least_two(text: str) -> int:
+    """An argparse ``type`` for ``--folds``: a whole number of at least 2 (one fold scores both models alike: a trial's
+    shuffled-label candidate passed the gate with ``--folds 1``), else a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 2: {text!r}")
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from service.cli.common import EXIT_REJECTED, CliError, positive_int
+from service.cli.common import EXIT_REJECTED, CliError, at_least_two, positive_int
 from training.domain.records import BUDGET_YEARS
 from training.settings import get_settings
 
@@ -66,6 +66,10 @@ def _check_encoder(version: str, force: bool) -> None:
 def cmd_models(args: argparse.Namespace) -> int:
     from training.lifecycle import bundle as bundles
 
+    if args.version and args.action in ("list", "rollback", "prune"):
+        # a trial's `models rollback VERSION` moved away from VERSION, `models prune 5` pruned with the default keep
+        hint = {"rollback": "use `models promote VERSION` to go to a version", "prune": "use `--keep N`", "list": ""}[args.action]
+        raise CliError(f"models {args.action} takes no VERSION (got {args.version!r})" + (f"; {hint}" if hint else ""))
     try:
         if args.action == "list":
             list_models(bundles.list_versions(check=True))
@@ -77,14 +81,15 @@ def cmd_models(args: argparse.Namespace) -> int:
             print(f"current -> {args.version}")
         elif args.action == "rollback":
             previous = bundles.previous_version()
-            if previous is None:
-                raise CliError("no previous model to roll back to")
+            if previous is None or previous == bundles.current_version():
+                # a damaged current left previous = current: there is nothing else to go back to (it had said rolled back)
+                raise CliError("no previous model to roll back to" + (f" ({previous} is current already)" if previous else ""))
             _check_encoder(previous, args.force)
-            was = bundles.current_version()
             bundles.promote(previous, action="rollback")
             print(f"rolled back: current -> {previous}")
-            if was:  # a trial rolled back twice and was back where it started, unwarned
-                print(f"previous is now {was}: a second rollback returns to it; to go further back: "
+            after = bundles.previous_version()  # not a damaged current: promote keeps the last sound version as previous
+            if after and after != previous:  # a trial rolled back twice and was back where it started, unwarned
+                print(f"previous is now {after}: a second rollback returns to it; to go further back: "
                       f"zhibiao models promote VERSION (zhibiao models list)")
             # a trial's next retrain trained on the rolled-back run's tables without a word
             print("the corpus is unchanged: tables added by retrains stay in data/added/ and the next train or retrain "
@@ -133,7 +138,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     retrain.add_argument("--tolerance", type=float, help="how far below the current model the candidate may score (default 0.01, "
                                                          "$ZHIBIAO_RETRAIN_TOLERANCE)")
     retrain.add_argument("--keep", type=positive_int, help="model versions to keep (default 5, $ZHIBIAO_KEEP_VERSIONS)")
-    retrain.add_argument("--folds", type=positive_int, default=5, help="grouped folds of the gate evaluation")
+    retrain.add_argument("--folds", type=at_least_two, default=5, help="grouped folds of the gate evaluation (2 or more: with one, "
+                                                                     "the candidate and the current model score alike and any candidate passes)")
     retrain.add_argument("--force", action="store_true", help="train even when the corpus has not changed")
     retrain.set_defaults(handler=cmd_retrain)
 

@@ -81,7 +81,23 @@ def _current_is_usable() -> tuple[bool, str]:
     return True, ""
 
 
+def _writable_folder(folder: str) -> None:
+    """Make the report folder and check it can be written before any work (a trial's `evaluate -o` under a file ran the
+    whole evaluation, then stopped on NotADirectoryError as an unexpected bug). Raises ``CliError`` (exit 2)."""
+    from service.cli.common import CliError, os_reason_zh
+
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".zhibiao-write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise CliError(f"cannot write the reports to {folder}: {os_reason_zh(error)}") from None
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    _writable_folder(args.output)
     if args.targets:
         return _evaluate_targets(args)
     from training.evaluation.report import run_evaluation
@@ -240,7 +256,7 @@ def _checked_suggest_args(args: argparse.Namespace) -> None:
         else:
             if args.name is None:
                 raise ReviewerError("请给出三级指标名称（NAME），或用 --project 给出项目名称")
-            TargetSuggestRequest(name=args.name, level2=args.level2, target=args.target, year=args.year,
+            TargetSuggestRequest(name=args.name, level2=args.level2, target=args.target, description=args.description, year=args.year,
                                  **({"k": args.k} if args.k is not None else {}))
     except ValidationError as error:
         from service.review.texts import validation_reason_zh
@@ -278,7 +294,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     else:
         from training.model.suggest import table_forms
 
-        indicator = Indicator.from_text(args.name, target=args.target)
+        indicator = Indicator.from_text(args.name, description=args.description, target=args.target)
         table = table_forms([(r.target, r.level2) for r in table_rows], predictor.targets.lexicon) if table_rows else None
         print_json(with_warnings_zh(predictor.suggest_targets(indicator, args.level2, k=args.k or 3, year=args.year,
                                                               given_target=args.target, table=table)))
@@ -321,6 +337,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     suggest.add_argument("--goal", help="项目的绩效目标（与 --project 一起用）")
     suggest.add_argument("--level2", help="已填的二级指标，如 数量指标")
     suggest.add_argument("--target", help="已填的指标值，用于检查")
+    suggest.add_argument("--description", help="指标值说明（如代码的含义：1=及时；2=不及时），用于读懂 --target")
     suggest.add_argument("--year", type=int, help="预算年度，用于完成时限")
     suggest.add_argument("-k", type=int, default=None, help="最多返回几条（默认：指标值 3 条，项目指标 12 条；与项目相关的指标不足时少于此数并说明）")
     suggest.add_argument("--table", help="该指标所在的表格文件（已填部分）：表中其他行的写法决定用 =50个 还是 ≥50个")

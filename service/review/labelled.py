@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 from service.review.store import Batch
 from service.review.table import Decision
+from training.model.suggest import PLACEHOLDER
 
 ORIGIN = "reviewed"
 
@@ -35,7 +36,9 @@ def reviewed_lines(batch: Batch, decisions: Mapping[tuple[int, int], Decision], 
                 "level1": decision.level1,
                 "level2": decision.level2,
                 "level3": row["level3"],
-                "target": decision.target or row.get("target_raw"),
+                # a suggestion's placeholder kept unfilled (≥__公里) is no target to learn from: the row's own instead
+                # (a final trial found it in the corpus as a target not understood)
+                "target": (decision.target if decision.target and PLACEHOLDER not in decision.target else None) or row.get("target_raw"),
                 "description": row.get("description"),
                 "basis": row.get("basis"),
                 "project": row.get("project") or table.project,

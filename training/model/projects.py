@@ -132,7 +132,9 @@ class IndicatorSuggester:
 
     def suggest(self, project: str, vector: np.ndarray, k: int = 12, year: int | None = None,
                 encode: Callable[[list[str]], np.ndarray] | None = None) -> dict:
-        """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...], "warnings": [...]}``.
+        """``{"project", "groups": [{"group", "indicators": [...]}], "similar_projects": [...], "sectors": [...], "sector",
+        "warnings": [...]}``; ``sector`` names the common sector whose indicators lead each group (None when none did: a
+        trial could tell it only from the indicators' ``source``).
 
         ``warnings`` says when no historical project is close (``CLOSE_PROJECT``): then the indicators are a loose fit;
         ``sectors`` lists only the indicator libraries' sectors that are close (培训类项目 had been listed for 农村公路养护).
@@ -230,8 +232,10 @@ class IndicatorSuggester:
                     "; indicators composed from the project's own name come first in each group" if composed else "")
             warnings.append(f"no historical project is close to this one{best}: the indicators come from projects and "
                             f"libraries only loosely related; check that each fits{what}")
+        used = next((template.sector for template, _ in composed if template.sector), None)
         return {"project": project, "groups": groups, "similar_projects": [s for s in similar if s["kind"] == "project"],
-                "sectors": [s for s in similar if s["kind"] == "sector" and s["similarity"] >= close], "warnings": warnings}
+                "sectors": [s for s in similar if s["kind"] == "sector" and s["similarity"] >= close],
+                "sector": used, "warnings": warnings}
 
     def _similar(self, sims: np.ndarray, kind: str) -> list[int]:
         positions = [i for i, k in enumerate(self.projects.kinds) if k == kind]

@@ -224,3 +224,10 @@ def test_a_project_name_that_is_no_name_is_said_to_be_so(client, project, said):
     body = client.post("/v1/indicators/suggest", json={"project": project}).json()
     assert any(w.startswith(f"project {project!r}") for w in body["warnings"])
     assert any(said in w and "项目名称" in w and "指标名称" not in w for w in body["warnings_zh"]), body["warnings_zh"]
+
+
+def test_project_suggestions_name_the_sector_that_leads(client):
+    """A final trial: `sectors` (library sectors) was [] while a sector's indicators led every group; `sector` names it."""
+    body = client.post("/v1/indicators/suggest", json={"project": "老年人助餐服务", "year": 2026}).json()
+    assert body["sector"] == "养老服务" and all(g["indicators"][0]["source"] == "行业常用指标（养老服务）" for g in body["groups"])
+    assert client.post("/v1/indicators/suggest", json={"project": "量子引力波望远镜阵列运维"}).json()["sector"] is None

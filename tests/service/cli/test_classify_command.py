@@ -234,3 +234,10 @@ def test_suggest_with_an_empty_category_takes_none_given(fake_model, capsys):
     assert main(["suggest", "培训人数", "--level2", ""]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert not any("unknown category" in w for w in answer["warnings"]) and answer["suggestions"]
+
+
+def test_suggest_reads_a_coded_target_with_its_description(fake_model, capsys):
+    """A final trial: --target 1 with 1=及时；2=不及时 had got ≥1% as 保留填写的数值 (and the CLI had no --description)."""
+    assert main(["suggest", "资金拨付及时率", "--level2", "时效指标", "--target", "1", "--description", "1=及时；2=不及时"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["suggestions"][0]["text"] not in ("≥1%", "1%") and any("代码值" in w for w in answer["warnings_zh"])

@@ -227,3 +227,37 @@ def test_retrain_refuses_a_year_that_is_no_budget_year(env, tmp_path, capsys, ye
     assert main(["retrain", str(table), "--year", year]) == 2
     assert "no budget year" in one_line(capsys.readouterr().err)
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+@pytest.mark.parametrize("argv", [["models", "rollback", "v1"], ["models", "prune", "5"], ["models", "list", "extra"]])
+def test_models_actions_take_no_stray_version(env, capsys, argv):
+    """A final trial: `models rollback VERSION` moved away from VERSION, `models prune 5` pruned with the default keep."""
+    assert main(argv) == 2
+    assert "takes no VERSION" in one_line(capsys.readouterr().err)
+
+
+def test_retrain_refuses_a_single_fold(env, capsys):
+    """With one fold the candidate and the current model score alike: a shuffled-label candidate passed the gate."""
+    with pytest.raises(SystemExit) as stop:
+        main(["retrain", "t.csv", "--folds", "1"])
+    assert stop.value.code == 2 and "不小于 2" in capsys.readouterr().err
+
+
+def test_rollback_with_nothing_else_to_go_back_to_says_so(env, capsys, tmp_path):
+    """A damaged current had left previous = current: a second rollback said `rolled back` and changed nothing."""
+    bundles.save_bundle({"n": 1}, {"encoder": {"fingerprint": "x"}}, tmp_path / "models", version="v1")
+    bundles.promote("v1", tmp_path / "models")
+    (tmp_path / "models" / bundles.PREVIOUS).symlink_to("v1")  # previous = current, as a damaged current can leave it
+    assert bundles.previous_version(tmp_path / "models") == bundles.current_version(tmp_path / "models") == "v1"
+    assert main(["models", "rollback"]) == 2
+    assert "no previous model to roll back to (v1 is current already)" in one_line(capsys.readouterr().err)
+
+
+def test_evaluate_checks_its_report_folder_before_any_work(env, capsys, tmp_path, monkeypatch):
+    """A final trial: `evaluate -o` under a file ran the whole evaluation, then stopped as an unexpected bug."""
+    import training.evaluation.targets_report as targets_report
+
+    monkeypatch.setattr(targets_report, "run_targets_evaluation", lambda *a, **k: pytest.fail("the evaluation ran"))
+    (tmp_path / "afile").write_text("x")
+    assert main(["evaluate", "--targets", "-o", str(tmp_path / "afile" / "sub")]) == 2
+    assert "cannot write the reports to" in one_line(capsys.readouterr().err)

@@ -54,3 +54,13 @@ def test_retrain_ingest_reads_it_as_reviewed_labelled_rows(reviewed_file, tmp_pa
     corpus = Corpus(rows=load_rows(item.stored))  # how the corpus picks up data/added/
     assert len(corpus.labelled) == 3 and {r.origin for r in corpus.rows} == {"reviewed"}
     assert corpus.rows[0].provenance["predicted_level2"]
+
+
+def test_a_placeholder_kept_unfilled_is_not_learned_as_a_target(tmp_path, seed_xlsx, fake_predictor):
+    """A final trial kept the suggested ≥__公里 and retrained: the corpus row's target was 'not understood'."""
+    review = ReviewStore(tmp_path / "review")
+    batch = annotate_batch([Upload("yutian_seed.xlsx", seed_xlsx)], fake_predictor, review).batch
+    record, row = review.row(batch, 0, 0)
+    review.decide(batch, 0, 0, make_decision(record, row, "产出指标/数量指标", "≥__公里", "2021"))
+    line = json.loads(reviewed_jsonl(review.batch(batch), review.decisions(batch), review.indicator_rows(batch)).splitlines()[0])
+    assert line["target"] == row["target_raw"] and "__" not in (line["target"] or "")

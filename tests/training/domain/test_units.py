@@ -145,7 +145,7 @@ def test_speeds_lasting_periods_and_payments_per_head():
 
     lexicon = UnitLexicon.load()
     assert lexicon.family_of_unit("公里/小时") == "speed" and lexicon.head("道路设计时速").value == "speed"
-    assert lexicon.operator_cue("车辆限速").value == "≤"
+    assert lexicon.operator_cue("车辆限速").value == "≤" and lexicon.head("车辆限速").value == "speed"  # had been a deadline
     for name in ("设备保修期限", "工程使用期限", "服务期限"):
         assert lexicon.head(name).value == "duration" and lexicon.operator_cue(name).value == "≥", name
     assert lexicon.head("项目完成期限").value == "deadline" and lexicon.head("整改期限").value == "deadline"
