@@ -301,8 +301,9 @@ def build_report(result: RetrainResult, tolerance: float, year: int | None) -> d
             per_class[name] = {"current_f1": before.get("f1"), "candidate_f1": after.get("f1"), "support": after.get("support", before.get("support"))}
     overall = {}
     if comparison:
-        for key in ("level2_accuracy", "level2_macro_f1", "level1_accuracy", "level1_macro_f1"):
-            overall[key] = {"current": comparison.current[key], "candidate": comparison.candidate[key]}
+        for key in ("level2_accuracy", "level2_macro_f1", "level2_macro_f1_supported", "level1_accuracy", "level1_macro_f1"):
+            if key in comparison.current and key in comparison.candidate:
+                overall[key] = {"current": comparison.current[key], "candidate": comparison.candidate[key]}
     return {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "candidate": result.candidate,

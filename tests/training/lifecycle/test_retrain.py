@@ -73,6 +73,26 @@ def test_gate_decision_uses_tolerance():
     assert not rejected.promote and "below the current model's 0.700" in rejected.reasons[0]
 
 
+def test_the_gated_macro_f1_leaves_out_classes_too_small_to_judge():
+    """Two trials saw correctly labelled small tables rejected because one class of a few held-out rows (生态效益)
+    moved macro-F1 past the tolerance; such classes are reported, not gated."""
+    from training.lifecycle.gate import MIN_GATED_SUPPORT, supported_macro_f1
+
+    def figures(small_f1: float) -> dict:
+        per_class = {"数量指标": {"f1": 0.7, "support": 200}, "质量指标": {"f1": 0.5, "support": 150},
+                     "生态效益指标": {"f1": small_f1, "support": MIN_GATED_SUPPORT - 1}}
+        return {"level2_accuracy": 0.6, "level2_macro_f1": round((1.2 + small_f1) / 3, 4), "per_class": per_class,
+                "level2_macro_f1_supported": supported_macro_f1({"per_class": per_class})}
+
+    assert supported_macro_f1({"per_class": figures(0.8)["per_class"]}) == 0.6
+    decision = decide(Comparison(10, [], candidate=figures(0.6), current=figures(0.77)), tolerance=0.01)
+    assert decision.promote and any("level2_macro_f1_supported" in reason for reason in decision.reasons)
+    worse = figures(0.77)
+    worse["per_class"]["质量指标"]["f1"] = 0.4
+    worse["level2_macro_f1_supported"] = supported_macro_f1(worse)
+    assert not decide(Comparison(10, [], candidate=worse, current=figures(0.77)), tolerance=0.01).promote
+
+
 def test_prune_keeps_current_and_previous(tmp_path):
     for k in range(5):
         bundles.save_bundle({"n": k}, {"created": f"2026-01-0{k + 1}T00:00:00Z"}, tmp_path, version=f"v{k}")
