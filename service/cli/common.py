@@ -77,28 +77,27 @@ def argparse_message_zh(message: str) -> str:
     return message
 
 
-def positive_int(text: str) -> int:
-    """An argparse ``type`` for counts (``--keep``, ``--folds``, ``--workers``): a whole number of at least 1, else a
-    usage error (``--keep -1`` had been accepted)."""
+def _whole_number(text: str, least: int, message: str) -> int:
+    """``text`` as a whole number of at least ``least``, else ``argparse.ArgumentTypeError(message)``."""
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+        value = least - 1
+    if value < least:
+        raise argparse.ArgumentTypeError(f"{message}: {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type`` for counts (``--keep``, ``--workers``): a whole number of at least 1, else a usage error
+    (``--keep -1`` had been accepted)."""
+    return _whole_number(text, 1, "not a positive whole number")
 
 
 def at_least_two(text: str) -> int:
     """An argparse ``type`` for ``--folds``: a whole number of at least 2 (one fold scores both models alike: a trial's
     shuffled-label candidate passed the gate with ``--folds 1``), else a usage error."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"not a whole number of at least 2: {text!r}")
-    return value
+    return _whole_number(text, 2, "not a whole number of at least 2")
 
 
 def budget_year(text: str) -> int:
