@@ -90,6 +90,8 @@ class UnitLexicon:
         self.not_counted: frozenset[str] = frozenset(counting.get("not_families", ()))
         self.remedies: tuple[str, ...] = tuple(raw.get("remedies", {}).get("words", ()))
         self.spent_words: tuple[str, ...] = tuple(raw.get("spent_words", {}).get("words", ()))
+        self.cost_words: frozenset[str] = frozenset(raw.get("cost_words", {}).get("words", ()))
+        self.not_costs: frozenset[str] = frozenset(raw.get("cost_words", {}).get("not_costs", ()))
         self.levels_kept_low: frozenset[str] = frozenset(raw.get("levels_kept_low", {}).get(
             "families", ("concentration", "duration", "temperature", "noise")))
         paid = raw.get("paid_per_head", {})
@@ -364,12 +366,11 @@ class UnitLexicon:
         return any(w in text for w in per) and any(w in text for w in paid)
 
     def is_cost(self, word: str) -> bool:
-        """Whether an operator cue (``Cue.word``) names money spent (成本, 费用, 造价, 支出), not time: a floor for it is
-        the wrong direction. Money paid to beneficiaries (补助, 补贴) and funding per pupil are no cost (their cues are =
-        or ≥)."""
+        """Whether an operator cue (``Cue.word``) names money spent, not time (``cost_words`` in ``data/units.json``: 成本,
+        费用, 造价, 支出, and the money cues but ``not_costs``): a floor for it is the wrong direction. Money paid to
+        beneficiaries (补助, 补贴) and funding per pupil are no cost (their cues are = or ≥)."""
         money = self.name_cues.get("money", ()) + self.name_cues.get("unit_cost", ())
-        return word in ("成本", "费用", "费", "造价", "支出", "单价", "价格", "经费支出") or (
-            word in money and word not in ("资金", "金额", "补助", "补贴", "奖励", "投资", "投入", "收入", "收益", "产值"))
+        return word in self.cost_words or (word in money and word not in self.not_costs)
 
     def _costs(self, word: str) -> bool:
         """Whether an operator cue names money or time spent (成本, 费用, 支出, 时长): kept low whatever the work."""
