@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service.api import errors, openapi
 from service.api.docs import install_offline_docs
-from service.api.middleware import BodyLimit, RequestContext, RequestGuard
+from service.api.middleware import BodyLimit, HeadAsGet, RequestContext, RequestGuard
 from service.api.routes import admin, health, indicators, review, tables
 from service.api.state import ModelHolder
 from service.api.workers import FairPool
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
                            expose_headers=["X-Request-ID", "X-Model-Version", "Retry-After"])
     app.add_middleware(RequestGuard, allowed_hosts=settings.allowed_hosts, allowed_origins=settings.cors_origins)
     app.add_middleware(RequestContext)
+    app.add_middleware(HeadAsGet)  # outermost: a HEAD is a GET to every layer below, its body dropped on the way out
     errors.install(app)
     for router in (health.router, indicators.router, tables.router, admin.router):
         app.include_router(router)

@@ -64,6 +64,28 @@ class RequestContext:
         log.info("%s %s %s %d %.1fms", request_id, scope["method"], scope["path"], status["code"], (time.perf_counter() - started) * 1000)
 
 
+class HeadAsGet:
+    """Answer ``HEAD`` on every ``GET`` route as HTTP says (RFC 9110 §9.3.2: the GET answer's status and headers, no
+    body): FastAPI routes are GET only, and a final trial found 405 on /docs, /review and /v1/model. Routes declaring
+    HEAD of their own (/healthz) keep it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 def _host_name(host: str) -> str:
     """The name of a Host header without its port: ``[::1]:8000`` -> ``::1``, ``Example.org:80`` -> ``example.org``."""
     host = host.strip().lower()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def asset_urls(html: str) -> list[str]:
     return re.findall(r"""(?:src|href)=["']([^"']+)["']|url:\s*'([^']+)'""", html)
@@ -46,3 +48,11 @@ def test_healthz_answers_head(client):
     """A load balancer's HEAD probe (a trial had 405)."""
     response = client.head("/healthz")
     assert response.status_code == 200 and response.content == b""
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/review", "/v1/model", "/v1/taxonomy", "/healthz", "/openapi.json"])
+def test_every_get_route_answers_head(client, path):
+    """A final trial found 405 for HEAD on /docs, /review, /v1/model and /v1/taxonomy (RFC 9110: GET's headers, no body)."""
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
