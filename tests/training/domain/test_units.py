@@ -212,6 +212,7 @@ def test_bandwidth_and_bridges():
     ("应急救援队伍组建数量", "count", None, "支"),  # had been ≥__人
     ("因工程施工造成的环境污染事件", "count", None, "起"),  # had been ≤__%; a harm never to cause: =0
     ("河道行洪能力", "recurrence", None, None),  # 提升至20年一遇 had been replaced by ≥__公里
+    ("路面技术状况指数(PQI)", "coefficient", None, None),  # an index without unit: it had been ≥__项
 ])
 def test_names_an_experts_judgement_found_measured_wrongly(name, family, operator, unit):
     """An expert's judgement of 80 suggestions (2026-12-01): the first suggestion's unit or operator was wrong."""
