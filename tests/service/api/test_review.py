@@ -273,3 +273,11 @@ def test_a_kept_placeholder_or_reversed_target_is_said_as_such(client):
     reversed_ = client.post(f"/review/{batch}/rows/0/1", data={"category": "产出指标/质量指标", "target": "≥5次"}, headers=ask)
     assert "方向相反" in reversed_.json()["target_warning_zh"]
     assert "方向相反" in client.get(f"/review/{batch}").text
+
+
+def test_a_nul_in_a_kept_target_is_refused_not_cut(client, batch):
+    """A final trial saw ≥5\\x00人 saved as ≥5; its shell (bash $'…') had cut the text at the NUL before sending. Sent
+    as %00 the NUL reaches the page and is refused like any control character."""
+    answer = client.post(f"/review/{batch}/rows/0/3", data={"category": "产出指标/数量指标", "target": "≥5\x00人"},
+                         headers={"Accept": "application/json"})
+    assert answer.status_code == 422 and answer.json()["error"]["code"] == "INVALID_DECISION"
