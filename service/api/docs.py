@@ -10,6 +10,7 @@ redoc.standalone.js, favicon.png), mounted at ``/static/docs``.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,16 +25,11 @@ REDOC_REMOTE_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 EMPTY_PICTURE = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
 
 
+@functools.cache
 def redoc_bundle() -> bytes:
     """``redoc.standalone.js`` from :func:`assets_folder` with its one remote address (``REDOC_REMOTE_LOGO``) replaced
     by ``EMPTY_PICTURE``; read once per process. Raises ``OSError`` when the package's file is missing."""
-    global _REDOC
-    if _REDOC is None:
-        _REDOC = (assets_folder() / "redoc.standalone.js").read_bytes().replace(REDOC_REMOTE_LOGO.encode(), EMPTY_PICTURE.encode())
-    return _REDOC
-
-
-_REDOC: bytes | None = None
+    return (assets_folder() / "redoc.standalone.js").read_bytes().replace(REDOC_REMOTE_LOGO.encode(), EMPTY_PICTURE.encode())
 
 
 def assets_folder() -> Path:

@@ -66,8 +66,8 @@ class RequestContext:
 
 class HeadAsGet:
     """Answer ``HEAD`` on every ``GET`` route as HTTP says (RFC 9110 §9.3.2: the GET answer's status and headers, no
-    body): FastAPI routes are GET only, and a final trial found 405 on /docs, /review and /v1/model. Routes declaring
-    HEAD of their own (/healthz) keep it.
+    body): FastAPI routes are GET only, and trials found 405 on /healthz (a load balancer's probe), /docs, /review and
+    /v1/model. Every route below sees a GET.
     """
 
     def __init__(self, app: ASGIApp) -> None:

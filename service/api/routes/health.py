@@ -11,13 +11,11 @@ from training.domain.taxonomy import load_taxonomy
 router = APIRouter()
 
 
-@router.head("/healthz", include_in_schema=False)  # a load balancer's probe (a trial had 405)
-@router.get("/healthz", tags=["health"], summary="The process is up (answered on the event loop, never behind model work); HEAD too")
+@router.get("/healthz", tags=["health"], summary="The process is up (answered on the event loop, never behind model work); HEAD too (middleware.HeadAsGet)")
 async def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.head("/readyz", include_in_schema=False)
 @router.get("/readyz", tags=["health"], responses=errors(503),
             summary="200 while a model answers (status 'degraded' when it is a fallback for a models/current that cannot be loaded), 503 before")
 async def readyz(holder: HolderDep) -> dict:
