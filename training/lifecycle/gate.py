@@ -89,7 +89,7 @@ def decide(comparison: Comparison, tolerance: float) -> Decision:
     reasons, promote = [], True
     for metric in GATED_METRICS:
         if comparison.candidate.get(metric) is None or comparison.current.get(metric) is None:
-            metric = "level2_macro_f1"  # no per-class figures (a comparison made before the supported measure)
+            metric = "level2_macro_f1"  # no class with enough held-out rows, or no per-class figures: the plain measure
         candidate, current = comparison.candidate[metric], comparison.current[metric]
         if candidate < current - tolerance:
             promote = False
